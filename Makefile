@@ -1,0 +1,27 @@
+# Course package: one command per job. `make test` sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup test bench clean
+
+# The environment: .venv from the pins, the project installed editable.
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Speed of the reference layers against the naive loops (and torch when installed).
+bench: $(STAMP)
+	$(BIN)/python bench/layers.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

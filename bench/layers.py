@@ -1,0 +1,151 @@
+"""Speed of the reference layers: naive loops, vectorized numpy, and torch CPU when installed.
+
+    python bench/layers.py [--repeat 5] [--naive-batch 2]
+
+Prints one table: forward, backward and forward+backward times (milliseconds,
+best of --repeat rounds) per shape and dtype, and the ratios the course cares about:
+vectorized / torch (lower is better; 1.0 means level) and naive / vectorized.
+All timings of a row are taken in the same run, interleaved, so machine noise
+hits them alike. The naive loops are timed on the first --naive-batch examples
+and scaled to the full batch (their cost is exactly linear in N), marked "~".
+"""
+import argparse
+import time
+
+import numpy as np
+
+import solutions as S
+
+try:
+    import torch
+    import torch.nn.functional as TF
+except ImportError:  # torch is optional
+    torch = None
+
+CONV_CASES = {  # name: (x shape N,H,W,C; w shape F,F,C_in,C_out; pad)
+    "A conv": ((64, 28, 28, 1), (5, 5, 1, 6), 2),
+    "B conv": ((64, 14, 14, 6), (5, 5, 6, 16), 0),
+    "C conv": ((64, 32, 32, 16), (3, 3, 16, 32), 1),
+}
+POOL_CASES = {  # name: x shape; 2x2 max pool, stride 2
+    "max pool 1": (64, 28, 28, 6),
+    "max pool 2": (64, 32, 32, 32),
+}
+
+
+def best_times(candidates, rounds, calls=3):
+    """Best wall time (ms) of each callable over `rounds` rounds of `calls` timed calls.
+
+    Every round times each candidate in turn, so a slow spell of the machine hits
+    all of them alike. One untimed call starts each block: numpy's and torch's
+    thread pools spin for a while after their last call and would otherwise
+    slow the next candidate down.
+    """
+    best = {name: float("inf") for name in candidates}
+    for _ in range(rounds):
+        for name, fn in candidates.items():
+            fn()
+            for _ in range(calls):
+                start = time.perf_counter()
+                fn()
+                best[name] = min(best[name], time.perf_counter() - start)
+    return {name: 1e3 * t for name, t in best.items()}
+
+
+def numpy_passes(forward, backward):
+    """forward and backward callables of a numpy layer; backward reuses one forward's cache."""
+    out, cache = forward()
+    dout = np.ones_like(out)
+    return {"forward": forward, "backward": lambda: backward(dout, cache)}
+
+
+def torch_passes(forward, inputs):
+    """forward (no autograd) and forward+backward callables of a torch function."""
+    def forward_only():
+        with torch.no_grad():
+            forward(*inputs)
+
+    def both():
+        out = forward(*inputs)
+        out.backward(torch.ones_like(out))
+    return {"forward": forward_only, "fwd+bwd": both}
+
+
+def measure(fast, naive, naive_scale, ref, repeat):
+    """(fwd, bwd) ms for the vectorized, naive (scaled) and torch versions of one case."""
+    candidates = {("fast", k): fn for k, fn in fast.items()}
+    if ref is not None:
+        candidates.update({("torch", k): fn for k, fn in ref.items()})
+    times = best_times(candidates, repeat)
+    naive_times = best_times(naive, 1, 1)
+    fast_times = (times["fast", "forward"], times["fast", "backward"])
+    naive_times = (naive_times["forward"] * naive_scale, naive_times["backward"] * naive_scale)
+    ref_times = None
+    if ref is not None:
+        fwd = times["torch", "forward"]
+        ref_times = (fwd, max(times["torch", "fwd+bwd"] - fwd, 0.0))
+    return fast_times, naive_times, ref_times
+
+
+def conv_rows(dtype, repeat, naive_batch, rng):
+    for name, (x_shape, w_shape, pad) in CONV_CASES.items():
+        x = rng.standard_normal(x_shape).astype(dtype)
+        w = rng.standard_normal(w_shape).astype(dtype)
+        b = rng.standard_normal(w_shape[3]).astype(dtype)
+        fast = numpy_passes(lambda: S.conv_forward(x, w, b, 1, pad), S.conv_backward)
+        xs = x[:naive_batch]
+        naive = numpy_passes(lambda: S.conv_forward_naive(xs, w, b, 1, pad), S.conv_backward_naive)
+        ref = None
+        if torch is not None:
+            tx = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()).requires_grad_()
+            tw = torch.from_numpy(w.transpose(3, 2, 0, 1).copy()).requires_grad_()
+            tb = torch.from_numpy(b.copy()).requires_grad_()
+            ref = torch_passes(lambda a, c, d: TF.conv2d(a, c, d, padding=pad), (tx, tw, tb))
+        yield (name, *measure(fast, naive, x_shape[0] / naive_batch, ref, repeat))
+
+
+def pool_rows(dtype, repeat, naive_batch, rng):
+    for name, x_shape in POOL_CASES.items():
+        x = rng.standard_normal(x_shape).astype(dtype)
+        fast = numpy_passes(lambda: S.pool_forward(x, 2, 2, "max"), S.pool_backward)
+        xs = x[:naive_batch]
+        naive = numpy_passes(lambda: S.pool_forward_naive(xs, 2, 2, "max"), S.pool_backward_naive)
+        ref = None
+        if torch is not None:
+            tx = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()).requires_grad_()
+            ref = torch_passes(lambda a: TF.max_pool2d(a, 2, 2), (tx,))
+        yield (name, *measure(fast, naive, x_shape[0] / naive_batch, ref, repeat))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of 3 timed calls per candidate (best is kept)")
+    parser.add_argument("--naive-batch", type=int, default=2, help="examples the naive loops are timed on")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    if torch is not None:
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}")
+    else:
+        print(f"numpy {np.__version__}; torch not installed, its columns are empty")
+    header = (f"{'case':<11} {'dtype':<8} {'pass':<8} {'naive~ms':>9} {'numpy ms':>9} {'torch ms':>9}"
+              f" {'numpy/torch':>12} {'naive/numpy':>12}")
+    print(header)
+    print("-" * len(header))
+    for dtype in (np.float32, np.float64):
+        for rows in (conv_rows, pool_rows):
+            for name, fast, naive, ref in rows(dtype, args.repeat, args.naive_batch, rng):
+                passes = {"forward": 0, "backward": 1}
+                for label, index in passes.items():
+                    report(name, dtype, label, naive[index], fast[index], ref and ref[index])
+                report(name, dtype, "fwd+bwd", sum(naive), sum(fast), ref and sum(ref))
+
+
+def report(name, dtype, label, naive, fast, ref):
+    ref_text = f"{ref:9.2f}" if ref is not None else f"{'-':>9}"
+    ratio = f"{fast / ref:11.2f}x" if ref else f"{'-':>12}"
+    print(f"{name:<11} {np.dtype(dtype).name:<8} {label:<8} {naive:9.0f} {fast:9.2f} {ref_text}"
+          f" {ratio} {naive / fast:11.0f}x")
+
+
+if __name__ == "__main__":
+    main()

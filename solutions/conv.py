@@ -1,0 +1,164 @@
+"""Convolution layer (cross-correlation, as in every deep learning library).
+
+x: (N, H, W, C_in), w: (F, F, C_in, C_out), b: (C_out,), out: (N, Ho, Wo, C_out)
+with Ho = 1 + (H + 2*pad - F) // stride (likewise Wo).
+out[n, i, j, k] = sum over (p, q, c) of xp[n, i*S + p, j*S + q, c] * w[p, q, c, k] + b[k]
+where xp is x zero-padded by `pad` on each side of H and W.
+
+The naive versions loop over every output value and read like the formula; the
+vectorized ones give the same numbers with one matrix multiply (im2col).
+Cache: (x, w, b, stride, pad) with pad resolved to an int; the vectorized
+forward appends the im2col matrix so its backward need not rebuild it.
+"""
+import numpy as np
+
+from ._validate import (as_array, as_float, float_dtype, require_cache, require_fits,
+                        require_int, require_ndim, require_shape, resolve_pad)
+from .im2col import im2col
+from .windows import output_size, window_slice, zero_pad
+
+
+def conv_single_step(a_slice, w, b):
+    """One filter applied to one window: sum(a_slice * w) + b.
+
+    a_slice: (F, F, C) window of the input; w: (F, F, C) one filter; b: scalar or size-1 array.
+    Returns a float.
+    """
+    a_slice, w, b = as_array("a_slice", a_slice), as_array("w", w), as_array("b", b)
+    if a_slice.shape != w.shape:
+        raise ValueError(f"a_slice and w must have the same shape (F, F, C); "
+                         f"got a_slice {a_slice.shape} and w {w.shape}")
+    if b.size != 1:
+        raise ValueError(f"b must be a single number; got shape {b.shape}")
+    return float(np.sum(a_slice * w) + b.item())
+
+
+def _conv_args(x, w, b, stride, pad):
+    """Validated (x, w, b, stride, pad) in one float dtype, pad resolved to an int."""
+    x, w, b = as_array("x", x), as_array("w", w), as_array("b", b)
+    require_ndim("x", x, "(N, H, W, C_in)")
+    require_ndim("w", w, "(F, F, C_in, C_out)")
+    if w.shape[0] != w.shape[1]:
+        raise ValueError(f"w must hold square filters (F, F, C_in, C_out); got w {w.shape}")
+    if x.shape[3] != w.shape[2]:
+        raise ValueError(f"channel mismatch: x {x.shape} has C_in={x.shape[3]} "
+                         f"but w {w.shape} expects C_in={w.shape[2]}")
+    require_shape("b", b, (w.shape[3],))
+    stride = require_int("stride", stride, 1)
+    f = w.shape[0]
+    pad = resolve_pad(pad, f, stride)
+    require_fits("filter size F", f, x.shape[1], pad, "H")
+    require_fits("filter size F", f, x.shape[2], pad, "W")
+    x, w, b = as_float((x, w, b), float_dtype(x, w, b))
+    return x, w, b, stride, pad
+
+
+def _out_shape(x, w, stride, pad):
+    N, H, W, _ = x.shape
+    f, k = w.shape[0], w.shape[3]
+    return N, output_size(H, f, stride, pad), output_size(W, f, stride, pad), k
+
+
+def _conv_cache(dout, cache, name):
+    """The forward inputs from a conv cache, and dout checked against them."""
+    require_cache(name, cache, 5)
+    x, w, b, stride, pad = cache[:5]
+    dout = as_array("dout", dout).astype(x.dtype, copy=False)
+    require_shape("dout", dout, _out_shape(x, w, stride, pad))
+    return dout, x, w, b, stride, pad
+
+
+def conv_forward_naive(x, w, b, stride=1, pad=0):
+    """Convolution with explicit loops over every output value.
+
+    x: (N, H, W, C_in); w: (F, F, C_in, C_out); b: (C_out,);
+    stride: int >= 1; pad: int >= 0, "valid" or "same".
+    Returns out: (N, Ho, Wo, C_out), cache: (x, w, b, stride, pad).
+    """
+    x, w, b, stride, pad = _conv_args(x, w, b, stride, pad)
+    N, Ho, Wo, K = _out_shape(x, w, stride, pad)
+    f = w.shape[0]
+    xp = zero_pad(x, pad)
+    out = np.zeros((N, Ho, Wo, K), dtype=x.dtype)
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                window = xp[n, i * stride:i * stride + f, j * stride:j * stride + f, :]
+                for k in range(K):
+                    out[n, i, j, k] = conv_single_step(window, w[:, :, :, k], b[k])
+    return out, (x, w, b, stride, pad)
+
+
+def conv_backward_naive(dout, cache):
+    """Gradients of the convolution, looping over every output value.
+
+    Each output out[n, i, j, k] sent dout[n, i, j, k] back to the window it read
+    (through w[..., k]), to the filter (through that window) and to b[k].
+    dout: (N, Ho, Wo, C_out); cache: from conv_forward_naive or conv_forward.
+    Returns dx: (N, H, W, C_in), dw: (F, F, C_in, C_out), db: (C_out,).
+    """
+    dout, x, w, b, stride, pad = _conv_cache(dout, cache, "conv_backward_naive")
+    N, Ho, Wo, K = dout.shape
+    H, W = x.shape[1:3]
+    f = w.shape[0]
+    xp = zero_pad(x, pad)
+    dxp, dw, db = np.zeros_like(xp), np.zeros_like(w), np.zeros_like(b)
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                rows = slice(i * stride, i * stride + f)
+                cols = slice(j * stride, j * stride + f)
+                for k in range(K):
+                    g = dout[n, i, j, k]
+                    dxp[n, rows, cols, :] += w[:, :, :, k] * g
+                    dw[:, :, :, k] += xp[n, rows, cols, :] * g
+                    db[k] += g
+    return dxp[:, pad:pad + H, pad:pad + W, :], dw, db
+
+
+def conv_forward(x, w, b, stride=1, pad=0):
+    """Vectorized convolution: one matrix multiply of the im2col windows by the filters.
+
+    x: (N, H, W, C_in); w: (F, F, C_in, C_out); b: (C_out,);
+    stride: int >= 1; pad: int >= 0, "valid" or "same".
+    Returns out: (N, Ho, Wo, C_out), cache: (x, w, b, stride, pad, cols)
+    with cols: (N*Ho*Wo, F*F*C_in).
+    """
+    x, w, b, stride, pad = _conv_args(x, w, b, stride, pad)
+    N, Ho, Wo, K = _out_shape(x, w, stride, pad)
+    cols = im2col(x, w.shape[0], stride, pad)
+    out = cols @ w.reshape(-1, K)
+    # Add b through a wide (N*Ho, Wo*K) view: with few channels numpy's inner loop
+    # over K alone would be a few elements long, several times slower.
+    out.reshape(N * Ho, Wo * K)[...] += np.tile(b, Wo)
+    return out.reshape(N, Ho, Wo, K), (x, w, b, stride, pad, cols)
+
+
+def conv_backward(dout, cache):
+    """Vectorized gradients of the convolution.
+
+    dw is the windows times dout (one matrix multiply); dx gathers, for each
+    filter offset (p, q), dout times that offset's weights onto the input
+    positions it touched: F*F matrix multiplies (one when C_in is 1), and no
+    scatter of an (N*Ho*Wo, F*F*C) matrix as col2im would need.
+    dout: (N, Ho, Wo, C_out); cache: from conv_forward or conv_forward_naive.
+    Returns dx: (N, H, W, C_in), dw: (F, F, C_in, C_out), db: (C_out,).
+    """
+    dout, x, w, b, stride, pad = _conv_cache(dout, cache, "conv_backward")
+    N, Ho, Wo, K = dout.shape
+    _, H, W, C = x.shape
+    f = w.shape[0]
+    cols = cache[5] if len(cache) > 5 else im2col(x, f, stride, pad)
+    dout2d = dout.reshape(-1, K)
+    dw = (cols.T @ dout2d).reshape(w.shape)
+    db = dout.reshape(N * Ho, Wo * K).sum(axis=0).reshape(Wo, K).sum(axis=0)  # wide, as in forward
+    if C == 1:  # one input channel: all F*F products are one matrix multiply, (F, F, N, Ho, Wo, 1)
+        products = (w.reshape(f * f, K) @ dout2d.T).reshape(f, f, N, Ho, Wo, 1)
+        product = lambda p, q: products[p, q]
+    else:
+        product = lambda p, q: (dout2d @ w[p, q].T).reshape(N, Ho, Wo, C)
+    dxp = np.zeros((N, H + 2 * pad, W + 2 * pad, C), dtype=x.dtype)
+    for p in range(f):
+        for q in range(f):
+            dxp[:, window_slice(p, stride, Ho), window_slice(q, stride, Wo), :] += product(p, q)
+    return dxp[:, pad:pad + H, pad:pad + W, :], dw, db

@@ -1,0 +1,137 @@
+"""Pooling layer: the max or the mean of every size x size window, channel by channel.
+
+x: (N, H, W, C) -> out: (N, Ho, Wo, C) with Ho = 1 + (H - size) // stride.
+Pooling has no parameters and no padding. Windows overlap when stride < size.
+
+Backward: max routes each window's gradient to one position, the first maximum in
+row-major order (the "switch"); avg spreads it evenly over the size*size inputs.
+Where windows overlap, the contributions add up.
+Cache: (x, size, stride, mode); the vectorized max forward appends its switches.
+"""
+import numpy as np
+
+from ._validate import (as_array, as_float, float_dtype, require_cache, require_fits,
+                        require_int, require_mode, require_ndim, require_shape)
+from .windows import output_size, window_slice
+
+
+def _pool_args(x, size, stride, mode):
+    x = as_array("x", x)
+    require_ndim("x", x, "(N, H, W, C)")
+    size = require_int("size", size, 1)
+    stride = require_int("stride", stride, 1)
+    require_mode(mode)
+    require_fits("pool size", size, x.shape[1], 0, "H")
+    require_fits("pool size", size, x.shape[2], 0, "W")
+    (x,) = as_float((x,), float_dtype(x))
+    return x, size, stride, mode
+
+
+def _pool_cache(dout, cache, name):
+    require_cache(name, cache, 4)
+    x, size, stride, mode = cache[:4]
+    N, H, W, C = x.shape
+    shape = (N, output_size(H, size, stride), output_size(W, size, stride), C)
+    dout = as_array("dout", dout).astype(x.dtype, copy=False)
+    require_shape("dout", dout, shape)
+    return dout, x, size, stride, mode
+
+
+def pool_forward_naive(x, size=2, stride=2, mode="max"):
+    """Pooling with explicit loops over every output value.
+
+    x: (N, H, W, C); size, stride: ints >= 1; mode: "max" or "avg".
+    Returns out: (N, Ho, Wo, C), cache: (x, size, stride, mode).
+    """
+    x, size, stride, mode = _pool_args(x, size, stride, mode)
+    N, H, W, C = x.shape
+    Ho, Wo = output_size(H, size, stride), output_size(W, size, stride)
+    reduce = np.max if mode == "max" else np.mean
+    out = np.zeros((N, Ho, Wo, C), dtype=x.dtype)
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                for c in range(C):
+                    window = x[n, i * stride:i * stride + size, j * stride:j * stride + size, c]
+                    out[n, i, j, c] = reduce(window)
+    return out, (x, size, stride, mode)
+
+
+def pool_backward_naive(dout, cache):
+    """Gradient of pooling, looping over every output value.
+
+    dout: (N, Ho, Wo, C); cache: from pool_forward_naive or pool_forward.
+    Returns dx: (N, H, W, C).
+    """
+    dout, x, size, stride, mode = _pool_cache(dout, cache, "pool_backward_naive")
+    N, Ho, Wo, C = dout.shape
+    dx = np.zeros_like(x)
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                for c in range(C):
+                    top, left = i * stride, j * stride
+                    g = dout[n, i, j, c]
+                    if mode == "max":
+                        window = x[n, top:top + size, left:left + size, c]
+                        r, q = np.unravel_index(np.argmax(window), window.shape)  # first maximum
+                        dx[n, top + r, left + q, c] += g
+                    else:
+                        dx[n, top:top + size, left:left + size, c] += g / (size * size)
+    return dx
+
+
+def _offsets(size, stride, Ho, Wo):
+    """(index, rows, cols) for every position in a window, in row-major order:
+    x[:, rows, cols, :] holds that position of every window, shape (N, Ho, Wo, C)."""
+    for p in range(size):
+        for q in range(size):
+            yield p * size + q, window_slice(p, stride, Ho), window_slice(q, stride, Wo)
+
+
+def pool_forward(x, size=2, stride=2, mode="max"):
+    """Vectorized pooling: one pass per position in the window, each over all windows.
+
+    x: (N, H, W, C); size, stride: ints >= 1; mode: "max" or "avg".
+    Returns out: (N, Ho, Wo, C) and the cache (x, size, stride, mode), to which
+    max appends switches: (N, Ho, Wo, C) uint8 or int, the row-major index of the
+    first maximum in each window.
+    """
+    x, size, stride, mode = _pool_args(x, size, stride, mode)
+    N, H, W, C = x.shape
+    Ho, Wo = output_size(H, size, stride), output_size(W, size, stride)
+    offsets = _offsets(size, stride, Ho, Wo)
+    _, rows, cols = next(offsets)
+    out = x[:, rows, cols, :].copy()
+    if mode == "avg":
+        for _, rows, cols in offsets:
+            out += x[:, rows, cols, :]
+        out /= size * size
+        return out, (x, size, stride, mode)
+    switches = np.zeros(out.shape, dtype=np.min_scalar_type(size * size - 1))
+    for index, rows, cols in offsets:
+        candidate = x[:, rows, cols, :]
+        larger = candidate > out          # strictly larger: ties keep the first maximum
+        np.copyto(out, candidate, where=larger)
+        switches[larger] = index
+    return out, (x, size, stride, mode, switches)
+
+
+def pool_backward(dout, cache):
+    """Vectorized gradient of pooling: one strided add per position in the window.
+
+    dout: (N, Ho, Wo, C); cache: from pool_forward or pool_forward_naive.
+    Returns dx: (N, H, W, C).
+    """
+    dout, x, size, stride, mode = _pool_cache(dout, cache, "pool_backward")
+    _, Ho, Wo, _ = dout.shape
+    dx = np.zeros_like(x)
+    if mode == "avg":
+        share = dout / (size * size)
+        for _, rows, cols in _offsets(size, stride, Ho, Wo):
+            dx[:, rows, cols, :] += share
+        return dx
+    switches = cache[4] if len(cache) > 4 else pool_forward(x, size, stride, mode)[1][4]
+    for index, rows, cols in _offsets(size, stride, Ho, Wo):
+        dx[:, rows, cols, :] += np.where(switches == index, dout, 0)
+    return dx

@@ -1,0 +1,43 @@
+"""The comparison helper's sentences, which students read in every failing test."""
+import numpy as np
+import pytest
+
+from coursekit import assert_close, explain_difference, relative_error
+
+
+def test_equal_arrays_pass():
+    assert explain_difference(np.ones((2, 3)), np.ones((2, 3))) is None
+    assert_close(np.float32(1.0), 1.0)
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    (None, np.ones(2), ["None", "return"]),
+    ([1.0, 2.0], np.ones(2), ["numpy array", "list"]),
+    (np.ones((2, 4, 4, 8)), np.ones((2, 3, 3, 8)), ["(2, 4, 4, 8)", "(2, 3, 3, 8)", "axis 1, 2"]),
+    (np.ones((2, 8, 3, 3)), np.ones((2, 3, 3, 8)), ["swapped"]),
+    (np.ones(3), np.ones((1, 3)), ["1 dimensions instead of 2"]),
+    (np.array([1.0, np.nan]), np.ones(2), ["NaN", "index (1,)"]),
+    (np.array([[1.0, 2.0], [3.0, 9.0]]), np.array([[1.0, 2.0], [3.0, 4.0]]),
+     ["1 of 4", "index (1, 1)", "got 9", "expected 4"]),
+])
+def test_difference_is_explained(got, expected, words):
+    message = explain_difference(got, expected, "out")
+    assert message is not None and message.startswith("out")
+    for word in words:
+        assert word in message, message
+
+
+def test_dtype_is_checked_on_request():
+    assert explain_difference(np.ones(2, np.float32), np.ones(2)) is None
+    assert "float32" in explain_difference(np.ones(2, np.float32), np.ones(2), check_dtype=True)
+
+
+def test_assert_close_raises_the_explanation():
+    with pytest.raises(AssertionError, match="largest error 1"):
+        assert_close(np.array([2.0]), np.array([1.0]))
+
+
+def test_relative_error():
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error([3.0, 4.0], [3.0, 4.0]) == 0.0
+    assert relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(np.sqrt(2) / 2)
