@@ -1,6 +1,10 @@
-"""The student's toolkit for the course: comparing arrays and explaining the difference.
+"""The student's toolkit for the course. Nothing here answers a graded exercise.
 
-Nothing here answers a graded exercise: a student's environment has this package.
+- coursekit.compare: assert_close / explain_difference (how two arrays differ, in words),
+  relative_error (the gradient-check yardstick)
+- coursekit.data: load_mnist, load_fashion_mnist (verified IDX files), load_photo
+- coursekit.train: minibatches, fit (progress bar, history), evaluate, predict
+- coursekit.plots: learning curves, filters, feature maps, confusion matrix, mistakes
 """
 from .compare import assert_close, explain_difference, relative_error
 

@@ -20,4 +20,4 @@ def relu_backward(dout, cache):
     x = cache[0]
     dout = as_array("dout", dout).astype(x.dtype, copy=False)
     require_shape("dout", dout, x.shape)
-    return np.where(x > 0, dout, 0)
+    return dout * (x > 0)   # multiplying by the mask is far faster in numpy than np.where

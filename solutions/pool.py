@@ -6,7 +6,7 @@ Pooling has no parameters and no padding. Windows overlap when stride < size.
 Backward: max routes each window's gradient to one position, the first maximum in
 row-major order (the "switch"); avg spreads it evenly over the size*size inputs.
 Where windows overlap, the contributions add up.
-Cache: (x, size, stride, mode); the vectorized max forward appends its switches.
+Cache: (x, size, stride, mode); the vectorized max forward appends its output.
 """
 import numpy as np
 
@@ -82,11 +82,11 @@ def pool_backward_naive(dout, cache):
 
 
 def _offsets(size, stride, Ho, Wo):
-    """(index, rows, cols) for every position in a window, in row-major order:
+    """(rows, cols) for every position in a window, in row-major order:
     x[:, rows, cols, :] holds that position of every window, shape (N, Ho, Wo, C)."""
     for p in range(size):
         for q in range(size):
-            yield p * size + q, window_slice(p, stride, Ho), window_slice(q, stride, Wo)
+            yield window_slice(p, stride, Ho), window_slice(q, stride, Wo)
 
 
 def pool_forward(x, size=2, stride=2, mode="max"):
@@ -94,32 +94,28 @@ def pool_forward(x, size=2, stride=2, mode="max"):
 
     x: (N, H, W, C); size, stride: ints >= 1; mode: "max" or "avg".
     Returns out: (N, Ho, Wo, C) and the cache (x, size, stride, mode), to which
-    max appends switches: (N, Ho, Wo, C) uint8 or int, the row-major index of the
-    first maximum in each window.
+    max appends out itself (the maxima its backward looks for).
     """
     x, size, stride, mode = _pool_args(x, size, stride, mode)
     N, H, W, C = x.shape
-    Ho, Wo = output_size(H, size, stride), output_size(W, size, stride)
-    offsets = _offsets(size, stride, Ho, Wo)
-    _, rows, cols = next(offsets)
+    offsets = list(_offsets(size, stride, output_size(H, size, stride), output_size(W, size, stride)))
+    rows, cols = offsets[0]
     out = x[:, rows, cols, :].copy()
+    combine = np.maximum if mode == "max" else np.add
+    for rows, cols in offsets[1:]:
+        combine(out, x[:, rows, cols, :], out=out)
     if mode == "avg":
-        for _, rows, cols in offsets:
-            out += x[:, rows, cols, :]
         out /= size * size
         return out, (x, size, stride, mode)
-    switches = np.zeros(out.shape, dtype=np.min_scalar_type(size * size - 1))
-    for index, rows, cols in offsets:
-        candidate = x[:, rows, cols, :]
-        larger = candidate > out          # strictly larger: ties keep the first maximum
-        np.copyto(out, candidate, where=larger)
-        switches[larger] = index
-    return out, (x, size, stride, mode, switches)
+    return out, (x, size, stride, mode, out)
 
 
 def pool_backward(dout, cache):
     """Vectorized gradient of pooling: one strided add per position in the window.
 
+    Max: positions are visited in row-major order and each window's gradient goes to
+    the first one equal to its maximum. Masks are multiplied, not used to index:
+    numpy is several times faster at arithmetic on them.
     dout: (N, Ho, Wo, C); cache: from pool_forward or pool_forward_naive.
     Returns dx: (N, H, W, C).
     """
@@ -128,10 +124,13 @@ def pool_backward(dout, cache):
     dx = np.zeros_like(x)
     if mode == "avg":
         share = dout / (size * size)
-        for _, rows, cols in _offsets(size, stride, Ho, Wo):
+        for rows, cols in _offsets(size, stride, Ho, Wo):
             dx[:, rows, cols, :] += share
         return dx
-    switches = cache[4] if len(cache) > 4 else pool_forward(x, size, stride, mode)[1][4]
-    for index, rows, cols in _offsets(size, stride, Ho, Wo):
-        dx[:, rows, cols, :] += np.where(switches == index, dout, 0)
+    maxima = cache[4] if len(cache) > 4 else pool_forward(x, size, stride, mode)[0]
+    routed = np.zeros(maxima.shape, dtype=bool)
+    for rows, cols in _offsets(size, stride, Ho, Wo):
+        first = (x[:, rows, cols, :] == maxima) & ~routed
+        routed |= first
+        dx[:, rows, cols, :] += dout * first
     return dx

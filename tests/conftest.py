@@ -1,8 +1,11 @@
-"""Shared test settings: hypothesis runs are reproducible (derandomized) and unhurried."""
+"""Shared test settings and fixtures."""
+import os
+
 import numpy as np
 import pytest
 from hypothesis import settings
 
+# hypothesis runs are reproducible (derandomized) and unhurried
 settings.register_profile("course", derandomize=True, deadline=None, max_examples=60,
                           print_blob=True)
 settings.load_profile("course")
@@ -12,3 +15,21 @@ settings.load_profile("course")
 def rng():
     """A fresh seeded generator per test, so every test is reproducible on its own."""
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def data_root():
+    """The folder holding the real mnist/ and fashion-mnist/ files ($COURSE_DATA_DIR).
+
+    Skips where they are missing, except on CI (CI=true), where that is a failure.
+    """
+    from coursekit import data
+    root = data.data_dir()
+    missing = [f"{name}/{f}" for name, spec in data.DATASETS.items() for f in spec["sha256"]
+               if not (root / name / f).exists()]
+    if missing:
+        message = f"real data files missing from {root} (set COURSE_DATA_DIR): {', '.join(missing)}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return root
