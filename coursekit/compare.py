@@ -63,10 +63,12 @@ def explain_difference(got, expected, name="output", rtol=1e-5, atol=1e-8, check
     wrong = ~(error <= atol + rtol * np.abs(e))            # a NaN error counts as wrong
     if not wrong.any():
         return None
+    if got.ndim == 0:
+        return f"{name} is {g[0]:.6g} but should be {e[0]:.6g}"
     worst = int(np.argmax(np.where(wrong, np.nan_to_num(error, nan=np.inf), -1.0)))
-    at = f" at index {_index(worst, got.shape)}" if got.ndim else ""
     return (f"{name} differs at {int(wrong.sum())} of {wrong.size} entries; largest error "
-            f"{error[worst]:.3g}{at}: got {g[worst]:.6g}, expected {e[worst]:.6g}")
+            f"{error[worst]:.3g} at index {_index(worst, got.shape)}: got {g[worst]:.6g}, "
+            f"expected {e[worst]:.6g}")
 
 
 def assert_close(got, expected, name="output", rtol=1e-5, atol=1e-8, check_dtype=False):
@@ -74,3 +76,11 @@ def assert_close(got, expected, name="output", rtol=1e-5, atol=1e-8, check_dtype
     message = explain_difference(got, expected, name, rtol, atol, check_dtype)
     if message is not None:
         raise AssertionError(message)
+
+
+def assert_shape(got, expected_shape, name="output"):
+    """Raise AssertionError saying how got's shape differs from expected_shape."""
+    shape = np.shape(got)
+    if tuple(shape) != tuple(expected_shape):
+        raise AssertionError(f"{name} has shape {tuple(shape)} but should have shape "
+                             f"{tuple(expected_shape)}" + _shape_hint(tuple(shape), tuple(expected_shape)))

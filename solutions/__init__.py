@@ -7,7 +7,7 @@ Every hidden test of the course compares a student's answer with these.
 """
 from .activations import relu_backward, relu_forward
 from .conv import (conv_backward, conv_backward_naive, conv_forward, conv_forward_naive,
-                   conv_single_step)
+                   conv_param_count, conv_single_step)
 from .dense import dense_backward, dense_forward, flatten_backward, flatten_forward
 from .gradcheck import numerical_gradient
 from .im2col import col2im, im2col
@@ -18,7 +18,7 @@ from .pool import pool_backward, pool_backward_naive, pool_forward, pool_forward
 from .windows import output_size, zero_pad
 
 __all__ = [
-    "output_size", "zero_pad", "conv_single_step", "conv_forward_naive", "conv_backward_naive",
+    "output_size", "zero_pad", "conv_single_step", "conv_param_count", "conv_forward_naive", "conv_backward_naive",
     "conv_forward", "conv_backward", "pool_forward_naive", "pool_backward_naive", "pool_forward",
     "pool_backward", "relu_forward", "relu_backward", "dense_forward", "dense_backward",
     "flatten_forward", "flatten_backward", "softmax", "softmax_cross_entropy", "im2col", "col2im",

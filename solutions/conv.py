@@ -33,6 +33,16 @@ def conv_single_step(a_slice, w, b):
     return float(np.sum(a_slice * w) + b.item())
 
 
+def conv_param_count(f, c_in, c_out):
+    """Learnable numbers of a conv layer with C_out filters of size F x F x C_in, sharing
+    each filter across all positions: F*F*C_in*C_out weights plus C_out biases.
+
+    f, c_in, c_out: ints >= 1. Returns an int (AlexNet's first layer, 11, 3, 96: 34,944).
+    """
+    f, c_in, c_out = (require_int(n, v, 1) for n, v in (("f", f), ("c_in", c_in), ("c_out", c_out)))
+    return f * f * c_in * c_out + c_out
+
+
 def _conv_args(x, w, b, stride, pad):
     """Validated (x, w, b, stride, pad) in one float dtype, pad resolved to an int."""
     x, w, b = as_array("x", x), as_array("w", w), as_array("b", b)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from coursekit import assert_close, explain_difference, relative_error
+from coursekit import assert_close, assert_shape, explain_difference, relative_error
 
 
 def test_equal_arrays_pass():
@@ -27,6 +27,11 @@ def test_difference_is_explained(got, expected, words):
         assert word in message, message
 
 
+def test_numbers_are_compared_as_numbers():
+    assert explain_difference(5, 4, "size") == "size is 5 but should be 4"
+    assert explain_difference(4.0, 4) is None
+
+
 def test_dtype_is_checked_on_request():
     assert explain_difference(np.ones(2, np.float32), np.ones(2)) is None
     assert "float32" in explain_difference(np.ones(2, np.float32), np.ones(2), check_dtype=True)
@@ -41,3 +46,9 @@ def test_relative_error():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error([3.0, 4.0], [3.0, 4.0]) == 0.0
     assert relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(np.sqrt(2) / 2)
+
+
+def test_assert_shape():
+    assert_shape(np.zeros((2, 3)), (2, 3))
+    with pytest.raises(AssertionError, match=r"out has shape \(3, 2\) but should have shape \(2, 3\).*swapped"):
+        assert_shape(np.zeros((3, 2)), (2, 3), "out")

@@ -158,3 +158,11 @@ def test_forward_does_not_modify_its_inputs(rng):
     S.conv_backward(np.ones_like(out), cache)
     for original, copy in zip((x, w, b), copies):
         assert np.array_equal(original, copy)
+
+
+def test_conv_param_count_examples():
+    assert S.conv_param_count(11, 3, 96) == 34_944                  # AlexNet's first layer
+    assert S.conv_param_count(5, 1, 6) == 5 * 5 * 6 + 6
+    assert S.conv_param_count(1, 64, 16) == 64 * 16 + 16            # a 1x1 depth reduction
+    with pytest.raises(ValueError, match="c_in"):
+        S.conv_param_count(3, 0, 4)

@@ -1,0 +1,217 @@
+"""A check: seeded cases, the reference answer, a comparison, and hints for known bugs.
+
+A check grades one exercise. Its cases are inputs built from a seed; for each
+case the student's output is compared with the reference's (from `solutions`)
+and the case earns its weight when they agree. A failed case reports what
+differs and, when the student's output is exactly what a known mistake would
+produce, names that mistake. The points earned are a plain float, so nbgrader
+gives partial credit.
+
+Running a check has two halves: harness.call_case runs where the student's code
+runs; score() runs where the reference is, which may be another process.
+"""
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from coursekit.compare import explain_difference
+
+from .harness import ADAPTERS, call_case
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input to the graded function: a short name saying what it covers, the arguments."""
+    name: str
+    args: tuple
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A mistake students make: the output it would give on the same arguments, and its name."""
+    hint: str
+    output: Callable
+
+
+@dataclass
+class Check:
+    """How one graded function is checked.
+
+    name: the function's name, also the grade_id of its graded test cell;
+    points: the cell's points; reference: the function from `solutions`;
+    cases: () -> list of Case; compare(got, expected, case) -> None or a sentence;
+    bugs: known mistakes, tried in order when a case fails;
+    bug_compare(got, buggy, case): how got is matched with a bug's output (compare when None);
+    adapter: name of a harness.ADAPTERS entry when the call needs one;
+    mutation_hint: what to say when the function changes its inputs in place;
+    hint: said when a case fails and no known bug explains it.
+    """
+    name: str
+    points: float
+    reference: Callable
+    cases: Callable
+    compare: Callable
+    bugs: list = field(default_factory=list)
+    bug_compare: Optional[Callable] = None
+    adapter: Optional[str] = None
+    mutation_hint: str = "work on a copy (np.pad, x.copy()) instead of changing the caller's array"
+    hint: str = ""
+
+    def expected(self, case):
+        return self.run(self.reference, case)
+
+    def run(self, fn, case):
+        """fn on the case, as the harness would call it (used for the reference and bugs)."""
+        call = ADAPTERS[self.adapter] if self.adapter else (lambda f, *a: f(*a))
+        return call(fn, *case.args)
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    passed: bool
+    message: str = ""
+    hint: str = ""
+
+    def line(self):
+        mark = "PASS" if self.passed else "FAIL"
+        text = f"  {mark}  {self.case.name}"
+        if not self.passed:
+            text += f": {self.message}"
+            if self.hint:
+                text += f"\n        hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Report:
+    """The verdict of one check: per-case results and the points they earn."""
+    check: Check
+    results: list
+
+    @property
+    def points(self):
+        total = sum(r.case.weight for r in self.results)
+        earned = sum(r.case.weight for r in self.results if r.passed)
+        return round(self.check.points * earned / total, 4) if total else 0.0
+
+    def text(self):
+        passed = sum(r.passed for r in self.results)
+        head = (f"{self.check.name}: {self.points:g} / {self.check.points:g} points "
+                f"({passed} of {len(self.results)} cases passed)")
+        return "\n".join([head] + [r.line() for r in self.results])
+
+
+def _diagnose(check, case, got, expected):
+    """The hint of the first known bug whose output equals got, else the check's own hint.
+
+    A bug that gives the right answer on this case (a stride bug at stride 1, say)
+    cannot explain a failure here, so it is passed over.
+    """
+    matches = check.bug_compare or check.compare
+    for bug in check.bugs:
+        try:
+            with np.errstate(all="ignore"):
+                buggy = check.run(bug.output, case)
+                if matches(expected, buggy, case) is not None and matches(got, buggy, case) is None:
+                    return bug.hint
+        except Exception:  # a bug that does not apply to this case, or got of another form
+            continue
+    return check.hint
+
+
+def judge(check, case, outcome):
+    """CaseResult of one case from the harness's outcome (see harness.call_case)."""
+    if "error" in outcome:
+        error = outcome["error"]
+        if error.startswith("NotImplementedError"):
+            return CaseResult(case, False, "not implemented yet",
+                              "replace `raise NotImplementedError()` with your code")
+        return CaseResult(case, False, f"raised {error}", check.hint)
+    if outcome.get("mutated"):  # always wrong, and the likely cause of any other difference
+        names = ", ".join(f"argument {i + 1}" for i in outcome["mutated"])
+        return CaseResult(case, False, f"changed its input in place ({names})", check.mutation_hint)
+    got, expected = outcome["output"], check.expected(case)
+    message = check.compare(got, expected, case)
+    if message is not None:
+        return CaseResult(case, False, message, _diagnose(check, case, got, expected))
+    return CaseResult(case, True)
+
+
+def score(check, outcomes):
+    """Report of a check from the harness outcomes of its cases (in the order of check.cases())."""
+    return Report(check, [judge(check, case, outcome) for case, outcome in zip(check.cases(), outcomes)])
+
+
+def run_check(check, fn):
+    """Run every case of a check on fn in this process and return the Report."""
+    return score(check, [call_case(fn, case.args, check.adapter) for case in check.cases()])
+
+
+# Comparisons ---------------------------------------------------------------------------------
+
+def _close(got, expected, name, case):
+    rtol, atol = (1e-4, 1e-5) if _float32(case) else (1e-6, 1e-8)
+    return explain_difference(got, expected, name, rtol=rtol, atol=atol)
+
+
+def _float32(case):
+    return any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in case.args)
+
+
+def compare_value(got, expected, case, name="the result"):
+    """A single array or number; float32 inputs must give float32 arrays."""
+    message = _close(got, expected, name, case)
+    if message is None and _float32(case) and isinstance(got, np.ndarray) and got.dtype != np.float32:
+        return f"{name} has dtype {got.dtype}: float32 inputs should give float32 output"
+    return message
+
+
+def compare_tuple(names):
+    """A tuple of arrays, e.g. ("dx", "dw", "db"), compared entry by entry."""
+    def compare(got, expected, case):
+        if not isinstance(got, (tuple, list)) or len(got) != len(names):
+            return (f"should return a tuple ({', '.join(names)}); got "
+                    f"{type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
+        for name, g, e in zip(names, got, expected):
+            message = compare_value(g, e, case, name)
+            if message is not None:
+                return message
+        return None
+    return compare
+
+
+def _same_entry(got, expected):
+    """A cache entry equals the forward's input: arrays by value, others by ==."""
+    if isinstance(expected, np.ndarray):
+        return explain_difference(got, expected) is None
+    try:
+        return bool(got == expected)
+    except Exception:
+        return False
+
+
+def compare_out(got, buggy_out, case):
+    """Match the out of a student's (out, cache) with a known bug's out."""
+    return compare_value(got[0], buggy_out, case, "out")
+
+
+def compare_forward(input_names):
+    """(out, cache): out compared as a value; the cache must start with the inputs, in order."""
+    def compare(got, expected, case):
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return f"should return (out, cache); got {type(got).__name__}"
+        message = compare_value(got[0], expected[0], case, "out")
+        if message is not None:
+            return message
+        cache = got[1]
+        if not isinstance(cache, (tuple, list)) or len(cache) < len(input_names):
+            return f"cache should be a tuple starting with ({', '.join(input_names)})"
+        for i, name in enumerate(input_names):
+            if not _same_entry(cache[i], expected[1][i]):
+                return (f"cache[{i}] should be {name}: a cache starts with the forward's inputs "
+                        f"({', '.join(input_names)}), in order, for the backward pass")
+        return None
+    return compare

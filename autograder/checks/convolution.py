@@ -1,0 +1,158 @@
+"""Checks of notebook 01 (convolution): output_size, zero_pad, conv_single_step,
+conv_forward_naive, conv_param_count."""
+import numpy as np
+
+import solutions as S
+
+from ..check import Bug, Case, Check, compare_forward, compare_out, compare_value
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+# output_size ----------------------------------------------------------------------------------
+
+def output_size_cases():
+    sizes = [(7, 3, 1, 0), (7, 3, 2, 0), (227, 11, 4, 0), (10, 3, 2, 0), (32, 5, 1, 2),
+             (5, 5, 1, 0), (28, 5, 2, 2), (6, 4, 3, 1), (13, 1, 3, 0)]
+    return [Case(f"n={n}, f={f}, stride={s}, pad={p}", (n, f, s, p)) for n, f, s, p in sizes]
+
+
+output_size = Check(
+    "output_size", 1, S.output_size, output_size_cases, compare_value,
+    bugs=[Bug("the division must round down (//), not to the nearest integer",
+              lambda n, f, s, p: 1 + round((n + 2 * p - f) / s)),
+          Bug("use integer division (//): a window that does not fit is dropped",
+              lambda n, f, s, p: 1 + (n + 2 * p - f) / s),
+          Bug("off by one: count the first window too, 1 + (n + 2*pad - f) // stride",
+              lambda n, f, s, p: (n + 2 * p - f) // s),
+          Bug("padding goes on both sides: n + 2*pad", lambda n, f, s, p: 1 + (n + p - f) // s),
+          Bug("the padding is missing from the formula", lambda n, f, s, p: 1 + (n - f) // s)],
+    hint="output size = 1 + (n + 2*pad - f) // stride")
+
+
+# zero_pad -------------------------------------------------------------------------------------
+
+def zero_pad_cases():
+    rng = _rng(101)
+    shapes = [((2, 3, 4, 2), 1, "pad 1"), ((1, 5, 3, 1), 2, "pad 2, non-square, batch of 1"),
+              ((2, 3, 3, 3), 0, "pad 0 (nothing to add)"), ((3, 2, 2, 4), 3, "pad 3, 4 channels")]
+    cases = [Case(name, (rng.standard_normal(shape), pad)) for shape, pad, name in shapes]
+    cases.append(Case("float32 input stays float32", (rng.standard_normal((2, 4, 4, 1)).astype(np.float32), 2)))
+    return cases
+
+
+zero_pad = Check(
+    "zero_pad", 1, S.zero_pad, zero_pad_cases, compare_value,
+    bugs=[Bug("pad only the height and width axes: ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+              lambda x, p: np.pad(x, p)),
+          Bug("pad the channel axis? only H and W get zeros", lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (p, p)))),
+          Bug("pad both sides: (pad, pad), not (0, 2*pad)",
+              lambda x, p: np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0)))),
+          Bug("pad with zeros (mode 'constant', value 0)",
+              lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="edge"))],
+    hint="np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) pads H and W with zeros")
+
+
+# conv_single_step -------------------------------------------------------------------------------
+
+def conv_single_step_cases():
+    rng = _rng(102)
+    shapes = [((3, 3, 1), "3x3, one channel"), ((5, 5, 3), "5x5, 3 channels"),
+              ((1, 1, 4), "1x1, 4 channels"), ((2, 2, 2), "2x2, 2 channels")]
+    cases = [Case(name, (rng.standard_normal(s), rng.standard_normal(s), float(rng.standard_normal())))
+             for s, name in shapes]
+    cases.append(Case("asymmetric filter", (rng.standard_normal((3, 3, 2)),
+                                            np.arange(18.0).reshape(3, 3, 2), 0.25)))
+    return cases
+
+
+conv_single_step = Check(
+    "conv_single_step", 1, S.conv_single_step, conv_single_step_cases, compare_value,
+    bugs=[Bug("add the bias b once, after summing", lambda a, w, b: float(np.sum(a * w))),
+          Bug("this is true convolution (flipped filter); the layer computes cross-correlation: "
+              "no flip", lambda a, w, b: float(np.sum(a * w[::-1, ::-1]) + b)),
+          Bug("add the bias once to the sum, not to every product",
+              lambda a, w, b: float(np.sum(a * w + b)))],
+    hint="sum of the elementwise products a_slice * w, plus b")
+
+
+# conv_forward_naive ------------------------------------------------------------------------------
+
+def conv_cases(seed):
+    """Conv problems covering the corners: stride > 1, pad 0 and > 0, non-square, batch of 1,
+    C_in != C_out, 1x1 filters, uneven fits and float32."""
+    rng = _rng(seed)
+    specs = [((2, 5, 5, 3), (3, 3, 3, 4), 1, 0, "stride 1, pad 0, C_in 3 -> C_out 4"),
+             ((2, 6, 6, 2), (3, 3, 2, 2), 2, 1, "stride 2, pad 1"),
+             ((1, 7, 5, 2), (3, 3, 2, 3), 2, 1, "non-square 7x5 input, batch of 1"),
+             ((2, 4, 4, 3), (1, 1, 3, 2), 1, 0, "1x1 filters"),
+             ((1, 6, 6, 1), (5, 5, 1, 2), 1, 2, "5x5 filter, pad 2 keeps the size"),
+             ((1, 8, 7, 1), (2, 2, 1, 3), 3, 1, "stride 3, uneven fit"),
+             ((2, 5, 6, 2), (3, 3, 2, 1), 1, 1, "one filter, pad 1"),
+             ((1, 5, 5, 3), (3, 3, 3, 2), 2, 0, "float32 stays float32")]
+    cases = []
+    for x_shape, w_shape, stride, pad, name in specs:
+        dtype = np.float32 if "float32" in name else np.float64
+        args = (rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype),
+                rng.standard_normal(w_shape[3]).astype(dtype), stride, pad)
+        cases.append(Case(name, args))
+    return cases
+
+
+def _one_side_padded(forward):
+    def buggy(x, w, b, stride, pad):
+        xp = np.pad(x, ((0, 0), (0, 2 * pad), (0, 2 * pad), (0, 0)))
+        return forward(xp, w, b, stride, 0)
+    return buggy
+
+
+def conv_forward_bugs(forward):
+    """Known mistakes in a conv forward, each as the out it would give."""
+    def out(*args):
+        return forward(*args)[0]
+    return [
+        Bug("the bias is missing: add b[c] to every output of filter c",
+            lambda x, w, b, s, p: out(x, w, np.zeros_like(b), s, p)),
+        Bug("each output channel gets its own bias b[c]; here one bias went to all channels",
+            lambda x, w, b, s, p: out(x, w, np.full_like(b, b[0]), s, p)),
+        Bug("the filter is flipped (true convolution); the layer computes cross-correlation",
+            lambda x, w, b, s, p: out(x, w[::-1, ::-1], b, s, p)),
+        Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
+            lambda x, w, b, s, p: out(x, w, b, 1, p)),
+        Bug("padding went on one side only: pad both sides of H and W",
+            lambda x, w, b, s, p: out(np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0))), w, b, s, 0)),
+        Bug("the input is not padded: apply zero_pad(x, pad) first",
+            lambda x, w, b, s, p: out(x, w, b, s, 0)),
+        Bug("the last window is dropped: the output size is 1 + (H + 2*pad - F) // stride",
+            lambda x, w, b, s, p: out(x, w, b, s, p)[:, :-1, :-1]),
+    ]
+
+
+conv_forward_naive = Check(
+    "conv_forward_naive", 3, S.conv_forward_naive, lambda: conv_cases(103),
+    compare_forward(("x", "w", "b", "stride", "pad")),
+    bugs=conv_forward_bugs(S.conv_forward), bug_compare=compare_out,
+    hint="out[n, i, j, c] = sum(window * w[:, :, :, c]) + b[c], window = "
+         "xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :]")
+
+
+# conv_param_count ---------------------------------------------------------------------------------
+
+def conv_param_count_cases():
+    specs = [(11, 3, 96, "AlexNet's first layer"), (5, 1, 6, "LeNet's first layer"),
+             (5, 6, 16, "LeNet's second layer"), (3, 16, 32, "3x3, 16 -> 32"),
+             (1, 64, 32, "1x1 convolution, 64 -> 32")]
+    return [Case(f"F={f}, C_in={ci}, C_out={co} ({name})", (f, ci, co)) for f, ci, co, name in specs]
+
+
+conv_param_count = Check(
+    "conv_param_count", 1, S.conv_param_count, conv_param_count_cases, compare_value,
+    bugs=[Bug("each filter also has one bias", lambda f, ci, co: f * f * ci * co),
+          Bug("a filter spans all C_in input channels: F*F*C_in weights",
+              lambda f, ci, co: f * f * co + co),
+          Bug("one bias per filter, not per weight", lambda f, ci, co: 2 * f * f * ci * co)],
+    hint="F*F*C_in weights per filter, C_out filters, one bias each")
+
+CHECKS = [output_size, zero_pad, conv_single_step, conv_forward_naive, conv_param_count]

@@ -1,0 +1,84 @@
+"""Checks of notebook 02 (pooling and activations): pool_forward_naive, relu_forward."""
+import numpy as np
+
+import solutions as S
+
+from ..check import Bug, Case, Check, compare_forward, compare_out
+
+
+def pool_cases(seed):
+    """Pooling problems: both modes, the usual 2x2/2 and overlapping 3x3/2, stride 1,
+    uneven fits, non-square inputs, a batch of 1, ties, float32."""
+    rng = np.random.default_rng(seed)
+    specs = [((2, 4, 4, 3), 2, 2, "max", "2x2 max pool, stride 2"),
+             ((2, 4, 4, 3), 2, 2, "avg", "2x2 average pool, stride 2"),
+             ((1, 7, 7, 2), 3, 2, "max", "overlapping 3x3 max pool, stride 2, batch of 1"),
+             ((1, 7, 7, 2), 3, 2, "avg", "overlapping 3x3 average pool, stride 2"),
+             ((2, 5, 4, 1), 2, 1, "max", "2x2 max pool, stride 1, non-square"),
+             ((2, 7, 6, 2), 2, 2, "avg", "uneven fit: 7x6 input, 2x2 pool"),
+             ((1, 6, 9, 3), 3, 3, "max", "3x3 max pool, stride 3, non-square"),
+             ((2, 4, 6, 2), 2, 2, "max", "ties: small integers"),
+             ((2, 6, 6, 2), 2, 2, "avg", "float32 stays float32")]
+    cases = []
+    for shape, size, stride, mode, name in specs:
+        if "ties" in name:
+            x = rng.integers(0, 3, shape).astype(float)
+        else:
+            x = rng.standard_normal(shape).astype(np.float32 if "float32" in name else np.float64)
+        cases.append(Case(name, (x, size, stride, mode)))
+    return cases
+
+
+def _other_mode(x, size, stride, mode):
+    return S.pool_forward(x, size, stride, "avg" if mode == "max" else "max")[0]
+
+
+def _over_channels(x, size, stride, mode):
+    """Windows reduced through all channels at once (x[n, rows, cols, :].max())."""
+    out = S.pool_forward(x, size, stride, mode)[0]
+    reduced = out.max(axis=3, keepdims=True) if mode == "max" else out.mean(axis=3, keepdims=True)
+    return np.broadcast_to(reduced, out.shape)
+
+
+pool_forward_naive = Check(
+    "pool_forward_naive", 3, S.pool_forward_naive, lambda: pool_cases(201),
+    compare_forward(("x", "size", "stride", "mode")),
+    bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
+              _other_mode),
+          Bug("average pooling sums the window: divide by size * size (or use np.mean)",
+              lambda x, f, s, m: S.pool_forward(x, f, s, m)[0] * f * f),
+          Bug("average pooling divides by size; a window holds size * size values",
+              lambda x, f, s, m: S.pool_forward(x, f, s, m)[0] * f),
+          Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
+              lambda x, f, s, m: S.pool_forward(x, f, 1, m)[0]),
+          Bug("the window moved by size instead of stride", lambda x, f, s, m: S.pool_forward(x, f, f, m)[0]),
+          Bug("pool each channel on its own: the window is x[n, rows, cols, c], not all channels",
+              _over_channels),
+          Bug("the last window is dropped: output size 1 + (H - size) // stride",
+              lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1])],
+    bug_compare=compare_out,
+    hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
+
+
+def relu_cases():
+    rng = np.random.default_rng(202)
+    with_zeros = rng.standard_normal((3, 4))
+    with_zeros[0, :2] = 0.0
+    return [Case("a batch of images", (rng.standard_normal((2, 3, 3, 4)),)),
+            Case("a matrix with exact zeros", (with_zeros,)),
+            Case("a vector", (rng.standard_normal(7),)),
+            Case("float32 stays float32", (rng.standard_normal((2, 5)).astype(np.float32),))]
+
+
+relu_forward = Check(
+    "relu_forward", 1, S.relu_forward, relu_cases, compare_forward(("x",)),
+    bugs=[Bug("np.max(x, 0) takes the largest value along axis 0; np.maximum(x, 0) compares "
+              "elementwise", lambda x: np.max(x, 0)),
+          Bug("ReLU keeps positive values and zeroes the negative ones; it does not take |x|",
+              lambda x: np.abs(x)),
+          Bug("negative values become 0, they are not kept", lambda x: np.minimum(x, 0))],
+    bug_compare=compare_out,
+    mutation_hint="return a new array (np.maximum(x, 0)); changing x in place also changes the cache",
+    hint="out = np.maximum(x, 0); cache = (x,)")
+
+CHECKS = [pool_forward_naive, relu_forward]

@@ -1,0 +1,38 @@
+"""The nbgrader course directory: its configuration and nbgrader's Python API over it."""
+import os
+import pathlib
+import sys
+
+DEFAULT_ROOT = pathlib.Path(__file__).resolve().parents[1] / "course"
+
+def nbgrader_api(root=DEFAULT_ROOT, **overrides):
+    """NbGraderAPI for the course at root, configured by its nbgrader_config.py.
+
+    NbGraderAPI does not read nbgrader_config.py by itself, so it is loaded here;
+    `overrides` are extra traitlets settings, e.g. {"Execute": {"timeout": 30}}.
+    nbgrader runs the `alembic` command it installs: this environment's bin/ goes
+    first on PATH.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = pathlib.Path(root).resolve()
+    bin_dir = str(pathlib.Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.merge(Config(overrides))
+    return NbGraderAPI(config=config)
+
+def assignments(root=DEFAULT_ROOT):
+    """Names of the assignments in course/source, in order (e.g. "01-convolution")."""
+    return sorted(p.name for p in (pathlib.Path(root) / "source").iterdir() if p.is_dir())
+
+def notebook_path(root, assignment):
+    """The one source notebook of an assignment."""
+    (path,) = (pathlib.Path(root) / "source" / assignment).glob("*.ipynb")
+    return path
+
+__all__ = ["nbgrader_api", "assignments", "notebook_path", "DEFAULT_ROOT"]

@@ -1,0 +1,66 @@
+"""The kernel side of a check: call the student's function on one case, nothing more.
+
+This module is all that must run where the student's code runs. It needs only
+numpy, holds no reference answer and compares nothing: it calls the function on
+copies of the inputs, silences its warnings and printing (a graded cell that
+writes to stderr scores 0 in nbgrader), and reports what came back and which
+inputs the call changed in place.
+"""
+import contextlib
+import io
+import warnings
+
+import numpy as np
+
+
+def _tanh_sin(v, a):
+    """A smooth test function for gradient checks: elementwise, array-valued."""
+    return np.tanh(a * v) + np.sin(v) * v
+
+
+def numerical_gradient_call(fn, x, a, dout, h):
+    """numerical_gradient(f, x, dout, h) for f(v) = tanh(a*v) + sin(v)*v (summed when dout
+    is None). x must come back unchanged; call_case reports it when it does not."""
+    return fn(lambda v: _tanh_sin(v, a), x, dout, h)
+
+
+ADAPTERS = {"numerical_gradient": numerical_gradient_call}
+
+
+def _copy(value):
+    """A deep copy of arrays, also inside tuples and lists (caches are tuples of arrays)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copy(v) for v in value)
+    return value
+
+
+def _unchanged(before, after):
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and before.shape == after.shape
+                and np.array_equal(before, after, equal_nan=True))
+    if isinstance(before, (tuple, list)):
+        return (isinstance(after, (tuple, list)) and len(before) == len(after)
+                and all(_unchanged(b, a) for b, a in zip(before, after)))
+    return True
+
+
+def call_case(fn, args, adapter=None):
+    """Call fn(*args) (or ADAPTERS[adapter](fn, *args)) on copies of args.
+
+    Returns {"output": value, "mutated": [indices of args whose arrays changed in place]}
+    or {"error": "ExceptionType: message"} when the call raised.
+    """
+    copies = [_copy(a) for a in args]
+    call = ADAPTERS[adapter] if adapter else (lambda f, *a: f(*a))
+    sink = io.StringIO()
+    with warnings.catch_warnings(), np.errstate(all="ignore"), \
+            contextlib.redirect_stderr(sink), contextlib.redirect_stdout(sink):
+        warnings.simplefilter("ignore")
+        try:
+            output = call(fn, *copies)
+        except Exception as error:  # any student error is a verdict, not a crash
+            return {"error": f"{type(error).__name__}: {error}"}
+    mutated = [i for i, (before, after) in enumerate(zip(args, copies)) if not _unchanged(before, after)]
+    return {"output": output, "mutated": mutated}

@@ -1,0 +1,29 @@
+"""Grading inside the student's kernel: what the hidden block of a graded test cell calls.
+
+    ### BEGIN HIDDEN TESTS
+    from autograder.notebook import grade
+    grade("conv_forward_naive")
+    ### END HIDDEN TESTS
+
+grade() finds the student's function in the notebook's namespace, runs its check,
+prints one line per case, and returns the points as a plain float: the cell's
+value, which nbgrader reads as partial credit. It never raises and never writes
+to stderr (nbgrader would score the cell 0).
+"""
+import __main__
+
+from .check import run_check
+from .checks import CHECKS
+
+
+def grade(name, fn=None):
+    """Points earned by the notebook's function `name` (or fn) on its check; prints the report."""
+    check = CHECKS[name]
+    fn = fn if fn is not None else getattr(__main__, name, None)
+    if not callable(fn):
+        print(f"{name}: 0 / {check.points:g} points\n  FAIL  `{name}` is not defined: "
+              f"run the cell that defines it (and keep its name)")
+        return 0.0
+    report = run_check(check, fn)
+    print(report.text())
+    return float(report.points)

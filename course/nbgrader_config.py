@@ -1,0 +1,24 @@
+"""nbgrader configuration of the course. Run stock nbgrader commands from this folder:
+
+    cd course && nbgrader generate_assignment 01-convolution
+    cd course && nbgrader autograde 01-convolution
+"""
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "cnn-from-scratch"
+
+# A cell may run this long before it is interrupted (a solved notebook needs seconds).
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# A test cell a student deleted is put back from the source, so it is graded, not silently 0.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows every case's message and hint, never the hidden tests' source.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,109 @@
+"""The checks behind the hidden tests, against the reference and against known bugs."""
+import numpy as np
+import pytest
+
+import solutions as S
+from autograder.check import compare_out, run_check
+from autograder.checks import CHECKS
+from autograder.notebook import grade
+
+
+def as_student(check, bug):
+    """A known bug played as a student's function of the graded signature."""
+    if check.bug_compare is compare_out:          # a forward: the bug gives out; add a cache
+        return lambda *args: (bug.output(*args), check.reference(*args)[1])
+    return bug.output
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_reference_earns_full_marks(name):
+    report = run_check(CHECKS[name], getattr(S, name))
+    assert type(report.points) is float and report.points == CHECKS[name].points, report.text()
+
+
+BUGS = [(name, i) for name, check in CHECKS.items() for i in range(len(check.bugs))]
+
+
+@pytest.mark.parametrize("name, index", BUGS, ids=[f"{n}-bug{i}" for n, i in BUGS])
+def test_known_bug_loses_points_and_is_named(name, index):
+    check = CHECKS[name]
+    bug = check.bugs[index]
+    report = run_check(check, as_student(check, bug))
+    assert report.points < check.points, f"{bug.hint!r} earned full marks"
+    hints = [r.hint for r in report.results if not r.passed]
+    assert bug.hint in hints, f"expected hint {bug.hint!r}; got {hints}\n{report.text()}"
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_stub_scores_zero_and_says_why(name):
+    def stub(*args):
+        raise NotImplementedError()
+    report = run_check(CHECKS[name], stub)
+    assert report.points == 0.0
+    assert all("not implemented" in r.message for r in report.results)
+
+
+def test_crash_wrong_type_and_none_are_verdicts():
+    check = CHECKS["zero_pad"]
+    for student, words in [(lambda x, p: 1 / 0, "raised ZeroDivisionError"),
+                           (lambda x, p: x.tolist(), "numpy array"),
+                           (lambda x, p: None, "None"),
+                           (lambda x, p: np.full(np.pad(x, ((0, 0), (p, p), (p, p), (0, 0))).shape, np.nan), "NaN")]:
+        report = run_check(check, student)
+        assert report.points == 0.0
+        assert any(words in r.message for r in report.results), report.text()
+
+
+def test_partial_credit_is_proportional_to_case_weights():
+    check = CHECKS["output_size"]
+    report = run_check(check, lambda n, f, s=1, p=0: 0 if n == 227 else S.output_size(n, f, s, p))
+    cases = check.cases()
+    assert report.points == pytest.approx(check.points * (len(cases) - 1) / len(cases), abs=1e-4)
+
+
+def test_changing_an_input_in_place_fails_with_its_hint():
+    def relu_in_place(x):
+        x[x < 0] = 0
+        return x, (x,)
+    report = run_check(CHECKS["relu_forward"], relu_in_place)
+    assert report.points < 1
+    assert any("in place" in r.message and "new array" in r.hint for r in report.results)
+
+    def gradient_not_restored(f, x, dout=None, h=1e-5):
+        grad = S.numerical_gradient(f, x, dout, h)
+        x += 1e-3
+        return grad
+    report = run_check(CHECKS["numerical_gradient"], gradient_not_restored)
+    assert report.points == 0.0 and "put back x[i]" in report.results[0].hint
+
+
+def test_a_cache_in_the_wrong_order_is_explained():
+    def conv(x, w, b, stride=1, pad=0):
+        out, _ = S.conv_forward_naive(x, w, b, stride, pad)
+        return out, (w, x, b, stride, pad)
+    report = run_check(CHECKS["conv_forward_naive"], conv)
+    assert report.points == 0.0 and "cache[0] should be x" in report.results[0].message
+
+
+def test_grade_in_a_notebook_prints_and_returns_a_float(capsys):
+    points = grade("conv_single_step", S.conv_single_step)
+    captured = capsys.readouterr()
+    assert type(points) is float and points == 1.0
+    assert "conv_single_step: 1 / 1 points" in captured.out and captured.err == ""
+
+
+def test_grade_of_an_undefined_function_is_zero_without_a_traceback(capsys):
+    assert grade("relu_backward") == 0.0       # not defined in this test's __main__
+    captured = capsys.readouterr()
+    assert "is not defined" in captured.out and captured.err == ""
+
+
+def test_student_warnings_and_prints_do_not_reach_stderr(capsys):
+    def noisy(x):
+        import sys
+        import warnings
+        print("debugging", file=sys.stderr)
+        warnings.warn("careful")
+        return np.maximum(x, 0) / np.ones_like(x), (x,)
+    points = grade("relu_forward", noisy)
+    assert points == 1.0 and capsys.readouterr().err == ""

@@ -1,0 +1,181 @@
+"""The course notebooks through nbgrader's own Python API, on a temporary copy of the course.
+
+Source notebooks are stored clean and well-formed; the release has stubs and no
+solution or hidden test; the solved notebooks earn full marks, the untouched
+release earns 0, and one broken exercise loses exactly its own points.
+"""
+import ast
+import inspect
+import pathlib
+import shutil
+import time
+
+import nbformat
+import pytest
+
+import solutions as S
+from autograder.checks import CHECKS, NOTEBOOKS
+from autograder.course import DEFAULT_ROOT, assignments, nbgrader_api, notebook_path
+
+ASSIGNMENTS = assignments()
+# One bug per notebook, injected into a solution cell: (grade_id it breaks, text, replacement)
+BREAKS = {
+    "01-convolution": ("conv_forward_naive", "conv_single_step(window, w[:, :, :, c], b[c])",
+                       "conv_single_step(window, w[:, :, :, c], 0.0)"),
+    "02-pooling": ("relu_forward", "out = np.maximum(x, 0)", "out = np.abs(x)"),
+    "03-backprop": ("pool_backward_naive", "dout[n, i, j, c] / (size * size)", "dout[n, i, j, c] / size"),
+}
+
+
+def nbgrader_cells(nb, kind):
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get(kind)]
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def source(request):
+    return request.param, nbformat.read(notebook_path(DEFAULT_ROOT, request.param), as_version=4)
+
+
+def test_source_is_stored_clean_and_well_formed(source):
+    assignment, nb = source
+    nbformat.validate(nb)
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{cell.id} has outputs"
+        if "nbgrader" in cell.metadata:
+            assert cell.metadata["nbgrader"]["schema_version"] == 3
+
+
+def test_graded_cells_match_their_checks(source):
+    assignment, nb = source
+    graded = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+              for c in nbgrader_cells(nb, "grade")}
+    assert graded == {check.name: check.points for check in NOTEBOOKS[assignment]}
+    for cell in nbgrader_cells(nb, "grade"):
+        assert "### BEGIN HIDDEN TESTS" in cell.source and "grade(" in cell.source
+
+
+def test_graded_functions_have_the_reference_signatures(source):
+    assignment, nb = source
+    for cell in nbgrader_cells(nb, "solution"):
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.FunctionDef) and node.name in CHECKS:
+                reference = inspect.signature(getattr(S, node.name))
+                names = [a.arg for a in node.args.args]
+                assert names == list(reference.parameters), node.name
+                defaults = [ast.literal_eval(d) for d in node.args.defaults]
+                expected = [p.default for p in reference.parameters.values() if p.default is not p.empty]
+                assert defaults == expected, node.name
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A copy of the course with the release generated and three students per assignment
+    autograded: the solution, the untouched release, and one broken exercise."""
+    root = tmp_path_factory.mktemp("course") / "course"
+    shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db"))
+    api = nbgrader_api(root)
+    seconds = {}
+    for assignment in ASSIGNMENTS:
+        result = api.generate_assignment(assignment)
+        assert result["success"], result["log"]
+        source = notebook_path(root, assignment)
+        release = root / "release" / assignment / source.name
+        grade_id, text, replacement = BREAKS[assignment]
+        broken = source.read_text().replace(text, replacement)
+        assert broken != source.read_text()
+        deleted = nbformat.read(source, as_version=4)
+        deleted.cells = [c for c in deleted.cells if c.id != NOTEBOOKS[assignment][0].name]
+        for student, text in [("solution", source.read_text()), ("untouched", release.read_text()),
+                              ("broken", broken), ("deleted-cell", nbformat.writes(deleted))]:
+            folder = root / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            (folder / source.name).write_text(text)
+            start = time.perf_counter()
+            result = api.autograde(assignment, student)
+            assert result["success"], result["log"]
+            seconds[student, assignment] = time.perf_counter() - start
+    print("autograde seconds:", {f"{s}/{a}": round(t, 1) for (s, a), t in seconds.items()})
+    return root, seconds
+
+
+def scores(root, assignment, student):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(
+            notebook_path(root, assignment).stem, assignment, student)
+        return {grade.name: grade.score for grade in submission.grades if grade.max_score}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_has_stubs_and_no_solution_or_hidden_test(course, assignment):
+    root, _ = course
+    source = nbformat.read(notebook_path(root, assignment), as_version=4)
+    release_path = root / "release" / assignment / notebook_path(root, assignment).name
+    release = nbformat.read(release_path, as_version=4)
+    text = release_path.read_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "autograder", "grade("):
+        assert marker not in text, marker
+    stubs = nbgrader_cells(release, "solution")
+    assert len(stubs) == len(nbgrader_cells(source, "solution"))
+    assert all("raise NotImplementedError()" in cell.source for cell in stubs)
+    solutions, given = [], []
+    for cell in source.cells:
+        parts = cell.source.split("### BEGIN SOLUTION")
+        given.append(parts[0])
+        for part in parts[1:]:
+            body, _, rest = part.partition("### END SOLUTION")
+            solutions.extend(line.strip() for line in body.splitlines() if len(line.strip()) > 20)
+            given.append(rest)
+    given = "\n".join(given)
+    for line in solutions:     # lines of code the notebook also gives (e.g. provided forwards) are fine
+        if line not in given:
+            assert line not in text, f"solution line in the release: {line}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_earns_full_marks(course, assignment):
+    root, _ = course
+    expected = {check.name: check.points for check in NOTEBOOKS[assignment]}
+    assert scores(root, assignment, "solution") == expected
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_earns_nothing(course, assignment):
+    root, _ = course
+    assert set(scores(root, assignment, "untouched").values()) == {0.0}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_one_broken_exercise_loses_exactly_its_points(course, assignment):
+    root, _ = course
+    broken = BREAKS[assignment][0]
+    got = scores(root, assignment, "broken")
+    for check in NOTEBOOKS[assignment]:
+        if check.name == broken:
+            assert got[check.name] < check.points
+        else:
+            assert got[check.name] == check.points, check.name
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_deleted_test_cell_is_restored_and_graded(course, assignment):
+    root, _ = course
+    expected = {check.name: check.points for check in NOTEBOOKS[assignment]}
+    assert scores(root, assignment, "deleted-cell") == expected
+
+
+def test_feedback_shows_hints_but_not_hidden_tests(course):
+    root, _ = course
+    api = nbgrader_api(root)
+    assignment = "01-convolution"
+    result = api.generate_feedback(assignment, "broken")
+    assert result["success"], result["log"]
+    (html,) = (root / "feedback" / "broken" / assignment).glob("*.html")
+    text = html.read_text()
+    assert "hint: the bias is missing" in text                 # the case report reaches the student
+    for hidden in ("BEGIN HIDDEN TESTS", "from autograder", "grade(&quot;", 'grade("'):
+        assert hidden not in text, hidden
