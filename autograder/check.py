@@ -162,11 +162,9 @@ def _float32(case):
 
 
 def compare_value(got, expected, case, name="the result"):
-    """A single array or number; float32 inputs must give float32 arrays."""
-    message = _close(got, expected, name, case)
-    if message is None and _float32(case) and isinstance(got, np.ndarray) and got.dtype != np.float32:
-        return f"{name} has dtype {got.dtype}: float32 inputs should give float32 output"
-    return message
+    """A single array or number. Values are judged, not dtypes: a correct answer computed
+    in float64 from float32 inputs earns its points (with float32's tolerance)."""
+    return _close(got, expected, name, case)
 
 
 def compare_tuple(names):

@@ -107,3 +107,11 @@ def test_student_warnings_and_prints_do_not_reach_stderr(capsys):
         return np.maximum(x, 0) / np.ones_like(x), (x,)
     points = grade("relu_forward", noisy)
     assert points == 1.0 and capsys.readouterr().err == ""
+
+
+def test_a_float64_answer_to_float32_inputs_earns_full_marks():
+    def conv_in_float64(x, w, b, stride=1, pad=0):
+        out, cache = S.conv_forward_naive(x.astype(np.float64), w.astype(np.float64),
+                                          b.astype(np.float64), stride, pad)
+        return out, (x, w, b, stride, pad)
+    assert run_check(CHECKS["conv_forward_naive"], conv_in_float64).points == 3.0

@@ -64,7 +64,7 @@ def relu_backward_cases():
     rng = np.random.default_rng(302)
     cases = []
     for shape, name in (((2, 3, 3, 4), "a batch of images"), ((3, 5), "a matrix with exact zeros"),
-                        ((6,), "a vector"), ((2, 4), "float32 stays float32")):
+                        ((6,), "a vector"), ((2, 4), "float32 input")):
         x = rng.standard_normal(shape)
         x.flat[::4] = 0.0
         if "float32" in name:

@@ -39,7 +39,7 @@ def zero_pad_cases():
     shapes = [((2, 3, 4, 2), 1, "pad 1"), ((1, 5, 3, 1), 2, "pad 2, non-square, batch of 1"),
               ((2, 3, 3, 3), 0, "pad 0 (nothing to add)"), ((3, 2, 2, 4), 3, "pad 3, 4 channels")]
     cases = [Case(name, (rng.standard_normal(shape), pad)) for shape, pad, name in shapes]
-    cases.append(Case("float32 input stays float32", (rng.standard_normal((2, 4, 4, 1)).astype(np.float32), 2)))
+    cases.append(Case("float32 input", (rng.standard_normal((2, 4, 4, 1)).astype(np.float32), 2)))
     return cases
 
 
@@ -91,7 +91,7 @@ def conv_cases(seed):
              ((1, 6, 6, 1), (5, 5, 1, 2), 1, 2, "5x5 filter, pad 2 keeps the size"),
              ((1, 8, 7, 1), (2, 2, 1, 3), 3, 1, "stride 3, uneven fit"),
              ((2, 5, 6, 2), (3, 3, 2, 1), 1, 1, "one filter, pad 1"),
-             ((1, 5, 5, 3), (3, 3, 3, 2), 2, 0, "float32 stays float32")]
+             ((1, 5, 5, 3), (3, 3, 3, 2), 2, 0, "float32 input")]
     cases = []
     for x_shape, w_shape, stride, pad, name in specs:
         dtype = np.float32 if "float32" in name else np.float64

@@ -18,7 +18,7 @@ def pool_cases(seed):
              ((2, 7, 6, 2), 2, 2, "avg", "uneven fit: 7x6 input, 2x2 pool"),
              ((1, 6, 9, 3), 3, 3, "max", "3x3 max pool, stride 3, non-square"),
              ((2, 4, 6, 2), 2, 2, "max", "ties: small integers"),
-             ((2, 6, 6, 2), 2, 2, "avg", "float32 stays float32")]
+             ((2, 6, 6, 2), 2, 2, "avg", "float32 input")]
     cases = []
     for shape, size, stride, mode, name in specs:
         if "ties" in name:
@@ -67,7 +67,7 @@ def relu_cases():
     return [Case("a batch of images", (rng.standard_normal((2, 3, 3, 4)),)),
             Case("a matrix with exact zeros", (with_zeros,)),
             Case("a vector", (rng.standard_normal(7),)),
-            Case("float32 stays float32", (rng.standard_normal((2, 5)).astype(np.float32),))]
+            Case("float32 input", (rng.standard_normal((2, 5)).astype(np.float32),))]
 
 
 relu_forward = Check(
