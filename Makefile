@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# The real MNIST files: $COURSE_DATA_DIR when set, else the shared folder beside the repository.
+SHARED_DATA := $(abspath ../shared/data)
+export COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
+
 .PHONY: setup test bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.

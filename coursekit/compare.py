@@ -60,7 +60,7 @@ def explain_difference(got, expected, name="output", rtol=1e-5, atol=1e-8, check
     g, e = got.astype(np.float64).ravel(), expected.astype(np.float64).ravel()
     same = (g == e) | (np.isnan(g) & np.isnan(e))          # equal infinities and NaNs match
     error = np.where(same, 0.0, np.abs(g - e))
-    wrong = ~(error <= atol + rtol * np.abs(e))            # a NaN error counts as wrong
+    wrong = ~same & ~(error <= atol + rtol * np.abs(e))    # a NaN error counts as wrong
     if not wrong.any():
         return None
     if got.ndim == 0:

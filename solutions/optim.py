@@ -1,9 +1,21 @@
 """Optimizers: SGD with momentum, and Adam. Both update parameters in place.
 
+sgd_momentum is the update rule alone, as a pure function (graded in notebook 05).
+
 Use: opt = Adam(model.parameters(), lr=1e-3); after model.backward(...),
 opt.step(model.gradients()). Parameters and gradients are dicts with the same keys.
 """
 import numpy as np
+
+
+def sgd_momentum(w, dw, velocity, lr=0.01, momentum=0.9):
+    """One step of SGD with momentum: velocity = momentum * velocity - lr * dw; w + velocity.
+
+    w, dw, velocity: arrays of one shape. Returns (new w, new velocity); the inputs are
+    left unchanged. momentum = 0 gives plain gradient descent.
+    """
+    velocity = momentum * velocity - lr * dw
+    return w + velocity, velocity
 
 
 class _Optimizer:
@@ -30,10 +42,8 @@ class SGD(_Optimizer):
         self.momentum = momentum
 
     def update(self, param, grad, state):
-        velocity = state.setdefault("velocity", np.zeros_like(param))
-        velocity *= self.momentum
-        velocity -= self.lr * grad
-        param += velocity
+        velocity = state.get("velocity", np.zeros_like(param))
+        param[...], state["velocity"] = sgd_momentum(param, grad, velocity, self.lr, self.momentum)
 
 
 class Adam(_Optimizer):

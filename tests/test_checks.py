@@ -15,7 +15,10 @@ def as_student(check, bug):
     return bug.output
 
 
-@pytest.mark.parametrize("name", CHECKS)
+WITH_REFERENCE = [name for name, check in CHECKS.items() if check.reference is not None]
+
+
+@pytest.mark.parametrize("name", WITH_REFERENCE)
 def test_reference_earns_full_marks(name):
     report = run_check(CHECKS[name], getattr(S, name))
     assert type(report.points) is float and report.points == CHECKS[name].points, report.text()
@@ -34,7 +37,7 @@ def test_known_bug_loses_points_and_is_named(name, index):
     assert bug.hint in hints, f"expected hint {bug.hint!r}; got {hints}\n{report.text()}"
 
 
-@pytest.mark.parametrize("name", CHECKS)
+@pytest.mark.parametrize("name", WITH_REFERENCE)
 def test_stub_scores_zero_and_says_why(name):
     def stub(*args):
         raise NotImplementedError()
@@ -115,3 +118,26 @@ def test_a_float64_answer_to_float32_inputs_earns_full_marks():
                                           b.astype(np.float64), stride, pad)
         return out, (x, w, b, stride, pad)
     assert run_check(CHECKS["conv_forward_naive"], conv_in_float64).points == 3.0
+
+
+def test_trained_model_is_graded_on_held_out_accuracy(data_root):
+    from coursekit.data import load_mnist
+    check = CHECKS["trained_model"]
+    images, labels = load_mnist(limit=1000).test
+    lookup = {image.tobytes(): label for image, label in zip(images, labels)}
+
+    def knows(x):
+        return np.array([lookup[image.tobytes()] for image in x])
+
+    def three_quarters_right(x):
+        guess = knows(x)
+        guess[::4] = (guess[::4] + 1) % 10
+        return guess
+    assert run_check(check, knows).points == check.points
+    assert run_check(check, lambda x: np.eye(10)[knows(x)]).points == check.points       # scores work too
+    assert run_check(check, lambda x: np.zeros(len(x), int)).points == 0.0
+    partial = run_check(check, three_quarters_right)
+    assert partial.points == check.points / 2, partial.text()                          # 50% and 70% steps
+    assert "accuracy 75.0%, below 80%" in partial.text()
+    wrong_shape = run_check(check, lambda x: np.zeros((len(x), 3)))
+    assert wrong_shape.points == 0.0 and "scores (N, 10) or labels (N,)" in wrong_shape.text()

@@ -27,6 +27,12 @@ def test_difference_is_explained(got, expected, words):
         assert word in message, message
 
 
+def test_nan_where_nan_is_expected_matches():
+    assert explain_difference(np.array([np.nan, 1.0]), np.array([np.nan, 1.0])) is None
+    assert explain_difference(np.float64("nan"), np.float64("nan")) is None
+    assert "NaN" in explain_difference(np.array([np.nan]), np.array([1.0]))
+
+
 def test_numbers_are_compared_as_numbers():
     assert explain_difference(5, 4, "size") == "size is 5 but should be 4"
     assert explain_difference(4.0, 4) is None

@@ -166,3 +166,22 @@ def test_conv_param_count_examples():
     assert S.conv_param_count(1, 64, 16) == 64 * 16 + 16            # a 1x1 depth reduction
     with pytest.raises(ValueError, match="c_in"):
         S.conv_param_count(3, 0, 4)
+
+
+@pytest.mark.parametrize("stride, pad", [(1, 0), (2, 1), (1, "same"), (3, 2)])
+def test_conv_as_matrix_is_the_convolution(stride, pad, rng):
+    x, w, b = rng.standard_normal((2, 6, 5, 3)), rng.standard_normal((3, 3, 3, 4)), rng.standard_normal(4)
+    out = S.conv_forward(x, w, b, stride, pad)[0]
+    M = S.conv_as_matrix(w, (6, 5, 3), stride, pad)
+    Ho, Wo = out.shape[1:3]
+    assert M.shape == (Ho * Wo * 4, 6 * 5 * 3)
+    for n in range(2):
+        assert_close(M @ x[n].ravel() + np.tile(b, Ho * Wo), out[n].ravel(), f"example {n}")
+    assert set(np.unique(M[M != 0])) <= set(w.ravel())        # only shared filter weights
+
+
+def test_conv_as_matrix_of_a_distinct_filter_uses_every_weight_and_is_sparse():
+    w = np.arange(1.0, 3 * 3 * 2 * 2 + 1).reshape(3, 3, 2, 2)
+    M = S.conv_as_matrix(w, (8, 8, 2))
+    assert len(np.unique(M[M != 0])) == w.size
+    assert (M == 0).mean() > 0.8

@@ -96,3 +96,55 @@ def test_training_drives_the_loss_down(make_optimizer, rng):
         opt.step(net.gradients())
         losses.append(loss)
     assert losses[-1] < 0.5 * losses[0]
+
+
+def layer_spec(rng):
+    return [("conv", {"w": rng.standard_normal((3, 3, 2, 4)), "b": rng.standard_normal(4), "stride": 1, "pad": 1}),
+            ("relu", {}), ("pool", {"size": 2, "stride": 2, "mode": "max"}),
+            ("conv", {"w": rng.standard_normal((2, 2, 4, 3)), "b": rng.standard_normal(3), "stride": 1, "pad": 0}),
+            ("pool", {"size": 2, "stride": 1, "mode": "avg"}),
+            ("flatten", {}), ("dense", {"w": rng.standard_normal((3, 5)), "b": rng.standard_normal(5)})]
+
+
+def test_network_functions_match_the_layer_objects(rng):
+    layers = layer_spec(rng)
+    x = rng.standard_normal((3, 6, 6, 2))
+    scores, caches = S.network_forward(x, layers)
+    f64 = np.float64
+    net = S.Sequential(S.Conv2D(2, 4, 3, pad=1, dtype=f64), S.ReLU(), S.MaxPool2D(2, 2),
+                       S.Conv2D(4, 3, 2, dtype=f64), S.AvgPool2D(2, 1), S.Flatten(), S.Dense(3, 5, dtype=f64))
+    for layer, (kind, params) in zip(net.layers, layers):
+        for name in layer.params:
+            layer.params[name][...] = params[name]
+    assert_close(scores, net.forward(x))
+    dscores = rng.standard_normal(scores.shape)
+    dx, grads = S.network_backward(dscores, caches)
+    assert_close(dx, net.backward(dscores), "dx")
+    for i, layer in enumerate(net.layers):
+        assert set(grads[i]) == set(layer.grads)
+        for name in layer.grads:
+            assert_close(grads[i][name], layer.grads[name], f"layer {i} d{name}")
+
+
+def test_network_backward_matches_numerical_gradients(rng):
+    layers = layer_spec(rng)
+    x, y = rng.standard_normal((2, 6, 6, 2)), np.array([1, 4])
+
+    def loss(_=None):
+        return S.softmax_cross_entropy(S.network_forward(x, layers)[0], y)[0]
+    scores, caches = S.network_forward(x, layers)
+    _, grads = S.network_backward(S.softmax_cross_entropy(scores, y)[1], caches)
+    for (kind, params), grad in zip(layers, grads):
+        for name, value in grad.items():
+            assert relative_error(value, S.numerical_gradient(loss, params[name])) < 1e-7, (kind, name)
+    with pytest.raises(ValueError, match="unknown layer kind 'softmax'"):
+        S.network_forward(x, [("softmax", {})])
+
+
+def test_sgd_momentum_is_pure():
+    w, dw, v = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.1, 0.0])
+    before = [a.copy() for a in (w, dw, v)]
+    new_w, new_v = S.sgd_momentum(w, dw, v, lr=0.1, momentum=0.9)
+    assert_close(new_v, [0.09 - 0.05, 0.1])
+    assert_close(new_w, [1.04, 2.1])
+    assert all(np.array_equal(a, b) for a, b in zip((w, dw, v), before))

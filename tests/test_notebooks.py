@@ -24,6 +24,10 @@ BREAKS = {
                        "conv_single_step(window, w[:, :, :, c], 0.0)"),
     "02-pooling": ("relu_forward", "out = np.maximum(x, 0)", "out = np.abs(x)"),
     "03-backprop": ("pool_backward_naive", "dout[n, i, j, c] / (size * size)", "dout[n, i, j, c] / size"),
+    "04-vectorization": ("conv_as_matrix", "M[i, j, :, r, s, :] = w[p, q].T", "M[i, j, :, r, s, :] = -w[p, q].T"),
+    # the loss value only: training uses dscores, so the trained model is unaffected
+    "05-mnist": ("softmax_cross_entropy", "loss = -log_probs[np.arange(N), y].mean()",
+                 "loss = -log_probs[np.arange(N), y].sum()"),
 }
 
 
@@ -71,9 +75,10 @@ def test_graded_functions_have_the_reference_signatures(source):
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A copy of the course with the release generated and three students per assignment
-    autograded: the solution, the untouched release, and one broken exercise."""
+def course(tmp_path_factory, data_root):
+    """A copy of the course with the release generated and four students per assignment
+    autograded: the solution, the untouched release, one broken exercise, one deleted
+    graded cell. Notebook 05 trains on MNIST, hence data_root."""
     root = tmp_path_factory.mktemp("course") / "course"
     shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns(
         "release", "submitted", "autograded", "feedback", "gradebook.db"))
