@@ -1,0 +1,136 @@
+"""python -m autograder: release, grade a class, or check one notebook.
+
+    python -m autograder release [ASSIGNMENT ...]
+    python -m autograder grade [ASSIGNMENT ...] [--workers N]
+    python -m autograder check NOTEBOOK
+
+Exit status: 0 when every submission got a verdict (check: full marks), 1 when any
+could not be graded (check: points missing), 2 for a usage error.
+"""
+import argparse
+import os
+import pathlib
+import sys
+
+from .course import DEFAULT_ROOT, assignments, nbgrader_api, notebook_path
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course", type=pathlib.Path, default=DEFAULT_ROOT,
+                        help="the nbgrader course folder (default: the project's course/)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="build the student release with nbgrader")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+
+    grade = commands.add_parser("grade", help="grade every submission in submitted/<student>/<assignment>/")
+    grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    grade.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: cores)")
+    grade.add_argument("--reports", type=pathlib.Path, default=None,
+                       help="where reports/<assignment>/ go (default: <course>/reports)")
+    grade.add_argument("--student", action="append", default=None, help="grade only this student (repeatable)")
+    grade.add_argument("--cell-timeout", type=float, default=60.0,
+                       help="seconds a cell (or a check) may run before it is interrupted (default 60)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    check = commands.add_parser("check", help="grade one notebook against the hidden tests")
+    check.add_argument("notebook", type=pathlib.Path)
+    check.add_argument("--assignment", default=None, help="(default: found from the notebook's name)")
+    return parser.parse_args(argv)
+
+
+def data_dir():
+    from coursekit.data import data_dir as configured
+    path = configured()
+    return str(path) if path.exists() else None
+
+
+def cmd_release(args):
+    api = nbgrader_api(args.course)
+    for assignment in args.assignments or assignments(args.course):
+        result = api.generate_assignment(assignment)
+        if not result["success"]:
+            print(f"{assignment}: nbgrader failed\n{result['log']}", file=sys.stderr)
+            return 1
+        print(f"{assignment}: released to {args.course / 'release' / assignment}")
+    return 0
+
+
+def cmd_grade(args):
+    from .classroom import (assignments_to_grade, default_workers, ensure_released, grade_class,
+                            record_in_gradebook, submissions)
+    from .kernel import Limits
+    from .checks import NOTEBOOKS
+    from .reports import write_reports
+    if (args.workers is not None and args.workers < 1) or args.cell_timeout <= 0:
+        print("--workers must be at least 1 and --cell-timeout positive", file=sys.stderr)
+        return 2
+    try:
+        chosen = assignments_to_grade(args.course, args.assignments)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    reports_root = args.reports or args.course / "reports"
+    failed = []
+    for assignment in chosen:
+        students = args.student or submissions(args.course, assignment)
+        if not students:
+            print(f"{assignment}: no submissions in {args.course / 'submitted'}")
+            continue
+        ensure_released(args.course, assignment)
+        workers = args.workers or default_workers()
+        limits = Limits(cell_seconds=args.cell_timeout, threads=max(1, default_workers() // workers))
+        verdicts = grade_class(args.course, assignment, workers, limits=limits, data_dir=data_dir(),
+                               progress=not args.quiet, students=students)
+        record_in_gradebook(args.course, verdicts)
+        names = [check.name for check in NOTEBOOKS[assignment]]
+        table = write_reports(assignment, verdicts, names, args.course, reports_root)
+        print(f"\n{assignment}: {len(verdicts)} submissions; reports in {reports_root / assignment}\n{table}")
+        failed += [v for v in verdicts if not v.graded]
+    for verdict in failed:
+        print(f"could not grade {verdict.student}/{verdict.assignment}: {verdict.status}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_check(args):
+    from .runner import grade_submission
+    notebook = args.notebook
+    if not notebook.is_file():
+        print(f"{notebook}: no such notebook", file=sys.stderr)
+        return 2
+    assignment = args.assignment or next(
+        (a for a in assignments(args.course) if notebook_path(args.course, a).name == notebook.name), None)
+    if assignment is None:
+        names = ", ".join(notebook_path(args.course, a).name for a in assignments(args.course))
+        print(f"{notebook.name} is not one of the course's notebooks ({names}); "
+              f"name it, or pass --assignment", file=sys.stderr)
+        return 2
+    print(f"Checking {notebook} against the hidden tests of {assignment} ...", flush=True)
+    verdict = grade_submission(args.course, assignment, os.environ.get("USER", "me"), notebook,
+                               data_dir=data_dir())
+    for exercise in verdict.exercises:
+        mark = "full marks" if exercise.passed else "points missing"
+        print(f"\n{exercise.name}: {exercise.points:g} / {exercise.max_points:g} ({mark})")
+        print("\n".join(exercise.lines))
+    for note in verdict.notes:
+        print(f"note: {note}")
+    print(f"\n{verdict.status}: {verdict.score:g} / {verdict.max_score:g} points")
+    return 0 if verdict.graded and verdict.score == verdict.max_score else 1
+
+
+def main(argv=None):
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else 2
+    if not args.course.is_dir() or not (args.course / "source").is_dir():
+        print(f"{args.course} is not an nbgrader course folder (no source/ inside)", file=sys.stderr)
+        return 2
+    args.course = args.course.resolve()
+    return {"release": cmd_release, "grade": cmd_grade, "check": cmd_check}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

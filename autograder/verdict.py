@@ -1,0 +1,53 @@
+"""What grading one submission concludes: a verdict per student and assignment.
+
+Every submission ends with a Verdict, whatever happened to it: "graded" with a
+result for every exercise, or "ungradable: <reason>" with every exercise at 0
+and the reason said, never a silent 0.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ExerciseResult:
+    """One graded exercise (one graded cell): its points and the report students read.
+
+    name: the grade_id of the graded cell (the graded function's name);
+    lines: the check's report, one line per case with its hint (never hidden-test source).
+    """
+    name: str
+    points: float
+    max_points: float
+    lines: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return self.points >= self.max_points
+
+
+@dataclass
+class Verdict:
+    """The grade of one student's submission of one assignment.
+
+    status: "graded", or "ungradable: <reason>" (the notebook could not be read or run);
+    notes: what the grader had to do or noticed (cells restored, matched by content,
+    time limits hit, output truncated), shown in the feedback.
+    """
+    student: str
+    assignment: str
+    notebook: str
+    status: str
+    exercises: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def graded(self):
+        return self.status == "graded"
+
+    @property
+    def score(self):
+        return round(sum(e.points for e in self.exercises), 4)
+
+    @property
+    def max_score(self):
+        return round(sum(e.max_points for e in self.exercises), 4)

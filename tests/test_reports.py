@@ -1,0 +1,217 @@
+"""Reports from verdicts: gradebook CSV, feedback pages, Gradescope results, class summary."""
+import csv
+import html
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from autograder import reports  # noqa: E402
+from autograder.verdict import ExerciseResult, Verdict  # noqa: E402
+
+EXERCISES = ["conv_forward_naive", "max_pool_forward"]
+ESCAPE_LINE = "  FAIL  pad 1: got x < 0 & y > 1 where 'out' expected \"ok\""
+REASON = "the notebook is not valid JSON (line 3)"
+
+
+def verdict(student, points, lines=None, notes=()):
+    """A graded verdict with conv worth 3 and pool worth 2 points."""
+    lines = lines or {}
+    exercises = [ExerciseResult(name, p, m, list(lines.get(name, [f"  PASS  {name} case"])))
+                 for name, p, m in zip(EXERCISES, points, [3.0, 2.0])]
+    return Verdict(student, "02_convolution", "convolution", "graded", exercises, list(notes), 1.5)
+
+
+@pytest.fixture
+def verdicts():
+    """bob: full marks; alice: partial, with a line needing escaping; carol: ungradable."""
+    alice = verdict("alice", [1.5, 2.0], notes=["cell conv_forward_naive restored from its id"],
+                    lines={"conv_forward_naive": [
+                        "  PASS  stride 1, pad 0",
+                        ESCAPE_LINE + "\n        hint: the bias is missing: add b[f]"]})
+    bob = verdict("bob", [3.0, 2.0])
+    carol = Verdict("carol", "02_convolution", "convolution", f"ungradable: {REASON}",
+                    [ExerciseResult(name, 0.0, m, []) for name, m in zip(EXERCISES, [3.0, 2.0])])
+    return [bob, carol, alice]                            # deliberately not sorted
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+# ---------------------------------------------------------------- grades.csv
+
+def test_grades_csv_header_and_rows(tmp_path, verdicts):
+    path = reports.write_grades_csv(verdicts, EXERCISES, tmp_path / "deep" / "grades.csv")
+    header, *rows = read_csv(path)
+    assert header == ["student_id", "status", "score", "max_score", *EXERCISES]
+    assert [row[0] for row in rows] == ["alice", "bob", "carol"]
+    alice, bob, carol = ({"status": r[1], "numbers": [float(x) for x in r[2:]]} for r in rows)
+    assert alice == {"status": "graded", "numbers": [3.5, 5.0, 1.5, 2.0]}
+    assert bob == {"status": "graded", "numbers": [5.0, 5.0, 3.0, 2.0]}
+    assert carol["status"].startswith("ungradable:") and REASON in carol["status"]
+    assert carol["numbers"][0] == 0 and carol["numbers"][2:] == [0.0, 0.0]
+
+
+def test_ungradable_row_is_zero_even_without_exercises_or_with_stray_points(tmp_path, verdicts):
+    bare = Verdict("dave", "02_convolution", "convolution", "ungradable: timed out")
+    stray = Verdict("erin", "02_convolution", "convolution", "ungradable: kernel died",
+                    [ExerciseResult(EXERCISES[0], 3.0, 3.0)])
+    path = reports.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv")
+    rows = {row[0]: row for row in read_csv(path)[1:]}
+    for student in ("dave", "erin"):
+        score, max_score, *points = map(float, rows[student][2:])
+        assert score == 0 and points == [0.0, 0.0]
+        assert max_score == 5.0                          # the assignment's max, from the others
+
+
+def test_grades_csv_follows_exercise_order(tmp_path, verdicts):
+    order = list(reversed(EXERCISES))
+    header, *rows = read_csv(reports.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
+    assert header[4:] == order
+    assert [float(x) for x in rows[0][4:]] == [2.0, 1.5]    # alice: pool, then conv
+
+
+# ---------------------------------------------------------------- feedback HTML
+
+def test_feedback_written_at_nbgrader_path_with_escaped_lines(tmp_path, verdicts):
+    alice = verdicts[2]
+    path = reports.write_feedback(alice, tmp_path)
+    assert path == tmp_path / "feedback" / "alice" / "02_convolution" / "convolution.html"
+    page = path.read_text(encoding="utf-8")
+    for exercise in alice.exercises:
+        assert exercise.name in page
+        for line in exercise.lines:
+            assert html.escape(line) in page
+    assert ESCAPE_LINE not in page                      # raw "<" and "&" never reach the page
+    assert "x &lt; 0 &amp; y &gt; 1" in page
+    assert "3.5 / 5" in page and "1.5 / 3" in page
+    assert "restored from its id" in page
+    assert "02_convolution" in page and "convolution" in page
+
+
+def test_feedback_is_self_contained_and_has_no_hidden_tests(verdicts):
+    for v in verdicts:
+        page = reports.feedback_html(v).lower()
+        assert page.startswith("<!doctype html>") and "<style>" in page
+        for forbidden in ("<script", "src=", "href=", "@import", "http://", "https://"):
+            assert forbidden not in page
+        assert "begin hidden tests" not in page
+
+
+def test_feedback_only_renders_the_verdict(verdicts):
+    """A check's report is shown verbatim, so whatever it says is what the page says."""
+    leaked = verdict("mallory", [0, 0], lines={"conv_forward_naive": ["### BEGIN HIDDEN TESTS"]})
+    assert html.escape("### BEGIN HIDDEN TESTS") in reports.feedback_html(leaked)
+    assert "BEGIN HIDDEN TESTS" not in "".join(reports.feedback_html(v) for v in verdicts)
+
+
+def test_feedback_of_ungradable_states_reason(tmp_path, verdicts):
+    carol = verdicts[1]
+    page = reports.write_feedback(carol, tmp_path).read_text(encoding="utf-8")
+    assert html.escape(REASON) in page
+    assert 'class="status ungradable"' in page
+    assert page.index(html.escape(REASON)) < page.index("Score:")   # reason before the score
+    assert "Score: 0 / 5" in page
+
+
+# ---------------------------------------------------------------- Gradescope
+
+def test_gradescope_results_scores_and_statuses(tmp_path, verdicts):
+    bob, carol, alice = verdicts
+    path = reports.write_gradescope(alice, tmp_path / "gs" / "alice" / "results.json")
+    results = json.loads(path.read_text(encoding="utf-8"))
+    assert results["score"] == pytest.approx(3.5)
+    assert sum(t["score"] for t in results["tests"]) == pytest.approx(results["score"])
+    assert [t["name"] for t in results["tests"]] == EXERCISES
+    assert [t["status"] for t in results["tests"]] == ["failed", "passed"]
+    assert [t["max_score"] for t in results["tests"]] == [3.0, 2.0]
+    assert results["tests"][0]["output"] == "\n".join(alice.exercises[0].lines)
+    assert results["visibility"] == "visible" and results["stdout_visibility"] == "hidden"
+    assert "restored from its id" in results["output"]
+
+    full = reports.gradescope_results(bob)
+    assert full["score"] == 5.0 and all(t["status"] == "passed" for t in full["tests"])
+
+
+def test_gradescope_ungradable_scores_zero_with_reason(verdicts):
+    results = json.loads(json.dumps(reports.gradescope_results(verdicts[1])))
+    assert results["score"] == 0
+    assert REASON in results["output"]
+    assert all(t["score"] == 0 and t["status"] == "failed" for t in results["tests"])
+
+
+# ---------------------------------------------------------------- summary
+
+def test_summary_table_names_students_and_pass_rates(verdicts):
+    table = reports.summary_table(verdicts, EXERCISES)
+    lines = table.splitlines()
+    for student, status, score in [("alice", "graded", "3.5 / 5"), ("bob", "graded", "5 / 5"),
+                                   ("carol", "UNGRADABLE", "0 / 5")]:
+        line = next(line for line in lines if line.startswith(student))
+        assert status in line.split() and line.endswith(score)
+    conv = next(line for line in lines if line.startswith("conv_forward_naive"))
+    pool = next(line for line in lines if line.startswith("max_pool_forward"))
+    assert conv.split() == ["conv_forward_naive", "2.25", "3.00", "50%"]   # of graded students
+    assert pool.split() == ["max_pool_forward", "2.00", "2.00", "100%"]
+    assert "mean 4.25" in table and "median 4.25" in table
+    assert "ungradable submissions: 1 of 3" in table
+
+
+def test_summary_table_columns_line_up(verdicts):
+    lines = reports.summary_table(verdicts, EXERCISES).split("\n\n")
+    students, exercises = lines[0].splitlines(), lines[1].splitlines()
+    assert len({len(line) for line in students}) == 1
+    assert len({len(line) for line in exercises}) == 1
+
+
+def test_plot_summary_has_histogram_and_pass_rates(verdicts):
+    fig = reports.plot_summary(verdicts, EXERCISES)
+    ax_hist, ax_rate = fig.axes
+    assert sum(p.get_height() for p in ax_hist.patches) == 2          # two graded students
+    widths = [p.get_width() for p in ax_rate.patches]
+    assert widths == pytest.approx([50.0, 100.0])
+
+
+def test_write_summary_saves_png_and_table(tmp_path, verdicts):
+    table = reports.write_summary(verdicts, EXERCISES, tmp_path / "out")
+    png = (tmp_path / "out" / "summary.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+    assert (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8") == table
+
+
+# ---------------------------------------------------------------- everything
+
+def test_write_reports_writes_every_file(tmp_path, verdicts):
+    course, out = tmp_path / "course", tmp_path / "reports"
+    table = reports.write_reports("02_convolution", verdicts, EXERCISES, course, out)
+    folder = out / "02_convolution"
+    assert (folder / "summary.txt").read_text(encoding="utf-8") == table
+    assert read_csv(folder / "grades.csv")[0][0] == "student_id"
+    assert (folder / "summary.png").read_bytes().startswith(b"\x89PNG")
+    for student in ("alice", "bob", "carol"):
+        results = json.loads((folder / "gradescope" / student / "results.json").read_text())
+        assert "score" in results
+        assert (course / "feedback" / student / "02_convolution" / "convolution.html").exists()
+
+
+def test_write_reports_refuses_other_assignments(tmp_path, verdicts):
+    with pytest.raises(ValueError, match="02_convolution"):
+        reports.write_reports("03_pooling", verdicts, EXERCISES, tmp_path, tmp_path)
+
+
+def test_student_names_cannot_escape_the_folders(tmp_path):
+    sneaky = verdict("../../etc", [0, 0])
+    with pytest.raises(ValueError, match="student"):
+        reports.write_feedback(sneaky, tmp_path)
