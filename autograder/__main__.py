@@ -3,6 +3,7 @@
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder grade [ASSIGNMENT ...] [--workers N]
     python -m autograder check NOTEBOOK
+    python -m autograder gradescope [--out autograder.zip]
 
 Exit status: 0 when every submission got a verdict (check: full marks), 1 when any
 could not be graded (check: points missing), 2 for a usage error.
@@ -34,6 +35,13 @@ def parse_args(argv):
     grade.add_argument("--cell-timeout", type=float, default=60.0,
                        help="seconds a cell (or a check) may run before it is interrupted (default 60)")
     grade.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    zip_ = commands.add_parser("gradescope", help="write the Gradescope autograder zip")
+    zip_.add_argument("--out", type=pathlib.Path, default=pathlib.Path("autograder.zip"))
+
+    inside = commands.add_parser("gradescope-run", help="(inside Gradescope) grade one submission")
+    inside.add_argument("submission", type=pathlib.Path)
+    inside.add_argument("results", type=pathlib.Path)
 
     check = commands.add_parser("check", help="grade one notebook against the hidden tests")
     check.add_argument("notebook", type=pathlib.Path)
@@ -120,6 +128,19 @@ def cmd_check(args):
     return 0 if verdict.graded and verdict.score == verdict.max_score else 1
 
 
+def cmd_gradescope(args):
+    from .gradescope import make_zip
+    print(f"wrote {make_zip(args.out, args.course)}: upload it as the assignment's autograder")
+    return 0
+
+
+def cmd_gradescope_run(args):
+    from .gradescope import run
+    verdict = run(args.submission, args.results, args.course)
+    print(f"{verdict.status}: {verdict.score:g} / {verdict.max_score:g}")
+    return 0
+
+
 def main(argv=None):
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -129,7 +150,9 @@ def main(argv=None):
         print(f"{args.course} is not an nbgrader course folder (no source/ inside)", file=sys.stderr)
         return 2
     args.course = args.course.resolve()
-    return {"release": cmd_release, "grade": cmd_grade, "check": cmd_check}[args.command](args)
+    commands = {"release": cmd_release, "grade": cmd_grade, "check": cmd_check,
+                "gradescope": cmd_gradescope, "gradescope-run": cmd_gradescope_run}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -142,14 +142,16 @@ def judge(check, case, outcome):
     return CaseResult(case, True)
 
 
-def score(check, outcomes):
-    """Report of a check from the harness outcomes of its cases (in the order of check.cases())."""
-    return Report(check, [judge(check, case, outcome) for case, outcome in zip(check.cases(), outcomes)])
+def score(check, outcomes, cases=None):
+    """Report of a check from the harness outcomes of its cases (check.cases() unless given)."""
+    cases = check.cases() if cases is None else cases
+    return Report(check, [judge(check, case, outcome) for case, outcome in zip(cases, outcomes)])
 
 
 def run_check(check, fn):
     """Run every case of a check on fn in this process and return the Report."""
-    return score(check, [call_case(fn, case.args, check.adapter) for case in check.cases()])
+    cases = check.cases()
+    return score(check, [call_case(fn, case.args, check.adapter) for case in cases], cases)
 
 
 # Comparisons ---------------------------------------------------------------------------------

@@ -103,12 +103,18 @@ def run_saved_cases(name, folder, adapter=None, seconds=None):
         import _grader_wire as wire
     fn = getattr(__main__, name, None)
     count = len([f for f in os.listdir(folder) if f.startswith("case-") and f.endswith(".json")])
+    seen = {}                     # cases with identical saved arguments are called once
     for i in range(count):
+        stem = os.path.join(folder, f"case-{i}")
+        with open(stem + ".json", "rb") as a, open(stem + ".npz", "rb") as b:
+            key = (a.read(), b.read())
         if not callable(fn):
             outcome = {"error": f"`{name}` is not defined: its cell is missing, or failed before "
                                 f"defining it"}
+        elif key in seen:
+            outcome = seen[key]
         else:
-            outcome = call_case(fn, wire.load(os.path.join(folder, f"case-{i}")), adapter, seconds)
+            outcome = seen[key] = call_case(fn, wire.load(stem), adapter, seconds)
         try:
             wire.dump(outcome, os.path.join(folder, f"outcome-{i}"))
         except OSError as error:

@@ -118,7 +118,7 @@ def _check_exercise(session, check, folder):
         result = session.run(f"the check of {check.name}", code, timeout=CASE_SECONDS * len(cases) + 10)
         if result.status in ("timeout", "died"):
             reason = f"no result: {result.error}"
-    report = score(check, _outcomes(folder, len(cases), reason))
+    report = score(check, _outcomes(folder, len(cases), reason), cases)
     lines = report.text().splitlines()[1:]
     return ExerciseResult(check.name, float(report.points), float(check.points), lines)
 

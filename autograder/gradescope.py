@@ -1,0 +1,81 @@
+"""Grading inside Gradescope's autograder container, for classes that outgrow one machine.
+
+`python -m autograder gradescope` writes autograder.zip: the course's packages,
+the source notebooks, the pins, and Gradescope's two entry points:
+  setup.sh        installs the environment (pip, from requirements.txt) and the MNIST files
+  run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json
+The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder.
+"""
+import os
+import pathlib
+import zipfile
+
+from .course import DEFAULT_ROOT, assignments, notebook_path
+
+PROJECT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGES = ("autograder", "solutions", "coursekit")
+FILES = ("requirements.txt", "pyproject.toml")
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+cd "$(dirname "$0")"
+apt-get install -y -q bubblewrap >/dev/null 2>&1 || true   # the clean-room sandbox, when available
+python3 -m pip install --quiet -r requirements.txt
+python3 -m pip install --quiet --no-deps -e .
+export COURSE_DATA_DIR="$(pwd)/data"
+python3 -c "from coursekit.data import load_mnist; load_mnist()"   # fetch and verify MNIST once
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission.
+set -uo pipefail
+root="${AUTOGRADER_ROOT:-/autograder}"
+cd "$(dirname "$0")"
+export COURSE_DATA_DIR="${COURSE_DATA_DIR:-$(pwd)/data}"
+mkdir -p "$root/results"
+python3 -m autograder --course course gradescope-run "$root/submission" "$root/results/results.json"
+"""
+
+
+def make_zip(out_path, course_root=DEFAULT_ROOT):
+    """Write the Gradescope autograder zip; returns its path."""
+    out_path = pathlib.Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o755 << 16
+            bundle.writestr(info, text)
+        for name in FILES:
+            bundle.write(PROJECT / name, name)
+        for package in PACKAGES:
+            for path in sorted((PROJECT / package).rglob("*.py")):
+                bundle.write(path, path.relative_to(PROJECT).as_posix())
+        course_root = pathlib.Path(course_root)
+        bundle.write(course_root / "nbgrader_config.py", "course/nbgrader_config.py")
+        for assignment in assignments(course_root):
+            source = notebook_path(course_root, assignment)
+            bundle.write(source, f"course/source/{assignment}/{source.name}")
+    return out_path
+
+
+def run(submission_dir, results_path, course_root=DEFAULT_ROOT):
+    """Grade the notebook in submission_dir and write Gradescope's results.json; returns the Verdict."""
+    from .reports import write_gradescope
+    from .runner import grade_submission, ungradable
+    submission_dir = pathlib.Path(submission_dir)
+    by_name = {notebook_path(course_root, a).name: a for a in assignments(course_root)}
+    found = sorted(p for p in submission_dir.rglob("*.ipynb") if p.name in by_name)
+    if not found:
+        names = ", ".join(sorted(by_name))
+        first = next(iter(by_name.values()))
+        verdict = ungradable("submission", first, notebook_path(course_root, first).stem,
+                             f"no course notebook was submitted (one of {names})")
+    else:
+        assignment = by_name[found[0].name]
+        data_dir = os.environ.get("COURSE_DATA_DIR")
+        verdict = grade_submission(course_root, assignment, "submission", found[0],
+                                   data_dir=data_dir if data_dir and pathlib.Path(data_dir).is_dir() else None)
+    write_gradescope(verdict, results_path)
+    return verdict
