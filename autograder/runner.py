@@ -8,8 +8,12 @@ function on them (harness.run_saved_cases), read the outcomes back (wire) and sc
 them here (check.score). A cell that runs too long is interrupted and skipped; a
 kernel that dies is restarted and the cells that had run are replayed.
 """
+import functools
+import os
 import pathlib
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -46,6 +50,23 @@ def _copy_submission(folder, sandbox, notebook):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _matplotlib_cache():
+    """A matplotlib font cache built once per grading process (each kernel would otherwise
+    spend a few tenths of a second rebuilding it in its fresh config folder)."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="mplcache-"))
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
+                   env=dict(os.environ, MPLCONFIGDIR=str(folder)), timeout=120)
+    return folder
+
+
+def _seed_sandbox(sandbox):
+    """The kernel-side modules, and the font cache, copied into a fresh sandbox."""
+    for module, name in ((harness, "_grader_harness.py"), (wire, "_grader_wire.py")):
+        shutil.copyfile(module.__file__, sandbox / name)
+    shutil.copytree(_matplotlib_cache(), sandbox / ".matplotlib")
 
 
 class _Session:
@@ -151,8 +172,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         sandbox = pathlib.Path(tmp)
         note = _copy_submission(notebook.parent, sandbox, notebook)
         notes += [note] if note else []
-        for module, name in ((harness, "_grader_harness.py"), (wire, "_grader_wire.py")):
-            shutil.copyfile(module.__file__, sandbox / name)
+        _seed_sandbox(sandbox)
         session = _Session(sandbox, limits, data_dir, hide=[course_root])
         try:
             session.start()

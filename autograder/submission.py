@@ -158,10 +158,18 @@ def _anchor_of(grade_id, source, current):
 
 
 def _similar_given(code, given):
-    """The given source cell this student cell is (an edited copy of), if any."""
-    best, best_ratio = None, 0.0
+    """The given source cell this student cell is (an edited copy of), if any.
+
+    Exact copies are found by lookup; difflib's full ratio (slow on long cells) runs
+    only where its cheap upper bounds allow a match."""
     for index, text in given.items():
-        ratio = difflib.SequenceMatcher(None, code, text, autojunk=False).quick_ratio()
-        if ratio > best_ratio and difflib.SequenceMatcher(None, code, text, autojunk=False).ratio() > 0.6:
-            best, best_ratio = index, ratio
+        if text == code:
+            return index
+    best, best_ratio = None, 0.6
+    for index, text in given.items():
+        matcher = difflib.SequenceMatcher(None, code, text, autojunk=False)
+        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = index, ratio
     return best
