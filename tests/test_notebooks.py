@@ -184,3 +184,15 @@ def test_feedback_shows_hints_but_not_hidden_tests(course):
     assert "hint: the bias is missing" in text                 # the case report reaches the student
     for hidden in ("BEGIN HIDDEN TESTS", "from autograder", "grade(&quot;", 'grade("'):
         assert hidden not in text, hidden
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solved_notebook_runs_without_any_error(course, assignment):
+    root, seconds = course
+    name = notebook_path(root, assignment).name
+    executed = nbformat.read(root / "autograded" / "solution" / assignment / name, as_version=4)
+    errors = [(cell.get("id"), output.get("ename"), output.get("evalue"))
+              for cell in executed.cells if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert errors == []
+    print(f"{assignment}: autograded in {seconds['solution', assignment]:.1f} s")
