@@ -48,7 +48,11 @@ class Check:
     bug_compare(got, buggy, case): how got is matched with a bug's output (compare when None);
     adapter: name of a harness.ADAPTERS entry when the call needs one;
     mutation_hint: what to say when the function changes its inputs in place;
-    hint: said when a case fails and no known bug explains it.
+    hint: said when a case fails and no known bug explains it;
+    uses(*args): {name: [args, ...]}, the calls the function is expected to make to other
+    graded functions on those arguments: while it runs, those calls get the reference's
+    answers (harness._standing_in), so a mistake there costs points on its own exercise only;
+    builds_on: graded functions this exercise's result is built from (see settle).
     """
     name: str
     points: float
@@ -60,6 +64,8 @@ class Check:
     adapter: Optional[str] = None
     mutation_hint: str = "work on a copy (np.pad, x.copy()) instead of changing the caller's array"
     hint: str = ""
+    uses: Optional[Callable] = None
+    builds_on: tuple = ()
 
     def expected(self, case):
         return case.expected if case.expected is not None else self.run(self.reference, case)
@@ -69,13 +75,23 @@ class Check:
         call = ADAPTERS[self.adapter] if self.adapter else (lambda f, *a: f(*a))
         return call(fn, *case.args)
 
+    def stand_ins(self, case):
+        """{name: [(args, the reference's answer)]} for the calls of self.uses on this case."""
+        if self.uses is None:
+            return {}
+        import solutions
+        return {name: [(args, getattr(solutions, name)(*args)) for args in calls]
+                for name, calls in self.uses(*case.args).items()}
+
 
 @dataclass
 class CaseResult:
+    """answered: False when there was no answer to judge (a stub, or no such function)."""
     case: Case
     passed: bool
     message: str = ""
     hint: str = ""
+    answered: bool = True
 
     def line(self):
         mark = "PASS" if self.passed else "FAIL"
@@ -89,21 +105,48 @@ class CaseResult:
 
 @dataclass
 class Report:
-    """The verdict of one check: per-case results and the points they earn."""
+    """The verdict of one check: per-case results and the points they earn.
+    excused: why points lost here are not taken (see settle), or ""."""
     check: Check
     results: list
+    excused: str = ""
 
     @property
     def points(self):
+        if self.excused:
+            return float(self.check.points)
         total = sum(r.case.weight for r in self.results)
         earned = sum(r.case.weight for r in self.results if r.passed)
         return round(self.check.points * earned / total, 4) if total else 0.0
+
+    @property
+    def attempted(self):
+        """Whether any case got an answer (not a stub's NotImplementedError, not a missing function)."""
+        return any(r.answered for r in self.results)
 
     def text(self):
         passed = sum(r.passed for r in self.results)
         head = (f"{self.check.name}: {self.points:g} / {self.check.points:g} points "
                 f"({passed} of {len(self.results)} cases passed)")
-        return "\n".join([head] + [r.line() for r in self.results])
+        note = [f"  NOTE  {self.excused}"] if self.excused else []
+        return "\n".join([head] + note + [r.line() for r in self.results])
+
+
+def settle(reports):
+    """Reports with each mistake counted once: an exercise built from other graded functions
+    (check.builds_on) keeps its points when one of those was attempted but lost points,
+    since that mistake, not this exercise, is the likely cause. A stub or a missing
+    function is no mistake: what is built on it is not done either. reports: in notebook order."""
+    lost = {r.check.name for r in reports if r.points < r.check.points and r.attempted}
+    settled = []
+    for report in reports:
+        causes = [name for name in report.check.builds_on if name in lost]
+        if causes and report.points < report.check.points:
+            report = Report(report.check, report.results,
+                            f"not counted: built from {', '.join(causes)}, which already lost points "
+                            f"(fix {'it' if len(causes) == 1 else 'them'} first)")
+        settled.append(report)
+    return settled
 
 
 def _diagnose(check, case, got, expected):
@@ -121,7 +164,52 @@ def _diagnose(check, case, got, expected):
                     return bug.hint
         except Exception:  # a bug that does not apply to this case, or got of another form
             continue
-    return check.hint
+    return _pattern(got, expected) or check.hint
+
+
+def _first_difference(got, expected):
+    """The first pair of arrays that differ, looking inside tuples (out, cache), (dx, dw, db)."""
+    if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)):
+        for g, e in zip(got, expected):
+            pair = _first_difference(g, e)
+            if pair is not None:
+                return pair
+        return None
+    try:
+        got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if got.shape == expected.shape and np.allclose(got, expected, rtol=1e-4, atol=1e-6):
+        return None
+    return got, expected
+
+
+def _pattern(got, expected):
+    """A cause read from how the answer differs, for mistakes no known bug reproduces:
+    swapped height and width, a flipped sign, a constant factor, a constant per channel."""
+    pair = _first_difference(got, expected)
+    if pair is None:
+        return None
+    got, expected = pair
+    close = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
+    with np.errstate(all="ignore"):
+        if not np.all(np.isfinite(got)):
+            return None
+        if got.ndim == 4 and close(got.transpose(0, 2, 1, 3), expected):
+            return "height and width are swapped: arrays are (N, H, W, C), rows first"
+        if got.shape != expected.shape or not np.any(expected):
+            return None
+        if close(got, -expected):
+            return "the sign is flipped"
+        factor = float(np.sum(got * expected) / np.sum(expected * expected))
+        if got.size > 1 and abs(factor - 1) > 1e-3 and close(got, factor * expected):
+            return (f"every value is {factor:.4g} times the right one: a sum where a mean belongs (or the "
+                    f"reverse), or a division by the wrong count")
+        offset = (got - expected).reshape(-1, got.shape[-1]) if got.ndim > 1 else None
+        if offset is not None and close(offset, np.broadcast_to(offset[0], offset.shape)):
+            return ("each channel (last axis) is off by its own constant: is the bias missing, doubled, "
+                    "or added to the wrong channel?")
+    return None
 
 
 def judge(check, case, outcome):
@@ -130,7 +218,12 @@ def judge(check, case, outcome):
         error = outcome["error"]
         if error.startswith("NotImplementedError"):
             return CaseResult(case, False, "not implemented yet",
-                              "replace `raise NotImplementedError()` with your code")
+                              "replace `raise NotImplementedError()` with your code", answered=False)
+        if outcome.get("undefined"):
+            return CaseResult(case, False, error, "run the cell that defines it (and keep its name)",
+                              answered=False)
+        if outcome.get("timeout") or error.startswith("not run"):
+            return CaseResult(case, False, error, "look for a loop that never ends")
         return CaseResult(case, False, f"raised {error}", check.hint)
     if outcome.get("mutated"):  # always wrong, and the likely cause of any other difference
         names = ", ".join(f"argument {i + 1}" for i in outcome["mutated"])
@@ -150,8 +243,13 @@ def score(check, outcomes, cases=None):
 
 def run_check(check, fn):
     """Run every case of a check on fn in this process and return the Report."""
-    cases = check.cases()
-    return score(check, [call_case(fn, case.args, check.adapter) for case in cases], cases)
+    cases, outcomes, seen = check.cases(), [], {}
+    for case in cases:           # cases holding the very same arguments are called once
+        key = tuple(map(id, case.args))
+        if key not in seen:
+            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case))
+        outcomes.append(seen[key])
+    return score(check, outcomes, cases)
 
 
 # Comparisons ---------------------------------------------------------------------------------

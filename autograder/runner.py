@@ -20,7 +20,7 @@ import time
 import nbformat
 
 from . import harness, wire
-from .check import score
+from .check import score, settle
 from .checks import NOTEBOOKS
 from .course import notebook_path
 from .kernel import Limits, SandboxKernel
@@ -30,6 +30,12 @@ from .verdict import ExerciseResult, Verdict
 RESTARTS = 2                 # kernel restarts allowed per submission
 CASE_SECONDS = 20            # one case of a check, inside the kernel
 SUBMISSION_FILES_BYTES = 50 * 2**20
+HARNESS = "_grader_harness_"     # the kernel's name for the harness, bound before the student's code runs
+
+
+def _shorten(text, limit=300):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 def ungradable(student, assignment, notebook, reason, seconds=0.0):
@@ -89,6 +95,8 @@ class _Session:
     def run(self, label, code, timeout=None):
         result = self.kernel.execute(code, timeout)
         self.notes.extend(f"{label}: {note}" for note in result.notes)
+        if result.status == "error":
+            self.notes.append(f"{label} raised {_shorten(result.error)}")
         if result.status == "ok" or result.status == "error":
             self.ran.append(code)
         elif result.status == "timeout":
@@ -125,23 +133,29 @@ def _outcomes(folder, count, reason):
 
 
 def _check_exercise(session, check, folder):
-    """Run one check's cases in the kernel; score the outcomes here."""
+    """Run one check's cases in the kernel; score the outcomes here (a check.Report)."""
     cases = check.cases()
     folder.mkdir(parents=True)
     for i, case in enumerate(cases):
         wire.dump(case.args, folder / f"case-{i}")
+        tables = check.stand_ins(case)
+        if tables:
+            wire.dump(tables, folder / f"uses-{i}")
     reason = None
     if session.kernel is None:
         reason = "not run: the kernel had stopped for good (see the notes)"
     else:
-        code = (f"import _grader_harness\n_grader_harness.run_saved_cases({check.name!r}, "
-                f"{str(folder)!r}, {check.adapter!r}, {CASE_SECONDS})")
+        code = (f"{HARNESS}.run_saved_cases({check.name!r}, {str(folder)!r}, {check.adapter!r}, "
+                f"{CASE_SECONDS})")
         result = session.run(f"the check of {check.name}", code, timeout=CASE_SECONDS * len(cases) + 10)
         if result.status in ("timeout", "died"):
             reason = f"no result: {result.error}"
-    report = score(check, _outcomes(folder, len(cases), reason), cases)
-    lines = report.text().splitlines()[1:]
-    return ExerciseResult(check.name, float(report.points), float(check.points), lines)
+    return score(check, _outcomes(folder, len(cases), reason), cases)
+
+
+def _exercise(report):
+    return ExerciseResult(report.check.name, float(report.points), float(report.check.points),
+                          report.text().splitlines()[1:])
 
 
 def grade_submission(course_root, assignment, student, submission=None, limits=None, data_dir=None):
@@ -176,12 +190,14 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         session = _Session(sandbox, limits, data_dir, hide=[course_root])
         try:
             session.start()
+            session.run("grader set-up", f"import _grader_harness as {HARNESS}\n{HARNESS}.protect()")
             for label, code in program.cells:
                 if session.kernel is None:
                     break
                 session.run(label, code)
-            exercises = [_check_exercise(session, check, sandbox / ".cases" / check.name)
-                         for check in NOTEBOOKS[assignment]]
+            reports = [_check_exercise(session, check, sandbox / ".cases" / check.name)
+                       for check in NOTEBOOKS[assignment]]
+            exercises = [_exercise(report) for report in settle(reports)]
         except Exception as error:  # the grader's own failure: say so, never a silent 0
             return ungradable(student, assignment, source_path.stem,
                               f"the grader failed on this submission ({type(error).__name__}: {error})",

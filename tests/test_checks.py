@@ -28,7 +28,9 @@ BUGS = [(name, i) for name, check in CHECKS.items() for i in range(len(check.bug
 
 
 @pytest.mark.parametrize("name, index", BUGS, ids=[f"{n}-bug{i}" for n, i in BUGS])
-def test_known_bug_loses_points_and_is_named(name, index):
+def test_known_bug_loses_points_and_is_named(name, index, request):
+    if name == "trained_model":
+        request.getfixturevalue("data_root")      # its cases are the real test digits
     check = CHECKS[name]
     bug = check.bugs[index]
     report = run_check(check, as_student(check, bug))
@@ -141,3 +143,45 @@ def test_trained_model_is_graded_on_held_out_accuracy(data_root):
     assert "accuracy 75.0%, below 80%" in partial.text()
     wrong_shape = run_check(check, lambda x: np.zeros((len(x), 3)))
     assert wrong_shape.points == 0.0 and "scores (N, 10) or labels (N,)" in wrong_shape.text()
+
+
+def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypatch):
+    from autograder.proof.answers import Answer
+    from autograder.proof.play import play
+    pads_every_axis = Answer("zero_pad", "every axis padded", "pad only the height and width",
+                             "def zero_pad(x, pad):\n    return np.pad(x, pad)\n", "convolution")
+
+    def points():
+        return {r.check.name: r.points for r in play(pads_every_axis).reports}
+    assert points()["zero_pad"] < 1 and points()["conv_forward_naive"] == 3.0
+    monkeypatch.setattr(CHECKS["conv_forward_naive"], "uses", None)     # without the stand-ins
+    assert points()["conv_forward_naive"] < 3.0                          # the mistake would count twice
+
+
+def test_an_exercise_built_on_a_failed_one_keeps_its_points():
+    from autograder.check import Report, settle
+    dense, model = CHECKS["dense_backward"], CHECKS["trained_model"]
+    wrong = run_check(dense, lambda dout, cache: (0 * dout, 0, 0))
+    failed = Report(model, [])
+    wrong_settled, model_settled = settle([wrong, failed])
+    assert wrong_settled.points == 0.0
+    assert model_settled.points == model.points and "built from dense_backward" in model_settled.text()
+    assert settle([run_check(dense, S.dense_backward), failed])[1].points == 0.0  # nothing upstream failed
+    stub = run_check(dense, lambda dout, cache: (_ for _ in ()).throw(NotImplementedError()))
+    assert settle([stub, failed])[1].points == 0.0        # a stub is not a mistake: nothing to excuse
+
+
+UNKNOWN_MISTAKES = [
+    ("relu_forward", lambda x: (2 * np.maximum(x, 0), (x,)), "2 times the right one"),
+    ("dense_forward", lambda x, w, b: (-(x @ w + b), (x, w, b)), "sign is flipped"),
+    ("dense_forward", lambda x, w, b: (x @ w + 3 * b, (x, w, b)), "off by its own constant"),
+    ("conv_forward", lambda *args: (lambda out, cache: (out.transpose(0, 2, 1, 3), cache))(*S.conv_forward(*args)),
+     "height and width are swapped"),
+]
+
+
+@pytest.mark.parametrize("name, student, words", UNKNOWN_MISTAKES, ids=[w for _, _, w in UNKNOWN_MISTAKES])
+def test_a_mistake_no_known_bug_reproduces_still_gets_a_cause(name, student, words):
+    report = run_check(CHECKS[name], student)
+    assert report.points < CHECKS[name].points
+    assert any(words in r.hint for r in report.results if not r.passed), report.text()

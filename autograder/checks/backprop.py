@@ -7,6 +7,7 @@ forward, so they grade the backward alone, with the cache format of the course.
 import numpy as np
 
 import solutions as S
+from coursekit.compare import explain_difference
 
 from ..check import Bug, Case, Check, compare_tuple, compare_value
 from .convolution import conv_cases
@@ -25,36 +26,86 @@ def gradient_cases():
     for shape, dout, h, name in specs:
         x, a = rng.standard_normal(shape), rng.standard_normal(shape)
         cases.append(Case(name, (x, a, rng.standard_normal(shape) if dout else None, h)))
+    # a of shape (2, 1) makes f(x) a (2, 3) matrix of a (1, 3) x: each entry of x reaches
+    # two outputs, so multiplying a gradient by dout afterwards no longer works
+    x, a = rng.standard_normal((1, 3)), rng.standard_normal((2, 1))
+    cases.append(Case("f's output larger than x", (x, a, rng.standard_normal((2, 3)), 1e-5)))
     return cases
 
 
-def _one_sided(f, x, dout=None, h=1e-5):
-    grad = np.zeros_like(x)
-    weight = (lambda v: np.sum(v)) if dout is None else (lambda v: np.sum(v * dout))
-    base = weight(f(x))
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        grad[i] = (weight(f(x)) - base) / h
-        x[i] = old
-    return grad
+def _weight(dout):
+    return (lambda v: np.sum(v)) if dout is None else (lambda v: np.sum(v * dout))
+
+
+def _one_sided(forward=True):
+    """(f(x + h) - f(x)) / h, or (f(x) - f(x - h)) / h."""
+    def gradient(f, x, dout=None, h=1e-5):
+        grad, weight = np.zeros_like(x), _weight(dout)
+        base = weight(f(x))
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + h if forward else old - h
+            grad[i] = (weight(f(x)) - base) / h if forward else (base - weight(f(x))) / h
+            x[i] = old
+        return grad
+    return gradient
 
 
 def _scaled(factor, ignore_dout=False):
+    """The right gradient times factor(h); without dout when ignore_dout."""
     def gradient(f, x, dout=None, h=1e-5):
-        return factor * S.numerical_gradient(f, x, None if ignore_dout else dout, h)
+        return factor(h) * S.numerical_gradient(f, x, None if ignore_dout else dout, h)
     return gradient
 
+
+def _dout_afterwards(f, x, dout=None, h=1e-5):
+    """The gradient of sum(f(x)), multiplied by dout at the end."""
+    grad = S.numerical_gradient(f, x, None, h)
+    return grad if dout is None else grad * dout
+
+
+def _dout_at_i(f, x, dout=None, h=1e-5):
+    """The gradient of sum(f(x)), entry i multiplied by dout[i]."""
+    grad = S.numerical_gradient(f, x, None, h)
+    return grad if dout is None else grad * dout[tuple(slice(0, n) for n in x.shape)]
+
+
+def _all_at_once(f, x, dout=None, h=1e-5):
+    """Every entry nudged at once: (f(x + h) - f(x - h)) / 2h, times dout."""
+    grad = (f(x + h) - f(x - h)) / (2 * h)
+    return grad if dout is None else grad * dout
+
+
+def _relative(got, buggy, case):
+    """Matches a bug's output at its own scale (`/ 2 * h` gives numbers near 1e-10)."""
+    scale = float(np.max(np.abs(buggy))) if np.size(buggy) else 0.0
+    return explain_difference(got, buggy, "the gradient", rtol=1e-6, atol=1e-8 * scale)
+
+
+_CENTRED = ("use centred differences, (f(x + h) - f(x - h)) / (2h): a one-sided difference "
+            "is far less accurate")
+_AFTERWARDS = ("weight f's output by dout before summing, sum(f(x) * dout), instead of multiplying "
+               "the gradient by dout afterwards: one entry of x can reach many outputs")
 
 numerical_gradient = Check(
     "numerical_gradient", 2, S.numerical_gradient, gradient_cases,
     lambda got, expected, case: compare_value(got, expected, case, "the gradient"),
-    adapter="numerical_gradient",
-    bugs=[Bug("use centred differences, (f(x + h) - f(x - h)) / (2h): a one-sided difference "
-              "is far less accurate", _one_sided),
-          Bug("the centred difference spans 2h: divide by 2 * h", _scaled(2.0)),
-          Bug("weight f's output by dout before summing: sum(f(x) * dout)", _scaled(1.0, True))],
-    mutation_hint="x must come back unchanged: put back x[i] after nudging it",
+    adapter="numerical_gradient", bug_compare=_relative,
+    bugs=[Bug(_CENTRED, _one_sided(True)),
+          Bug(_CENTRED, _one_sided(False)),
+          Bug("the centred difference spans 2h: divide by 2 * h", _scaled(lambda h: 2.0)),
+          Bug("`/ 2 * h` divides by 2, then multiplies by h: write / (2 * h)", _scaled(lambda h: h * h)),
+          Bug("the sign is flipped: the difference is f(x + h) - f(x - h), in that order",
+              _scaled(lambda h: -1.0)),
+          Bug("the gradient is 0 everywhere: f saw the same x twice. Call f right after each "
+              "nudge (x_plus = x is not a copy: use x.copy())", lambda f, x, dout=None, h=1e-5: np.zeros_like(x)),
+          Bug("weight f's output by dout before summing: sum(f(x) * dout)", _scaled(lambda h: 1.0, True)),
+          Bug(_AFTERWARDS, _dout_afterwards),
+          Bug(_AFTERWARDS, _dout_at_i),
+          Bug("nudge one entry at a time: x + h moves every entry at once, which works only when "
+              "each output depends on one entry of x", _all_at_once)],
+    mutation_hint="x must come back unchanged: save old = x[i] and put back x[i] = old after the "
+                  "nudges (x[i] + h - 2h + h is not always x[i] in floating point)",
     hint="grad[i] = (sum(f(x + h e_i) * dout) - sum(f(x - h e_i) * dout)) / (2h)")
 
 
@@ -80,7 +131,16 @@ relu_backward = Check(
               lambda dout, cache: dout * (cache[0] >= 0)),
           Bug("the mask comes from the forward's input x, not from dout",
               lambda dout, cache: dout * (dout > 0)),
-          Bug("multiply dout by the mask (x > 0), not by x itself", lambda dout, cache: dout * cache[0])],
+          *[Bug("the mask is reversed: the gradient passes where x > 0 and stops where x <= 0", reversed_)
+            for reversed_ in (lambda dout, cache: dout * (cache[0] <= 0),
+                              lambda dout, cache: dout * (cache[0] < 0))],
+          Bug("multiply dout by the mask (x > 0), not by x itself", lambda dout, cache: dout * cache[0]),
+          Bug("multiply dout by the mask (x > 0), not by relu(x)",
+              lambda dout, cache: dout * np.maximum(cache[0], 0)),
+          Bug("the mask (x > 0) alone is the local gradient: multiply it by dout (chain rule)",
+              lambda dout, cache: (cache[0] > 0).astype(cache[0].dtype))],
+    mutation_hint="dout belongs to the caller: build a new array, dx = dout * (x > 0), instead of "
+                  "zeroing entries of dout in place",
     hint="dx = dout where x > 0, and 0 elsewhere")
 
 
@@ -115,20 +175,73 @@ def _last_example_dw(dout, cache, dw):
     return S.conv_backward(dout[-1:], (x[-1:], w, b, stride, pad))[1]
 
 
+def _flipped_dx(dout, cache, dx):
+    x, w, b, stride, pad = cache[:5]
+    return S.conv_backward(dout, (x, w[::-1, ::-1], b, stride, pad))[0]
+
+
+def _loops(assign=(), step=None, swap=False, filters=None):
+    """The backward loops with one mistake: the gradients named in assign ("dx", "dw", "db")
+    written with = instead of +=; window (i, j) starting at (i*step, j*step) instead of
+    (i*stride, j*stride); the window and the filter swapped (swap); or the loop over
+    c running over range(filters) instead of range(C_out)."""
+    def backward(dout, cache):
+        x, w, b, stride, pad = cache[:5]
+        N, Ho, Wo, C_out = dout.shape
+        H, W, F = x.shape[1], x.shape[2], w.shape[0]
+        s = stride if step is None else step
+        xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+        dxp, dw, db = np.zeros_like(xp), np.zeros_like(w), np.zeros_like(b)
+        for n, i, j, c in np.ndindex(N, Ho, Wo, C_out if filters is None else filters(x, w)):
+            rows, cols, g = slice(i * s, i * s + F), slice(j * s, j * s + F), dout[n, i, j, c]
+            to_dx, to_dw = w[:, :, :, c] * g, xp[n, rows, cols, :] * g
+            if swap:
+                to_dx, to_dw = to_dw, to_dx
+            if "dx" in assign:
+                dxp[n, rows, cols, :] = to_dx
+            else:
+                dxp[n, rows, cols, :] += to_dx
+            if "dw" in assign:
+                dw[:, :, :, c] = to_dw
+            else:
+                dw[:, :, :, c] += to_dw
+            db[c] = g if "db" in assign else db[c] + g
+        return dxp[:, pad:pad + H, pad:pad + W, :], dw, db
+    return backward
+
+
 conv_backward_naive = Check(
     "conv_backward_naive", 4, S.conv_backward_naive, conv_backward_cases,
     compare_tuple(("dx", "dw", "db")),
     bugs=[Bug("dx still has the padding: return dx_pad[:, pad:pad+H, pad:pad+W, :]", _with(0, _padded_dx)),
           Bug("with pad == 0, dx_pad[:, pad:-pad] is empty: slice pad:pad+H instead",
               _with(0, lambda dout, cache, dx: dx[:, 0:0, 0:0])),
+          Bug("windows overlap and every filter reads the same window: add up their shares, "
+              "dx_pad[...] += ..., not =", _loops(assign=("dx",))),
+          Bug("dx uses the filter as it is, w[:, :, :, c]; the flip appears only when dx is "
+              "written as a convolution of dout", _with(0, _flipped_dx)),
           Bug("dw must add up the contributions of every example in the batch (+=, not =)",
               _with(1, _last_example_dw)),
+          Bug("dw[..., c] adds up window * dout[n, i, j, c] over every n, i, j: use +=, not =",
+              _loops(assign=("dw",))),
           Bug("dw is not averaged over the batch: the loss already divides by N",
               _with(1, lambda dout, cache, dw: dw / len(dout))),
           Bug("db[c] is the sum of dout[..., c] over the batch and all positions",
               _with(2, lambda dout, cache, db: dout[-1].sum(axis=(0, 1)))),
+          *[Bug("db[c] is the sum of dout[..., c] over the batch and all positions: "
+                "dout.sum(axis=(0, 1, 2))", _with(2, lambda dout, cache, db, axes=axes: dout.sum(axis=axes)))
+            for axes in ((1, 2), (0, 1), None)],
+          Bug("db[c] adds up dout[n, i, j, c] over every n, i, j: use +=, not =", _loops(assign=("db",))),
           Bug("db is a sum over the batch and positions, not a mean",
-              _with(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2))))],
+              _with(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2)))),
+          Bug("db is not averaged over the batch: the loss already divides by N",
+              _with(2, lambda dout, cache, db: db / len(dout))),
+          Bug("the window of output (i, j) starts at (i*stride, j*stride), as in the forward pass",
+              _loops(step=1)),
+          Bug("dx and dw are swapped: dx_pad[window] collects w[..., c] * dout, dw[..., c] "
+              "collects window * dout", _loops(swap=True)),
+          Bug("loop over the C_out filters (dout.shape[3]), not over the input channels",
+              _loops(filters=lambda x, w: x.shape[3]))],
     hint="for every output (n, i, j, c): dx_pad[window] += w[..., c] * dout[n, i, j, c]; "
          "dw[..., c] += window * dout[n, i, j, c]; db[c] += dout[n, i, j, c]")
 
@@ -144,42 +257,58 @@ def pool_backward_cases():
     return cases
 
 
-def _route_max(pick, accumulate=True):
-    """Max-pool backward with another rule: pick(window) -> boolean mask of receivers."""
-    def backward(dout, cache):
-        x, size, stride, mode = cache[:4]
-        if mode != "max":
-            return S.pool_backward(dout, cache[:4])
-        dx = np.zeros_like(x)
-        N, Ho, Wo, C = dout.shape
-        for n, i, j, c in np.ndindex(N, Ho, Wo, C):
-            rows, cols = slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
-            share = pick(x[n, rows, cols, c]) * dout[n, i, j, c]
-            if accumulate:
-                dx[n, rows, cols, c] += share
-            else:
-                dx[n, rows, cols, c] = share
-        return dx
-    return backward
-
-
 def _first_max(window):
-    mask = np.zeros(window.shape, bool)
-    mask[np.unravel_index(np.argmax(window), window.shape)] = True
+    mask = np.zeros(window.shape)
+    mask[np.unravel_index(np.argmax(window), window.shape)] = 1.0
     return mask
 
 
 def _last_max(window):
-    flat = window.ravel()
-    mask = np.zeros(window.size, bool)
-    mask[window.size - 1 - np.argmax(flat[::-1])] = True
+    mask = np.zeros(window.size)
+    mask[window.size - 1 - np.argmax(window.ravel()[::-1])] = 1.0
     return mask.reshape(window.shape)
 
 
-def _avg_scaled(factor):
+def _all_max(window):
+    return (window == window.max()).astype(float)
+
+
+def _shared_max(window):
+    return _all_max(window) / np.sum(window == window.max())
+
+
+def _pool_loops(pick=_first_max, area=lambda size, stride: size * size, step=None, write="+="):
+    """The backward loops with one rule changed. pick(window): the share of dout each input of
+    a max window gets; area(size, stride): what avg divides dout by; step: where window i
+    starts (i*stride when None; a function of (size, stride) otherwise); write: "+=", "="
+    (the switch, or the avg window, assigned), "= window" (mask * dout assigned to the whole
+    window) or "no corner" (the switch (r, q) written at dx[n, r, q, c], not at the window's
+    corner plus (r, q))."""
     def backward(dout, cache):
-        dx = S.pool_backward(dout, cache[:4])
-        return dx * factor(cache[1]) if cache[3] == "avg" else dx
+        x, size, stride, mode = cache[:4]
+        s = stride if step is None else step(size, stride)
+        dx = np.zeros_like(x)
+        N, Ho, Wo, C = dout.shape
+        for n, i, j, c in np.ndindex(N, Ho, Wo, C):
+            top, left, g = i * s, j * s, dout[n, i, j, c]
+            rows, cols = slice(top, top + size), slice(left, left + size)
+            if mode == "avg":
+                if write == "=":
+                    dx[n, rows, cols, c] = g / area(size, stride)
+                else:
+                    dx[n, rows, cols, c] += g / area(size, stride)
+                continue
+            share = pick(x[n, rows, cols, c]) * g
+            if write == "= window":
+                dx[n, rows, cols, c] = share
+            elif write == "=":
+                for r, q in zip(*np.nonzero(share)):
+                    dx[n, top + r, left + q, c] = share[r, q]
+            elif write == "no corner":
+                dx[n, :size, :size, c] += share
+            else:
+                dx[n, rows, cols, c] += share
+        return dx
     return backward
 
 
@@ -187,14 +316,25 @@ pool_backward_naive = Check(
     "pool_backward_naive", 3, S.pool_backward_naive, pool_backward_cases,
     lambda got, expected, case: compare_value(got, expected, case, "dx"),
     bugs=[Bug("with ties, only the first maximum (row-major order) gets the gradient, not all of them",
-              _route_max(lambda window: window == window.max())),
+              _pool_loops(pick=_all_max)),
+          Bug("with ties, only the first maximum (row-major order) gets the gradient; it is not "
+              "shared among them", _pool_loops(pick=_shared_max)),
           Bug("with ties, the gradient goes to the first maximum in row-major order (np.argmax), "
-              "not the last", _route_max(_last_max)),
-          Bug("overlapping windows add up their gradients: dx[...] += ..., not =",
-              _route_max(_first_max, accumulate=False)),
+              "not the last", _pool_loops(pick=_last_max)),
+          Bug("overlapping windows add up their gradients: dx[...] += ..., not =", _pool_loops(write="=")),
+          Bug("overlapping windows add up their gradients: dx[...] += ..., not =; assigning "
+              "mask * dout to the whole window also wipes what earlier windows put there",
+              _pool_loops(write="= window")),
+          Bug("the switch (r, q) is relative to the window: add the window's corner, "
+              "dx[n, i*stride + r, j*stride + q, c]", _pool_loops(write="no corner")),
+          Bug("the window of output (i, j) starts at (i*stride, j*stride)", _pool_loops(step=lambda f, s: 1)),
+          Bug("the window moved by size instead of stride: it starts at (i*stride, j*stride)",
+              _pool_loops(step=lambda f, s: f)),
           Bug("average pooling spreads dout over size * size inputs: divide by size * size",
-              _avg_scaled(lambda size: size * size)),
-          Bug("average pooling: divide by size * size, not by size", _avg_scaled(lambda size: size)),
+              _pool_loops(area=lambda f, s: 1)),
+          Bug("average pooling: divide by size * size, not by size", _pool_loops(area=lambda f, s: f)),
+          Bug("average pooling: divide by size * size (the window's area), not stride * stride",
+              _pool_loops(area=lambda f, s: s * s)),
           Bug("mode 'avg' spreads the gradient evenly; only 'max' routes it to one position",
               lambda dout, cache: S.pool_backward(dout, cache[:3] + ("max" if cache[3] == "avg" else "avg",)))],
     hint="max: dout goes to the first maximum of its window (np.argmax); avg: dout / (size*size) "

@@ -23,12 +23,18 @@ output_size = Check(
     "output_size", 1, S.output_size, output_size_cases, compare_value,
     bugs=[Bug("the division must round down (//), not to the nearest integer",
               lambda n, f, s, p: 1 + round((n + 2 * p - f) / s)),
+          Bug("the division must round down (//), not up: a window that does not fit is dropped",
+              lambda n, f, s, p: 1 + -(-(n + 2 * p - f) // s)),
           Bug("use integer division (//): a window that does not fit is dropped",
               lambda n, f, s, p: 1 + (n + 2 * p - f) / s),
           Bug("off by one: count the first window too, 1 + (n + 2*pad - f) // stride",
               lambda n, f, s, p: (n + 2 * p - f) // s),
           Bug("padding goes on both sides: n + 2*pad", lambda n, f, s, p: 1 + (n + p - f) // s),
-          Bug("the padding is missing from the formula", lambda n, f, s, p: 1 + (n - f) // s)],
+          Bug("the padding is missing from the formula", lambda n, f, s, p: 1 + (n - f) // s),
+          Bug("the stride is missing: divide (n + 2*pad - f) by it",
+              lambda n, f, s, p: 1 + n + 2 * p - f),
+          Bug("brackets: the stride divides all of (n + 2*pad - f), not f alone",
+              lambda n, f, s, p: 1 + n + 2 * p - f // s)],
     hint="output size = 1 + (n + 2*pad - f) // stride")
 
 
@@ -48,11 +54,18 @@ zero_pad = Check(
     bugs=[Bug("pad only the height and width axes: ((0, 0), (pad, pad), (pad, pad), (0, 0))",
               lambda x, p: np.pad(x, p)),
           Bug("pad the channel axis? only H and W get zeros", lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (p, p)))),
+          Bug("pad the batch axis? only H and W get zeros, not extra images",
+              lambda x, p: np.pad(x, ((p, p), (p, p), (p, p), (0, 0)))),
+          Bug("the width is not padded: pad both H and W, ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+              lambda x, p: np.pad(x, ((0, 0), (p, p), (0, 0), (0, 0)))),
+          Bug("the height is not padded: pad both H and W, ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+              lambda x, p: np.pad(x, ((0, 0), (0, 0), (p, p), (0, 0)))),
           Bug("pad both sides: (pad, pad), not (0, 2*pad)",
               lambda x, p: np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0)))),
           Bug("pad with zeros (mode 'constant', value 0)",
               lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="edge"))],
-    hint="np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) pads H and W with zeros")
+    hint="np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) pads H and W with zeros "
+         "(with pad 0, a slice x[pad:-pad] is empty: write pad:pad + H instead)")
 
 
 # conv_single_step -------------------------------------------------------------------------------
@@ -74,7 +87,14 @@ conv_single_step = Check(
           Bug("this is true convolution (flipped filter); the layer computes cross-correlation: "
               "no flip", lambda a, w, b: float(np.sum(a * w[::-1, ::-1]) + b)),
           Bug("add the bias once to the sum, not to every product",
-              lambda a, w, b: float(np.sum(a * w + b)))],
+              lambda a, w, b: float(np.sum(a * w + b))),
+          Bug("add the bias b, do not subtract it", lambda a, w, b: float(np.sum(a * w) - b)),
+          Bug("sum the products, do not average them: np.sum(a_slice * w) + b",
+              lambda a, w, b: float(np.mean(a * w) + b)),
+          Bug("sum over every axis, channels too: np.sum(a_slice * w) is one number",
+              lambda a, w, b: np.sum(a * w, axis=(0, 1)) + b),
+          Bug("multiply elementwise, then sum: sum(a_slice * w), not sum(a_slice) * sum(w)",
+              lambda a, w, b: float(np.sum(a) * np.sum(w) + b))],
     hint="sum of the elementwise products a_slice * w, plus b")
 
 
@@ -101,13 +121,6 @@ def conv_cases(seed):
     return cases
 
 
-def _one_side_padded(forward):
-    def buggy(x, w, b, stride, pad):
-        xp = np.pad(x, ((0, 0), (0, 2 * pad), (0, 2 * pad), (0, 0)))
-        return forward(xp, w, b, stride, 0)
-    return buggy
-
-
 def conv_forward_bugs(forward):
     """Known mistakes in a conv forward, each as the out it would give."""
     def out(*args):
@@ -127,12 +140,60 @@ def conv_forward_bugs(forward):
             lambda x, w, b, s, p: out(x, w, b, s, 0)),
         Bug("the last window is dropped: the output size is 1 + (H + 2*pad - F) // stride",
             lambda x, w, b, s, p: out(x, w, b, s, p)[:, :-1, :-1]),
+        Bug("the windows do not move by the stride: window (i, j) starts at (i*stride, j*stride), "
+            "not (i, j)", lambda x, w, b, s, p: _cropped(out(x, w, b, 1, p), out(x, w, b, s, p))),
+        Bug("height and width are swapped: window (i, j) is xp[n, i*stride : i*stride+F, "
+            "j*stride : j*stride+F, :] and goes to out[n, i, j]",
+            lambda x, w, b, s, p: out(x, w, b, s, p).transpose(0, 2, 1, 3)),
+        Bug("W_out comes from the width W, H_out from the height H",
+            lambda x, w, b, s, p: _one_size(out(x, w, b, s, p), 1)),
+        Bug("W_out comes from the width W, H_out from the height H",
+            lambda x, w, b, s, p: _one_size(out(x, w, b, s, p), 2)),
+        Bug("the bias is subtracted: add b[c]", lambda x, w, b, s, p: out(x, w, -b, s, p)),
+        Bug("the bias is added to every product of the window: add b[c] once, after the sum",
+            lambda x, w, b, s, p: out(x, w, b * w[..., 0].size, s, p)),
+        Bug("each image has its own output: sum over the window's rows, columns and channels, "
+            "not over the batch", lambda x, w, b, s, p: _summed(out(x, w, 0 * b, s, p), 0) + b),
+        Bug("each filter gives its own output channel: sum over the window's rows, columns and "
+            "channels, not over the filters too",
+            lambda x, w, b, s, p: _summed(out(x, w, 0 * b, s, p), 3) + b),
+        Bug("the filters are mixed up: filter c is w[:, :, :, c], flattened as w.reshape(-1, C_out) "
+            "(w.reshape(C_out, -1) cuts w in the wrong places)",
+            lambda x, w, b, s, p: out(x, w.reshape(w.shape[3], *w.shape[:3]).transpose(1, 2, 3, 0), b, s, p)),
     ]
+
+
+def _cropped(big, like):
+    """The top-left corner of `big` with as many rows and columns as `like`."""
+    return big[:, :like.shape[1], :like.shape[2]]
+
+
+def _one_size(out, axis):
+    """out with H_out and W_out both taken from `axis` (1: H, 2: W), as far as out reaches:
+    what a loop gives whose W_out was computed from H (or H_out from W)."""
+    n = out.shape[axis]
+    return out[:, :n, :n]
+
+
+def _summed(out, axis):
+    """out summed along `axis`, repeated along it: what summing over the batch or filters gives."""
+    return np.broadcast_to(out.sum(axis=axis, keepdims=True), out.shape)
+
+
+def _naive_calls(x, w, b, stride, pad):
+    """The calls conv_forward_naive makes to the notebook's earlier functions."""
+    (N, H, W, _), (F, _, _, C_out) = x.shape, w.shape
+    H_out, W_out = S.output_size(H, F, stride, pad), S.output_size(W, F, stride, pad)
+    xp = S.zero_pad(x, pad)
+    windows = [xp[n, i * stride:i * stride + F, j * stride:j * stride + F, :]
+               for n in range(N) for i in range(H_out) for j in range(W_out)]
+    return {"output_size": [(H, F, stride, pad), (W, F, stride, pad)], "zero_pad": [(x, pad)],
+            "conv_single_step": [(window, w[:, :, :, c], b[c]) for window in windows for c in range(C_out)]}
 
 
 conv_forward_naive = Check(
     "conv_forward_naive", 3, S.conv_forward_naive, lambda: conv_cases(103),
-    compare_forward(("x", "w", "b", "stride", "pad")),
+    compare_forward(("x", "w", "b", "stride", "pad")), uses=_naive_calls,
     bugs=conv_forward_bugs(S.conv_forward), bug_compare=compare_out,
     hint="out[n, i, j, c] = sum(window * w[:, :, :, c]) + b[c], window = "
          "xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :]")
@@ -152,7 +213,12 @@ conv_param_count = Check(
     bugs=[Bug("each filter also has one bias", lambda f, ci, co: f * f * ci * co),
           Bug("a filter spans all C_in input channels: F*F*C_in weights",
               lambda f, ci, co: f * f * co + co),
-          Bug("one bias per filter, not per weight", lambda f, ci, co: 2 * f * f * ci * co)],
+          Bug("one bias per filter, not per weight", lambda f, ci, co: 2 * f * f * ci * co),
+          Bug("a filter is F x F: F*F*C_in weights, F squared", lambda f, ci, co: f * ci * co + co),
+          Bug("one bias per filter: + C_out biases, not one for the whole layer",
+              lambda f, ci, co: f * f * ci * co + 1),
+          Bug("one bias per filter (per output channel): + C_out, not + C_in",
+              lambda f, ci, co: f * f * ci * co + ci)],
     hint="F*F*C_in weights per filter, C_out filters, one bias each")
 
 CHECKS = [output_size, zero_pad, conv_single_step, conv_forward_naive, conv_param_count]

@@ -40,20 +40,72 @@ def _over_channels(x, size, stride, mode):
     return np.broadcast_to(reduced, out.shape)
 
 
+def _over_batch(x, size, stride, mode):
+    """Windows reduced through all images at once (x[:, rows, cols, c].max())."""
+    out = S.pool_forward(x, size, stride, mode)[0]
+    reduced = out.max(axis=0, keepdims=True) if mode == "max" else out.mean(axis=0, keepdims=True)
+    return np.broadcast_to(reduced, out.shape)
+
+
+def _sizes(x, size, stride):
+    return S.output_size(x.shape[1], size, stride), S.output_size(x.shape[2], size, stride)
+
+
+def _grid(x, size, mode, step, rows, cols):
+    """rows x cols windows starting every `step` pixels, cut short at the border as a slice
+    x[a:b] is: the output of a loop whose windows or output size are wrong."""
+    room = ((0, 0), (0, step * rows + size), (0, step * cols + size), (0, 0))
+    if mode == "max":         # -inf: a cut window takes the max of what is left
+        out = S.pool_forward(np.pad(x, room, constant_values=-np.inf), size, step, "max")[0]
+    else:                     # the mean of what is left: sum / count
+        total = S.pool_forward(np.pad(x, room), size, step, "avg")[0]
+        out = total / S.pool_forward(np.pad(np.ones_like(x), room), size, step, "avg")[0]
+    return out[:, :rows, :cols]
+
+
+def _one_size(x, size, stride, mode, which):
+    """H_out and W_out both from one axis (which 0: H, 1: W): W_out computed from H, or H_out from W."""
+    n = _sizes(x, size, stride)[which]
+    return _grid(x, size, mode, stride, n, n)
+
+
+def _no_avg(x, size, stride, mode):
+    """mode "avg" never matched (tested against "average" or "mean"): out stays zeros."""
+    out = S.pool_forward(x, size, stride, mode)[0]
+    return np.zeros_like(out) if mode == "avg" else out
+
+
 pool_forward_naive = Check(
     "pool_forward_naive", 3, S.pool_forward_naive, lambda: pool_cases(201),
     compare_forward(("x", "size", "stride", "mode")),
     bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
               _other_mode),
+          Bug("average pooling gave zeros: is mode 'avg' handled? (not 'average' or 'mean')", _no_avg),
           Bug("average pooling sums the window: divide by size * size (or use np.mean)",
               lambda x, f, s, m: S.pool_forward(x, f, s, m)[0] * f * f),
           Bug("average pooling divides by size; a window holds size * size values",
               lambda x, f, s, m: S.pool_forward(x, f, s, m)[0] * f),
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
               lambda x, f, s, m: S.pool_forward(x, f, 1, m)[0]),
+          Bug("the windows do not move by the stride: window (i, j) starts at (i*stride, j*stride), "
+              "not (i, j)", lambda x, f, s, m: _grid(x, f, m, 1, *_sizes(x, f, s))),
           Bug("the window moved by size instead of stride", lambda x, f, s, m: S.pool_forward(x, f, f, m)[0]),
+          Bug("the window moved by size instead of stride: window (i, j) starts at (i*stride, j*stride)",
+              lambda x, f, s, m: _grid(x, f, m, f, *_sizes(x, f, s))),
+          Bug("the window is one row and column short: x[n, i*stride : i*stride + size, ...] "
+              "(the end of a slice is excluded)",
+              lambda x, f, s, m: _grid(x, f - 1, m, s, *_sizes(x, f, s))),
+          Bug("height and width are swapped: window (i, j) is x[n, i*stride : i*stride+size, "
+              "j*stride : j*stride+size, c]",
+              lambda x, f, s, m: _grid(x.transpose(0, 2, 1, 3), f, m, s, *_sizes(x, f, s))),
+          Bug("W_out comes from the width W, H_out from the height H",
+              lambda x, f, s, m: _one_size(x, f, s, m, 0)),
+          Bug("W_out comes from the width W, H_out from the height H",
+              lambda x, f, s, m: _one_size(x, f, s, m, 1)),
           Bug("pool each channel on its own: the window is x[n, rows, cols, c], not all channels",
               _over_channels),
+          Bug("pool each image on its own: the window is x[n, rows, cols, c], not the whole batch",
+              _over_batch),
           Bug("the last window is dropped: output size 1 + (H - size) // stride",
               lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1])],
     bug_compare=compare_out,
@@ -76,7 +128,15 @@ relu_forward = Check(
               "elementwise", lambda x: np.max(x, 0)),
           Bug("ReLU keeps positive values and zeroes the negative ones; it does not take |x|",
               lambda x: np.abs(x)),
-          Bug("negative values become 0, they are not kept", lambda x: np.minimum(x, 0))],
+          Bug("negative values become 0, they are not kept", lambda x: np.minimum(x, 0)),
+          Bug("x > 0 only says where x is positive: keep the value there, np.maximum(x, 0) "
+              "(or x * (x > 0))", lambda x: (x > 0).astype(x.dtype)),
+          Bug("keep x's shape: x[x > 0] drops the negative entries; set them to 0 instead",
+              lambda x: x[x > 0]),
+          Bug("ReLU has no upper limit: positive values stay as they are (np.clip(x, 0, None))",
+              lambda x: np.clip(x, 0, 1)),
+          Bug("that is leaky ReLU: ReLU sets every negative value to exactly 0",
+              lambda x: np.maximum(x, 0.01 * x))],
     bug_compare=compare_out,
     mutation_hint="return a new array (np.maximum(x, 0)); changing x in place also changes the cache",
     hint="out = np.maximum(x, 0); cache = (x,)")

@@ -3,6 +3,7 @@ softmax_cross_entropy, network_forward, network_backward, sgd_momentum, trained_
 import numpy as np
 
 import solutions as S
+from coursekit.compare import explain_difference
 
 from ..check import Bug, Case, Check, compare_forward, compare_out, compare_tuple, compare_value
 
@@ -18,10 +19,21 @@ def dense_cases():
     return cases
 
 
+def _zeros_like_x(x, w, b):
+    """out = np.zeros_like(x) filled column by column: (N, D) with zeros past column M."""
+    out = np.zeros_like(x)
+    out[:, :w.shape[1]] = x @ w + b
+    return out
+
+
 dense_forward = Check(
     "dense_forward", 1, S.dense_forward, dense_cases, compare_forward(("x", "w", "b")),
     bugs=[Bug("add the bias b", lambda x, w, b: x @ w),
-          Bug("w has shape (D, M): out = x @ w, not x @ w.T", lambda x, w, b: x @ w.T + b)],
+          Bug("w has shape (D, M): out = x @ w, not x @ w.T", lambda x, w, b: x @ w.T + b),
+          Bug("out has shape (N, M), one row per example: x @ w + b, not its transpose (w.T @ x.T)",
+              lambda x, w, b: (x @ w + b).T),
+          Bug("out has shape (N, M): create it with np.zeros((N, M)), not np.zeros_like(x), which is (N, D)",
+              _zeros_like_x)],
     bug_compare=compare_out, hint="out = x @ w + b; cache = (x, w, b)")
 
 
@@ -32,14 +44,47 @@ def dense_backward_cases():
             for c in dense_cases()]
 
 
+def compare_given(names):
+    """Match a student's tuple with a bug's on the entries the bug gives (the others are None):
+    a mistake in db is named whatever dx and dw are."""
+    def compare(got, buggy, case):
+        if not isinstance(got, (tuple, list)) or len(got) != len(names):
+            return "not a tuple of the expected length"
+        for name, g, b in zip(names, got, buggy):
+            message = None if b is None else compare_value(g, b, case, name)
+            if message is not None:
+                return message
+        return None
+    return compare
+
+
 dense_backward = Check(
     "dense_backward", 2, S.dense_backward, dense_backward_cases, compare_tuple(("dx", "dw", "db")),
     bugs=[Bug("db sums dout over the batch (axis 0), not a mean",
-              lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout, dout.mean(axis=0))),
+              lambda dout, cache: (None, None, dout.mean(axis=0))),
+          Bug("db = dout.sum(axis=0): sum over the batch axis only, one entry per output unit",
+              lambda dout, cache: (None, None, dout.sum())),
+          Bug("db = dout.sum(axis=0): sum over the batch axis only, one entry per output unit",
+              lambda dout, cache: (None, None, dout.sum(axis=1))),
+          Bug("db has b's shape (M,): db = dout.sum(axis=0), without keepdims=True",
+              lambda dout, cache: (None, None, dout.sum(axis=0, keepdims=True))),
+          Bug("db = dout.sum(axis=0): b is added to every example, so its gradient adds up dout "
+              "over the batch", lambda dout, cache: (None, None, dout)),
+          Bug("db adds up dout[n] of every example: use += in the loop (or dout.sum(axis=0))",
+              lambda dout, cache: (None, None, dout[-1])),
           Bug("dw = x.T @ dout is a sum over the batch: do not divide by N",
-              lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout / len(dout), dout.sum(axis=0))),
+              lambda dout, cache: (None, cache[0].T @ dout / len(dout), None)),
+          Bug("dw = x.T @ dout has w's shape (D, M), not dout.T @ x",
+              lambda dout, cache: (None, dout.T @ cache[0], None)),
+          Bug("dw adds up the outer product of x[n] and dout[n] over every example: use += in the loop "
+              "(or x.T @ dout)", lambda dout, cache: (None, np.outer(cache[0][-1], dout[-1]), None)),
+          Bug("dx = dout @ w.T, not divided by N: dout already carries the loss's 1 / N",
+              lambda dout, cache: (dout @ cache[1].T / len(dout), None, None)),
           Bug("dx = dout @ w.T (N, D): w is (D, M)",
-              lambda dout, cache: (dout @ cache[1], cache[0].T @ dout, dout.sum(axis=0)))],
+              lambda dout, cache: (dout @ cache[1], None, None)),
+          Bug("dx = dout @ w.T has x's shape (N, D), not w @ dout.T",
+              lambda dout, cache: (cache[1] @ dout.T, None, None))],
+    bug_compare=compare_given(("dx", "dw", "db")),
     hint="dx = dout @ w.T; dw = x.T @ dout; db = dout.sum(axis=0)")
 
 
@@ -50,7 +95,11 @@ def loss_cases():
              Case("batch of 1", (rng.standard_normal((1, 5)), np.array([3]))),
              Case("scores of 1000: must not overflow",
                   (np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 990.0]]), np.array([0, 2]))),
-             Case("float32 input", (rng.standard_normal((5, 4)).astype(np.float32), np.array([0, 1, 2, 3, 0])))]
+             Case("float32 input", (rng.standard_normal((5, 4)).astype(np.float32), np.array([0, 1, 2, 3, 0]))),
+             # exp(700) does not overflow yet, but exp(-100 - 700) underflows to 0: only a
+             # maximum taken row by row keeps every row finite
+             Case("rows far apart: each row its own maximum",
+                  (np.array([[700.0, 699.0, 698.0], [-100.0, -101.0, -102.0]]), np.array([0, 1])))]
     return cases
 
 
@@ -61,25 +110,127 @@ def compare_loss(got, expected, case):
     return message or compare_value(got[1], expected[1], case, "dscores")
 
 
+def _overflowed(value):
+    try:
+        return not np.all(np.isfinite(np.asarray(value, dtype=np.float64)))
+    except (TypeError, ValueError):
+        return False
+
+
+def match_loss(got, buggy, case):
+    """Match (loss, dscores) with a bug's. An entry the bug leaves None is not compared. What
+    overflows comes out differently however it is written: a loss that overflowed (inf or NaN)
+    matches any loss that did, and dscores are compared where the bug's are finite."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return "not (loss, dscores)"
+    if buggy[0] is not None:
+        if _overflowed(buggy[0]):
+            if not _overflowed(got[0]):
+                return "the loss is finite"
+        elif compare_value(got[0], buggy[0], case, "loss") is not None:
+            return "another loss"
+    if buggy[1] is None:
+        return None
+    dscores = got[1]
+    if _overflowed(buggy[1]) and isinstance(dscores, np.ndarray) and dscores.shape == buggy[1].shape:
+        dscores = np.where(np.isfinite(buggy[1]), dscores, buggy[1])
+    return compare_value(dscores, buggy[1], case, "dscores")
+
+
+def _softmax(scores):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _with_p(p, y):
+    """(loss, dscores) from the probabilities p."""
+    rows = np.arange(len(y))
+    d = p.copy()
+    d[rows, y] -= 1
+    return -np.mean(np.log(p[rows, y])), d / len(y)
+
+
 def _unstable(scores, y):
-    with np.errstate(all="ignore"):
-        p = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-        loss = -np.mean(np.log(p[np.arange(len(y)), y]))
-        d = p.copy()
-        d[np.arange(len(y)), y] -= 1
-        return loss, d / len(y)
+    """np.exp(scores) without subtracting the maximum: exp(1000) overflows."""
+    return _with_p(np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True), y)
+
+
+def _global_max(scores, y):
+    """The batch's single maximum subtracted: rows far below it underflow to 0 / 0."""
+    e = np.exp(scores - scores.max())
+    return _with_p(e / e.sum(axis=1, keepdims=True), y)
+
+
+def _not_copied(scores, y):
+    """dscores = p (no copy): subtracting 1 at the labels changes p before the loss reads it."""
+    p = _softmax(scores)
+    return -np.mean(np.log(p[np.arange(len(y)), y] - 1)), S.softmax_cross_entropy(scores, y)[1]
+
+
+def _column_softmax(scores, y):
+    """max and sum over axis 0 (the batch) instead of axis 1 (the classes)."""
+    e = np.exp(scores - scores.max(axis=0))
+    return _with_p(e / e.sum(axis=0), y)
+
+
+def _softmax_of_all(scores, y):
+    """A softmax over the whole (N, M) array: one sum for the batch, not one per row."""
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return _with_p(e / e.sum(), y)
+
+
+def _softmax_of_all_global_max(scores, y):
+    """A 1-D softmax applied to the (N, M) array: its maximum and its sum over everything."""
+    e = np.exp(scores - scores.max())
+    return _with_p(e / e.sum(), y)
+
+
+def _every_label_loss(scores, y):
+    """p[:, y] is (N, N): every example's probabilities of all N labels."""
+    return -np.mean(np.log(_softmax(scores)[:, y])), None
+
+
+def _every_label_grad(scores, y):
+    """dscores[:, y] -= 1 subtracts 1 in the columns of all the labels, in every row."""
+    d = _softmax(scores)
+    d[:, y] -= 1
+    return None, d / len(y)
 
 
 softmax_cross_entropy = Check(
     "softmax_cross_entropy", 2, S.softmax_cross_entropy, loss_cases, compare_loss,
-    bugs=[Bug("subtract each row's maximum before np.exp: exp(1000) overflows to inf", _unstable),
+    bugs=[Bug("dscores = p makes no copy: subtracting 1 at the labels changes p before the loss "
+              "reads it; compute the loss first, or use p.copy()", _not_copied),
+          Bug("subtract each row's own maximum (axis=1, keepdims=True), not the batch's: "
+              "a row far below the batch's maximum underflows to 0 / 0", _global_max),
+          Bug("subtract each row's maximum before np.exp: exp(1000) overflows to inf", _unstable),
+          Bug("softmax normalises each row (axis=1, keepdims=True): one example's probabilities "
+              "sum to 1, not one class's over the batch", _column_softmax),
+          Bug("softmax works row by row: sum the exponentials with axis=1, keepdims=True, "
+              "so each example's probabilities sum to 1", _softmax_of_all),
+          Bug("softmax works row by row: sum the exponentials with axis=1, keepdims=True, "
+              "so each example's probabilities sum to 1", _softmax_of_all_global_max),
+          Bug("p[:, y] is an (N, N) table: use p[np.arange(N), y], one probability per example",
+              _every_label_loss),
+          Bug("p[:, y] is an (N, N) table: use p[np.arange(N), y], one probability per example",
+              _every_label_grad),
           Bug("dscores is (softmax - onehot) / N: divide by the batch size",
-              lambda s, y: (lambda r: (r[0], r[1] * len(y)))(S.softmax_cross_entropy(s, y))),
+              lambda s, y: (None, S.softmax_cross_entropy(s, y)[1] * len(y))),
+          Bug("divide by N = scores.shape[0], the batch size, not by the number of classes",
+              lambda s, y: (None, S.softmax_cross_entropy(s, y)[1] * len(y) / s.shape[1])),
+          Bug("dscores = (p - onehot(y)) / N: subtract 1 at each example's label",
+              lambda s, y: (None, _softmax(s) / len(y))),
           Bug("the loss is the mean over the batch, not the sum",
-              lambda s, y: (lambda r: (r[0] * len(y), r[1]))(S.softmax_cross_entropy(s, y))),
+              lambda s, y: (S.softmax_cross_entropy(s, y)[0] * len(y), None)),
+          Bug("the loss is -log p: minus the mean log-probability of the labels (it is never negative)",
+              lambda s, y: (-S.softmax_cross_entropy(s, y)[0], None)),
           Bug("the gradient is softmax - onehot (divided by N), not onehot - softmax",
-              lambda s, y: (lambda r: (r[0], -r[1]))(S.softmax_cross_entropy(s, y)))],
-    hint="p = softmax(scores); loss = -mean(log p[n, y[n]]); dscores = (p - onehot(y)) / N")
+              lambda s, y: (None, -S.softmax_cross_entropy(s, y)[1]))],
+    bug_compare=match_loss,
+    mutation_hint="scores -= ... changes the caller's scores: write shifted = scores - "
+                  "scores.max(axis=1, keepdims=True) instead",
+    hint="p = softmax(scores), each row's maximum subtracted (axis=1, keepdims=True); "
+         "loss = -mean(log p[n, y[n]]); dscores = (p - onehot(y)) / N")
 
 
 def network_layers(rng, dtype=np.float64):
@@ -109,25 +260,51 @@ def network_cases():
     return cases
 
 
+def _same_array(got, expected):
+    return isinstance(got, np.ndarray) and explain_difference(got, expected) is None
+
+
 def compare_scores(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return f"should return (scores, caches); got {type(got).__name__}"
     message = compare_value(got[0], expected[0], case, "scores")
-    if message is None and (not isinstance(got[1], (list, tuple)) or len(got[1]) != len(case.args[1])):
-        return f"caches should hold one entry per layer ({len(case.args[1])})"
-    return message
+    if message is not None:
+        return message
+    caches, layers = got[1], case.args[1]
+    if not isinstance(caches, (list, tuple)) or len(caches) != len(layers):
+        return f"caches should hold one entry per layer ({len(layers)})"
+    for i, (entry, (kind, _), (_, reference)) in enumerate(zip(caches, layers, expected[1])):
+        if not (isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[0] == kind):
+            return f"caches[{i}] should be the pair ({kind!r}, cache)"
+        cache = entry[1]
+        if not (isinstance(cache, (tuple, list)) and cache and _same_array(cache[0], reference[0])):
+            return (f"caches[{i}] should be ({kind!r}, cache) with the cache the layer's forward "
+                    f"returned (it starts with the layer's input)")
+    return None
 
 
 def _skip_relu(x, layers):
     return S.network_forward(x, [(k, p) for k, p in layers if k != "relu"])[0]
 
 
+def _max_pools(x, layers):
+    """pool_forward called without the layer's mode: every pool takes the maximum."""
+    return S.network_forward(x, [(k, dict(p, mode="max") if k == "pool" else p) for k, p in layers])[0]
+
+
+def _dense_inputs(x, layers):
+    """The calls network_forward makes to dense_forward: (x, w, b) of every dense layer."""
+    return {"dense_forward": [cache for kind, cache in S.network_forward(x, layers)[1] if kind == "dense"]}
+
+
 network_forward = Check(
-    "network_forward", 2, S.network_forward, network_cases, compare_scores,
-    bugs=[Bug("every ('relu', {}) layer must be applied too", _skip_relu)],
+    "network_forward", 2, S.network_forward, network_cases, compare_scores, uses=_dense_inputs,
+    bugs=[Bug("every ('relu', {}) layer must be applied too", _skip_relu),
+          Bug("pass each pool layer its mode ('max' or 'avg'), or call FORWARD[kind](x, params)",
+              _max_pools)],
     bug_compare=compare_out,
-    hint="x, cache = <that layer's forward>(x, **params) for each (kind, params) in order; "
-         "keep (kind, cache) for every layer")
+    hint="x, cache = FORWARD[kind](x, params) for each (kind, params) in order: each layer's output "
+         "is the next one's input; keep (kind, cache) for every layer, in order")
 
 
 def network_backward_cases():
@@ -163,11 +340,44 @@ def _grads_reversed(dscores, caches):
     return dx, grads[::-1]
 
 
+def _grads_renamed(dscores, caches):
+    dx, grads = S.network_backward(dscores, caches)
+    return dx, [{"d" + name: value for name, value in g.items()} for g in grads]
+
+
+def _grads_of_parameters_only(dscores, caches):
+    dx, grads = S.network_backward(dscores, caches)
+    return dx, [g for g in grads if g]
+
+
+def _grads_swapped(dscores, caches):
+    dx, grads = S.network_backward(dscores, caches)
+    return dx, [{"w": g["b"], "b": g["w"]} if g else {} for g in grads]
+
+
+def _dense_douts(dscores, caches):
+    """The calls network_backward makes to dense_backward: (dout, cache) of every dense layer."""
+    calls, dout = [], dscores
+    for kind, cache in reversed(caches):
+        if kind == "dense":
+            calls.append((dout, cache))
+        dout = S.network_backward(dout, [(kind, cache)])[0]
+    return {"dense_backward": calls}
+
+
 network_backward = Check(
     "network_backward", 3, S.network_backward, network_backward_cases, compare_network_grads,
+    uses=_dense_douts,
     bugs=[Bug("grads[i] belongs to layers[i]: reverse the list you built going backwards",
-              _grads_reversed)],
-    hint="go through caches from last to first: dout, *param_grads = <that layer's backward>(dout, cache)")
+              _grads_reversed),
+          Bug("name the gradients after their parameters: {'w': dw, 'b': db}", _grads_renamed),
+          Bug("one dict per layer: {} for relu, pool and flatten, which have no parameters",
+              _grads_of_parameters_only),
+          Bug("the backward functions return (dx, dw, db): zip their gradients with ('w', 'b'), "
+              "in that order", _grads_swapped)],
+    hint="go through caches from last to first: dout, *param_grads = BACKWARD[kind](dout, cache), "
+         "each layer's dx being the next dout; keep {'w': dw, 'b': db} for conv and dense layers, "
+         "{} for the others, in the order of the layers")
 
 
 def sgd_cases():
@@ -185,8 +395,18 @@ sgd_momentum = Check(
     bugs=[Bug("the velocity subtracts the step: velocity = momentum * velocity - lr * dw",
               lambda w, dw, v, lr, m: (w - (m * v + lr * dw), m * v + lr * dw)),
           Bug("update the velocity first, then move w by the new velocity",
-              lambda w, dw, v, lr, m: (w + v, m * v - lr * dw))],
-    mutation_hint="return new arrays; do not change w, dw or velocity in place",
+              lambda w, dw, v, lr, m: (w + v, m * v - lr * dw)),
+          Bug("w = w + velocity: the velocity already points downhill",
+              lambda w, dw, v, lr, m: (w - (m * v - lr * dw), m * v - lr * dw)),
+          Bug("the learning rate scales dw inside the velocity: velocity = momentum * velocity - lr * dw",
+              lambda w, dw, v, lr, m: (w + lr * (m * v - dw), m * v - dw)),
+          Bug("the velocity is not an average of gradients: velocity = momentum * velocity - lr * dw, "
+              "without (1 - momentum)",
+              lambda w, dw, v, lr, m: (w - lr * (m * v + (1 - m) * dw), m * v + (1 - m) * dw)),
+          Bug("keep a velocity: velocity = momentum * velocity - lr * dw, then w + velocity, and return both",
+              lambda w, dw, v, lr, m: (w - lr * dw, v))],
+    mutation_hint="return new arrays; do not change w, dw or velocity in place (velocity *= ..., "
+                  "w += ... do)",
     hint="velocity = momentum * velocity - lr * dw; w = w + velocity")
 
 
@@ -205,21 +425,91 @@ def trained_model_cases():
             for t in THRESHOLDS]
 
 
+def _array(got):
+    """got as a numeric array, or None (a tuple of scores and caches, batches of unequal sizes)."""
+    try:
+        got = np.asarray(got)
+    except ValueError:
+        return None
+    return got if got.dtype.kind in "biuf" else None
+
+
 def compare_accuracy(got, expected, case):
     labels, threshold = expected
-    got = np.asarray(got)
-    if got.shape not in ((len(labels),), (len(labels), 10)):
-        return f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got shape {got.shape}"
-    predicted = got.argmax(axis=1) if got.ndim == 2 else got
+    array = _array(got)
+    if array is None or array.shape not in ((len(labels),), (len(labels), 10)):
+        what = f"shape {array.shape}" if array is not None else type(got).__name__
+        return f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got {what}"
+    predicted = array.argmax(axis=1) if array.ndim == 2 else array
     accuracy = float(np.mean(predicted == labels))
     if accuracy < threshold:
         return f"accuracy {accuracy:.1%}, below {threshold:.0%}"
     return None
 
 
+class Sign:
+    """A mistake of trained_model, known by what its result shows (no reference gives that
+    result): seen(got, labels) says whether got shows it. A Bug's output is a Sign."""
+
+    def __init__(self, seen):
+        self.seen = seen
+
+
+def shows(got, sign, case):
+    """bug_compare of trained_model: None when got shows the sign."""
+    if got is case.expected:              # the expected labels show no mistake
+        return "no mistake"
+    if isinstance(got, Sign):             # a Sign played as a student (tests/test_checks.py)
+        return None if got is sign else "another mistake"
+    try:
+        return None if sign.seen(got, case.expected[0]) else "another result"
+    except Exception:
+        return "another result"
+
+
+def _accuracy(got, labels):
+    return float(np.mean((got.argmax(axis=1) if got.ndim == 2 else got) == labels))
+
+
+def _batches(got, labels):
+    """A list of per-batch scores, or the scores of one batch only."""
+    parts = list(got) if isinstance(got, list) or np.ndim(got) == 3 else [got]
+    array = _array(got)
+    return (all(np.ndim(part) == 2 and np.shape(part)[1] == 10 for part in parts)
+            and (array is None or array.shape != (len(labels), 10)))
+
+
+def _other_form(got, labels):
+    array = _array(got)
+    return array is None or array.shape not in ((len(labels),), (len(labels), 10))
+
+
+NOTHING = Sign(lambda got, labels: got is None)
+SCORES_AND_CACHES = Sign(lambda got, labels: isinstance(got, tuple) and len(got) == 2
+                         and isinstance(got[1], list))                       # network_forward's result
+LABELS_PER_CLASS = Sign(lambda got, labels: np.shape(got) == (10,))          # argmax(axis=0)
+NOT_ONE_ROW_EACH = Sign(_batches)
+OTHER_FORM = Sign(_other_form)
+CHANCE = Sign(lambda got, labels: np.shape(got) in ((len(labels),), (len(labels), 10))
+              and _accuracy(np.asarray(got), labels) < 0.2)                # untrained layers, rescaled images
+
 trained_model = Check(
     "trained_model", 3, None, trained_model_cases, compare_accuracy,
-    hint="train longer, or check the learning rate: the loss should fall steadily")
+    bugs=[Bug("trained_model returns nothing: return the scores (or the labels)", lambda images: NOTHING),
+          Bug("network_forward returns (scores, caches): return the scores only",
+              lambda images: SCORES_AND_CACHES),
+          Bug("argmax over axis=1, the classes: one label per image (axis=0 gives one per class)",
+              lambda images: LABELS_PER_CLASS),
+          Bug("one row of scores per image: run every batch, then join them with np.concatenate",
+              lambda images: NOT_ONE_ROW_EACH),
+          Bug("return one array: the scores (N, 10) of every image, or their labels (N,)",
+              lambda images: OTHER_FORM),
+          Bug("about chance (10%): predict with the trained `layers`, on the images as given "
+              "(already scaled to [0, 1])", lambda images: CHANCE)],
+    bug_compare=shows,
+    hint="train longer, or check the learning rate: the loss should fall steadily",
+    builds_on=("dense_forward", "dense_backward", "softmax_cross_entropy", "network_forward",
+               "network_backward", "sgd_momentum"))
 
 CHECKS = [dense_forward, dense_backward, softmax_cross_entropy, network_forward, network_backward,
           sgd_momentum, trained_model]

@@ -12,9 +12,27 @@ WINDOWS = [((2, 5, 5, 3), 3, 1, 0, "3x3 windows, stride 1"), ((1, 7, 5, 2), 3, 2
            ((1, 8, 7, 2), 2, 3, 1, "stride 3, uneven fit")]
 
 
+def _sizes(x_shape, f, s, p):
+    """(N, Ho, Wo, C) of the windows of an input of shape x_shape."""
+    N, H, W, C = x_shape
+    return N, S.output_size(H, f, s, p), S.output_size(W, f, s, p), C
+
+
+# im2col -----------------------------------------------------------------------------------------
+
 def im2col_cases():
     rng = np.random.default_rng(401)
     return [Case(name, (rng.standard_normal(shape), f, s, p)) for shape, f, s, p, name in WINDOWS]
+
+
+def _grid(x, f, s, p):
+    """im2col's rows as a grid (N, Ho, Wo, F*F*C)."""
+    N, Ho, Wo, _ = _sizes(x.shape, f, s, p)
+    return S.im2col(x, f, s, p).reshape(N, Ho, Wo, -1)
+
+
+def _rows(grid):
+    return grid.reshape(-1, grid.shape[-1])
 
 
 def _cols_transposed(x, f, s, p):
@@ -27,19 +45,48 @@ def _channels_first(x, f, s, p):
     return cols.reshape(len(cols), f, f, x.shape[3]).transpose(0, 3, 1, 2).reshape(len(cols), -1)
 
 
+def _windows_at(start, count):
+    """The windows of outputs i < count(...) (likewise j), window i starting at row start(i, stride)."""
+    def im2col(x, f, s, p):
+        N, H, W, C = x.shape
+        xp = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
+        Ho, Wo = count(H, f, s, p), count(W, f, s, p)
+        return np.array([xp[n, start(i, s):start(i, s) + f, start(j, s):start(j, s) + f, :].ravel()
+                         for n in range(N) for i in range(Ho) for j in range(Wo)])
+    return im2col
+
+
+def _one_side(x, f, s, p):
+    return S.im2col(np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0))), f, s, 0)
+
+
+_SIZE = "the number of windows is H_out = 1 + (H + 2*pad - F) // stride (likewise W_out)"
+
 im2col = Check(
     "im2col", 2, S.im2col, im2col_cases, compare_value,
     bugs=[Bug("the windows are rows: cols has shape (N*Ho*Wo, F*F*C), the transpose of the "
               "texts' (F*F*C, Ho*Wo) column matrix", _cols_transposed),
           Bug("flatten each window in (i, j, c) order, like w.reshape(F*F*C, C_out): "
               "window.reshape(-1) on the (F, F, C) window", _channels_first),
+          Bug("this is the channels-first texts' (F*F*C, N*Ho*Wo) column matrix: here each window "
+              "is a row, flattened in (i, j, c) order", lambda x, f, s, p: _channels_first(x, f, s, p).T),
+          Bug("rows are ordered by n, then i, then j: row n*Ho*Wo + i*Wo + j is the window of "
+              "output (n, i, j)", lambda x, f, s, p: _rows(_grid(x, f, s, p).transpose(1, 2, 0, 3))),
           Bug("the input is not padded: apply the zero padding first",
               lambda x, f, s, p: S.im2col(x, f, s, 0)),
+          Bug("padding went on one side only: pad both sides of H and W (zero_pad(x, pad))", _one_side),
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
-              lambda x, f, s, p: S.im2col(x, f, 1, p))],
+              lambda x, f, s, p: S.im2col(x, f, 1, p)),
+          Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
+              _windows_at(lambda i, s: i, S.output_size)),
+          Bug(f"the last window is dropped: {_SIZE}", lambda x, f, s, p: _rows(_grid(x, f, s, p)[:, :-1, :-1])),
+          Bug(f"the padding is left out of the count: {_SIZE}",
+              _windows_at(lambda i, s: i * s, lambda n, f, s, p: S.output_size(n, f, s, 0)))],
     hint="row (n, i, j) is xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :].reshape(-1), "
          "rows ordered by n, then i, then j")
 
+
+# col2im -----------------------------------------------------------------------------------------
 
 def col2im_cases():
     rng = np.random.default_rng(402)
@@ -50,38 +97,107 @@ def col2im_cases():
     return cases
 
 
+def _scatter(assign=False, step=None, crop="both"):
+    """col2im with one mistake: rows assigned (=) instead of added; window (i, j) placed at
+    (i*step, j*step); or the padding cropped "none", "start" (dx_pad[:, :H, :W]) or "empty"
+    (dx_pad[:, pad:-pad, pad:-pad], empty when pad is 0)."""
+    def col2im(cols, x_shape, f, s, p):
+        N, Ho, Wo, C = _sizes(x_shape, f, s, p)
+        H, W = x_shape[1:3]
+        at = s if step is None else step
+        windows = cols.reshape(N, Ho, Wo, f, f, C)
+        dxp = np.zeros((N, H + 2 * p, W + 2 * p, C))
+        for i in range(Ho):
+            for j in range(Wo):
+                if assign:
+                    dxp[:, i * at:i * at + f, j * at:j * at + f, :] = windows[:, i, j]
+                else:
+                    dxp[:, i * at:i * at + f, j * at:j * at + f, :] += windows[:, i, j]
+        return {"both": dxp[:, p:p + H, p:p + W], "none": dxp, "start": dxp[:, :H, :W],
+                "empty": dxp[:, p:-p, p:-p]}[crop]
+    return col2im
+
+
 def _col2im_assign(cols, x_shape, f, s, p):
     """Overlapping windows overwrite instead of adding up."""
-    N, H, W, C = x_shape
-    Ho, Wo = S.output_size(H, f, s, p), S.output_size(W, f, s, p)
-    windows = cols.reshape(N, Ho, Wo, f, f, C)
-    dxp = np.zeros((N, H + 2 * p, W + 2 * p, C))
-    for i in range(Ho):
-        for j in range(Wo):
-            dxp[:, i * s:i * s + f, j * s:j * s + f, :] = windows[:, i, j]
-    return dxp[:, p:p + H, p:p + W, :]
+    return _scatter(assign=True)(cols, x_shape, f, s, p)
 
 
-def _col2im_padded(cols, x_shape, f, s, p):
-    N, H, W, C = x_shape
-    return S.col2im(cols, (N, H + 2 * p, W + 2 * p, C), f, s, 0)
+def _reordered(order):
+    """col2im of rows read in another layout: order(cols, (N, Ho, Wo, C), f) gives the rows
+    a student's reshape would take for the right ones."""
+    def col2im(cols, x_shape, f, s, p):
+        return S.col2im(order(cols, _sizes(x_shape, f, s, p), f), x_shape, f, s, p)
+    return col2im
+
+
+def _averaged(cols, x_shape, f, s, p):
+    """Each pixel's sum divided by the number of windows covering it."""
+    total = S.col2im(cols, x_shape, f, s, p)
+    count = S.col2im(np.ones_like(cols), x_shape, f, s, p)
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
 col2im = Check(
     "col2im", 2, S.col2im, col2im_cases, compare_value,
     bugs=[Bug("overlapping windows add up: dx_pad[window] += row, not =", _col2im_assign),
-          Bug("remove the padding at the end: dx_pad[:, pad:pad+H, pad:pad+W, :]", _col2im_padded)],
+          Bug("remove the padding at the end: dx_pad[:, pad:pad+H, pad:pad+W, :]", _scatter(crop="none")),
+          Bug("with pad == 0, dx_pad[:, pad:-pad] is empty: slice pad:pad+H instead", _scatter(crop="empty")),
+          Bug("the padding is on both sides: remove it with dx_pad[:, pad:pad+H, pad:pad+W, :]",
+              _scatter(crop="start")),
+          Bug("the stride is ignored: the window of row (n, i, j) starts at (i*stride, j*stride)",
+              _scatter(step=1)),
+          Bug("each row is a window flattened in (i, j, c) order: row.reshape(F, F, C)",
+              _reordered(lambda cols, shape, f: cols.reshape(len(cols), shape[3], f, f)
+                         .transpose(0, 2, 3, 1).reshape(len(cols), -1))),
+          Bug("rows are ordered by n, then i, then j: cols.reshape(N, H_out, W_out, F, F, C)",
+              _reordered(lambda cols, shape, f: cols.reshape(shape[1], shape[2], shape[0], -1)
+                         .transpose(2, 0, 1, 3).reshape(len(cols), -1))),
+          Bug("col2im adds the rows up; it is not the inverse of im2col: do not divide by the "
+              "number of windows covering a pixel", _averaged)],
     hint="for every row (n, i, j): dx_pad[n, i*stride : i*stride+F, j*stride : j*stride+F, :] += "
          "row.reshape(F, F, C); then drop the padding")
 
 
+# conv_forward -----------------------------------------------------------------------------------
+
+def _filters_as(flatten):
+    """The forward with the filters flattened by flatten(w) -> (F*F*C_in, C_out)."""
+    def out(x, w, b, s, p):
+        N, Ho, Wo, _ = _sizes(x.shape, w.shape[0], s, p)
+        return (S.im2col(x, w.shape[0], s, p) @ flatten(w) + b).reshape(N, Ho, Wo, -1)
+    return out
+
+
+def _out_as(reshape):
+    """The forward with out2d (N*Ho*Wo, C_out) turned into out by reshape(out2d, (N, Ho, Wo, C_out))."""
+    def out(x, w, b, s, p):
+        N, Ho, Wo, _ = _sizes(x.shape, w.shape[0], s, p)
+        out2d = S.im2col(x, w.shape[0], s, p) @ w.reshape(-1, w.shape[3]) + b
+        return reshape(out2d, (N, Ho, Wo, w.shape[3]))
+    return out
+
+
+_FLATTEN = ("flatten each filter in the (i, j, c) order of cols' rows: w.reshape(-1, C_out) "
+            "(with the channel axis moved first, a filter is flattened in (c, i, j) order)")
+_RESHAPE = ("out2d has one row per output position (n, i, j) and one column per filter: "
+            "reshape it to (N, H_out, W_out, C_out) as it is")
+
 conv_forward = Check(
     "conv_forward", 2, S.conv_forward, lambda: conv_cases(403),
     compare_forward(("x", "w", "b", "stride", "pad")),
-    bugs=conv_forward_bugs(S.conv_forward), bug_compare=compare_out,
+    uses=lambda x, w, b, stride, pad: {"im2col": [(x, w.shape[0], stride, pad)]},
+    bugs=conv_forward_bugs(S.conv_forward) + [
+        Bug(_FLATTEN, _filters_as(lambda w: w.transpose(3, 2, 0, 1).reshape(w.shape[3], -1).T)),
+        Bug(_RESHAPE, _out_as(lambda out2d, shape: out2d.reshape(shape[0], shape[3], shape[1], shape[2])
+                              .transpose(0, 2, 3, 1))),
+        Bug(_RESHAPE, _out_as(lambda out2d, shape: out2d.T.reshape(shape)))],
+    bug_compare=compare_out,
     hint="out = im2col(x, F, stride, pad) @ w.reshape(F*F*C_in, C_out) + b, reshaped to "
          "(N, Ho, Wo, C_out)")
 
+
+# conv_backward ----------------------------------------------------------------------------------
 
 def conv_backward_cases():
     rng = np.random.default_rng(404)
@@ -92,24 +208,72 @@ def conv_backward_cases():
     return cases
 
 
+def _dcols(dout2d, w):
+    return dout2d @ w.reshape(-1, w.shape[3]).T
+
+
 def _dx_without_col2im_sum(dout, cache):
     """dx from the column gradient without adding up overlapping windows."""
     x, w, b, stride, pad = cache[:5]
     dx, dw, db = S.conv_backward(dout, cache)
-    dcols = dout.reshape(-1, w.shape[3]) @ w.reshape(-1, w.shape[3]).T
-    return _col2im_assign(dcols, x.shape, w.shape[0], stride, pad), dw, db
+    return _col2im_assign(_dcols(dout.reshape(-1, w.shape[3]), w), x.shape, w.shape[0], stride, pad), dw, db
 
+
+def _changed(index, value_of):
+    """The right (dx, dw, db) with entry index replaced by value_of(dout, cache, right value)."""
+    def backward(dout, cache):
+        grads = list(S.conv_backward(dout, cache))
+        grads[index] = value_of(dout, cache, grads[index])
+        return tuple(grads)
+    return backward
+
+
+def _dout_read_as(dout2d_of):
+    """Every gradient computed from dout2d = dout2d_of(dout, C_out) instead of dout.reshape(-1, C_out)."""
+    def backward(dout, cache):
+        x, w, b, stride, pad, cols = cache[:6]
+        dout2d = dout2d_of(dout, w.shape[3])
+        dx = S.col2im(_dcols(dout2d, w), x.shape, w.shape[0], stride, pad)
+        return dx, (cols.T @ dout2d).reshape(w.shape), dout2d.sum(axis=0)
+    return backward
+
+
+def _backward_calls(dout, cache):
+    """The calls conv_backward may make to the notebook's graded functions: col2im on the
+    gradient of im2col's rows, and im2col when it rebuilds cols instead of taking the cache's."""
+    x, w, b, stride, pad = cache[:5]
+    return {"col2im": [(_dcols(dout.reshape(-1, w.shape[3]), w), x.shape, w.shape[0], stride, pad)],
+            "im2col": [(x, w.shape[0], stride, pad)]}
+
+
+_DB = "db[c] sums dout[..., c] over the batch and every position: dout2d.sum(axis=0)"
+_DW = ("dw = cols.T @ dout2d has one column per filter, like w.reshape(-1, C_out): "
+       "reshape it to w.shape")
 
 conv_backward = Check(
     "conv_backward", 3, S.conv_backward, conv_backward_cases, compare_tuple(("dx", "dw", "db")),
+    uses=_backward_calls,
     bugs=[Bug("col2im must add up overlapping windows (+=)", _dx_without_col2im_sum),
+          Bug("dx uses the filters as they are: dcols = dout2d @ w2d.T; the flip appears only "
+              "when dx is written as a convolution of dout",
+              _changed(0, lambda dout, cache, dx: S.conv_backward(dout, cache[:1] + (cache[1][::-1, ::-1],)
+                                                                   + cache[2:5])[0])),
+          Bug(_DW, _changed(1, lambda dout, cache, dw: dw.reshape(-1, dw.shape[3]))),
+          Bug(_DW, _changed(1, lambda dout, cache, dw: dw.reshape(-1, dw.shape[3]).T.reshape(dw.shape))),
           Bug("dw is cols.T @ dout (summed over the batch), not averaged",
-              lambda dout, cache: (lambda g: (g[0], g[1] / len(dout), g[2]))(S.conv_backward(dout, cache))),
+              _changed(1, lambda dout, cache, dw: dw / len(dout))),
+          Bug(_DB, _changed(2, lambda dout, cache, db: dout.reshape(-1, len(db)).sum(axis=1))),
+          *[Bug(_DB, _changed(2, lambda dout, cache, db, axes=axes: dout.sum(axis=axes)))
+            for axes in ((1, 2), (0, 1), None)],
           Bug("db[c] sums dout[..., c] over the batch and every position",
-              lambda dout, cache: (lambda g: (g[0], g[1], dout.mean(axis=(0, 1, 2))))(S.conv_backward(dout, cache)))],
+              _changed(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2)))),
+          Bug("dout2d = dout.reshape(-1, C_out): one row per output position (n, i, j), one "
+              "column per filter", _dout_read_as(lambda dout, k: dout.reshape(k, -1).T))],
     hint="dw = cols.T @ dout2d; db = dout2d.sum(axis=0); dx = col2im(dout2d @ w2d.T, x.shape, F, "
          "stride, pad), with dout2d = dout.reshape(-1, C_out), w2d = w.reshape(-1, C_out)")
 
+
+# conv_as_matrix ---------------------------------------------------------------------------------
 
 def conv_matrix_cases():
     rng = np.random.default_rng(406)
@@ -118,14 +282,55 @@ def conv_matrix_cases():
     return [Case(name, (rng.standard_normal(w), x, s, p)) for w, x, s, p, name in specs]
 
 
+def _placed(place=lambda i, p, s, pad: i * s + p - pad, inside=lambda r, n: 0 <= r < n,
+            flip=False, outputs=S.output_size):
+    """conv_as_matrix with one rule changed: place(i, p, stride, pad), the input row that
+    offset p of output i reads; inside(r, H), whether it is in the image (False skips it;
+    a negative r that passes indexes from the end); flip: w[::-1, ::-1]; outputs(n, F,
+    stride, pad): how many outputs there are along an axis."""
+    def matrix(w, shape, s, pad):
+        H, W, C_in = shape
+        F, C_out = w.shape[0], w.shape[3]
+        Ho, Wo = outputs(H, F, s, pad), outputs(W, F, s, pad)
+        filters = w[::-1, ::-1] if flip else w
+        M = np.zeros((Ho, Wo, C_out, H, W, C_in))
+        for i, j, p, q in np.ndindex(Ho, Wo, F, F):
+            r, c = place(i, p, s, pad), place(j, q, s, pad)
+            if inside(r, H) and inside(c, W):
+                M[i, j, :, r, c, :] = filters[p, q].T
+        return M.reshape(Ho * Wo * C_out, H * W * C_in)
+    return matrix
+
+
+def _channels_first_matrix(w, shape, s, p):
+    """Rows ordered (c, i, j) and columns (k, r, s)."""
+    H, W, C_in = shape
+    M = S.conv_as_matrix(w, shape, s, p)
+    Ho, Wo = S.output_size(H, w.shape[0], s, p), S.output_size(W, w.shape[0], s, p)
+    M = M.reshape(Ho, Wo, w.shape[3], H, W, C_in).transpose(2, 0, 1, 5, 3, 4)
+    return M.reshape(len(M.reshape(-1, H * W * C_in)), -1)
+
+
 conv_as_matrix = Check(
     "conv_as_matrix", 2, S.conv_as_matrix, conv_matrix_cases,
     lambda got, expected, case: compare_value(got, expected, case, "M"),
     bugs=[Bug("rows are ordered (i, j, c) and columns (r, s, k), like out[n].ravel() and "
               "x[n].ravel() in channels-last order",
               lambda w, shape, s, p: S.conv_as_matrix(w, shape, s, p).T),
+          Bug("rows are ordered (i, j, c) and columns (r, s, k), like out[n].ravel() and "
+              "x[n].ravel() in channels-last order", _channels_first_matrix),
           Bug("positions in the padding read zeros: leave their weights out",
-              lambda w, shape, s, p: S.conv_as_matrix(w, (shape[0] + 2 * p, shape[1] + 2 * p, shape[2]), s, 0))],
+              lambda w, shape, s, p: S.conv_as_matrix(w, (shape[0] + 2 * p, shape[1] + 2 * p, shape[2]), s, 0)),
+          Bug("a negative r or s lies in the padding, not at the end of the image: skip it "
+              "(0 <= r < H and 0 <= s < W)", _placed(inside=lambda r, n: r < n)),
+          Bug("the input row is r = i*stride + p - pad: subtract the padding",
+              _placed(place=lambda i, p, s, pad: i * s + p)),
+          Bug("the stride is ignored: output i reads input rows from i*stride - pad on",
+              _placed(place=lambda i, p, s, pad: i + p - pad)),
+          Bug("the filter is flipped (true convolution); the layer computes cross-correlation",
+              _placed(flip=True)),
+          Bug("with padding there are H_out = 1 + (H + 2*pad - F) // stride outputs per column",
+              _placed(outputs=lambda n, f, s, pad: S.output_size(n, f, s, 0)))],
     hint="M[(i*Wo + j)*C_out + c, (r*W + s)*C_in + k] = w[r - i*stride + pad, s - j*stride + pad, k, c] "
          "where that filter position exists")
 

@@ -1,0 +1,103 @@
+"""Play a bank answer as a student would: the model solution with that one function
+swapped for the answer, every exercise of the notebook graded in this process.
+
+The notebook's given cells run once per notebook, as in a graded run (NBGRADER_EXECUTION
+set, plots to Agg, output discarded). For each answer the solution cells are run again
+in a copy of that namespace, so every function binds the copy, then the answer's own
+source replaces its function; the checks then run exactly as notebook.grade() runs them.
+"""
+import contextlib
+import functools
+import io
+import os
+from dataclasses import dataclass
+
+import nbformat
+
+from ..check import run_check, settle
+from ..checks import MODULES, NOTEBOOKS
+from ..course import DEFAULT_ROOT, notebook_path
+
+ASSIGNMENT_OF = {module.__name__.rsplit(".", 1)[-1]: assignment for assignment, module in MODULES.items()}
+
+
+def _nbgrader(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+@functools.lru_cache(maxsize=None)
+def _notebook(assignment):
+    return nbformat.read(notebook_path(DEFAULT_ROOT, assignment), as_version=4)
+
+
+@contextlib.contextmanager
+def _graded_run():
+    """NBGRADER_EXECUTION set and matplotlib on Agg, as in a graded run; output discarded."""
+    saved = {k: os.environ.get(k) for k in ("NBGRADER_EXECUTION", "MPLBACKEND")}
+    os.environ.update(NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg")
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            yield
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+
+
+@functools.lru_cache(maxsize=None)
+def base_namespace(assignment):
+    """The namespace of the model solution after every cell but the graded ones ran."""
+    namespace = {"__name__": "__main__"}
+    with _graded_run():
+        for i, cell in enumerate(_notebook(assignment).cells):
+            if cell.cell_type == "code" and not _nbgrader(cell).get("grade"):
+                exec(compile(cell.source, f"<{assignment} cell {i}>", "exec"), namespace)
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    return namespace
+
+
+def _solution_cells(assignment):
+    return [cell.source for cell in _notebook(assignment).cells
+            if cell.cell_type == "code" and _nbgrader(cell).get("solution")]
+
+
+@dataclass
+class Play:
+    """How one answer fared: reports of every exercise of its notebook, and the verdict."""
+    answer: object
+    reports: list
+    problem: str = ""          # empty when the answer earned what it should
+
+    @property
+    def own(self):
+        return next(r for r in self.reports if r.check.name == self.answer.name)
+
+
+def play(answer):
+    """Grade the model solution with `answer` in place of its function (a Play)."""
+    assignment = ASSIGNMENT_OF[answer.notebook]
+    namespace = dict(base_namespace(assignment))
+    with _graded_run():
+        for source in _solution_cells(assignment):
+            exec(source, namespace)
+        exec(compile(answer.source, f"<answer: {answer.what}>", "exec"), namespace)
+        reports = settle([run_check(check, namespace.get(check.name)) for check in NOTEBOOKS[assignment]])
+    return Play(answer, reports, _problem(answer, reports))
+
+
+def _problem(answer, reports):
+    """Why the answer did not earn what it should, or ""."""
+    lost = [r for r in reports if r.points < r.check.points]
+    if answer.correct:
+        return "; ".join(f"lost {r.check.points - r.points:g} on {r.check.name}" for r in lost)
+    others = [r.check.name for r in lost if r.check.name != answer.name]
+    own = next(r for r in reports if r.check.name == answer.name)
+    if own.points >= own.check.points:
+        return "not caught: full marks"
+    hints = [r.hint for r in own.results if not r.passed]
+    if not any(answer.hint in hint for hint in hints):
+        return f"caught, but no hint names the cause ({answer.hint!r}); hints: {sorted(set(hints))}"
+    if others:
+        return f"also lost points on {', '.join(others)}"
+    return ""
