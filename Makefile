@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SHARED_DATA := $(abspath ../shared/data)
 export COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 
-.PHONY: setup sandbox test demo bench train train-fashion clean
+.PHONY: setup sandbox test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -29,6 +29,11 @@ sandbox:
 
 test: $(STAMP) sandbox
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory prove
+
+# Prove the grader: the bank of buggy and alternative answers, and the hostile class.
+prove: $(STAMP) sandbox
+	$(BIN)/python -m autograder.proof
 
 # The main job: build a demo class offline, grade it, print the class table (a few minutes).
 demo: $(STAMP) sandbox

@@ -1,0 +1,244 @@
+"""The hostile class: mangled, malicious and broken submissions of notebook 02, each with
+the verdict it must get, graded as a class beside the model solution.
+
+Each entry says what the student submits (a file name and its content, built from the
+source notebook) and what must come out: the points of each exercise (None: ungradable)
+and words the feedback or the status must contain, so the reason is clear. The model
+solution and the untouched release are in the class too: their grades must not move.
+"""
+import json
+import pathlib
+import shutil
+from dataclasses import dataclass
+
+from ..course import DEFAULT_ROOT, nbgrader_api, notebook_path
+
+ASSIGNMENT = "02-pooling"
+NOTEBOOK = "pooling.ipynb"
+FULL = {"pool_forward_naive": 3.0, "relu_forward": 1.0}
+NO_RELU = {**FULL, "relu_forward": 0.0}
+NO_POOL = {**FULL, "pool_forward_naive": 0.0}
+RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
+CORRECT_RELU = "def relu_forward(x):\n    return np.maximum(x, 0), (x,)\n"
+ESCAPE = "/tmp/escaped-from-the-sandbox"   # a file a hostile submission tries to write on the host
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """student: the folder's name; build(source, release, course) -> (file name, bytes);
+    expected: points per exercise, or None when it must be ungradable; words: what the
+    feedback or status must say."""
+    student: str
+    build: object
+    expected: object
+    words: tuple = ()
+
+
+def _cells(nb):
+    return nb["cells"]
+
+
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def _edited(grade_id, change):
+    """A builder: the model solution with change(source) applied to the cell grade_id."""
+    def build(source, release, course):
+        nb = json.loads(json.dumps(source))
+        for cell in _cells(nb):
+            if _grade_id(cell) == grade_id:
+                cell["source"] = change("".join(cell["source"]), course)
+        return NOTEBOOK, json.dumps(nb).encode()
+    return build
+
+
+def _relu_cell(code):
+    """A builder whose relu cell runs `code` first, then defines a correct relu_forward."""
+    return _edited(RELU, lambda s, course: code.format(course=course) + "\n" + s)
+
+
+def relu_returns(expression):
+    """A builder whose relu_forward returns (expression, (x,))."""
+    return _edited(RELU, lambda s, course: f"def relu_forward(x):\n    return {expression}, (x,)\n")
+
+
+def _notebook(change):
+    """A builder: change(nb) applied to a copy of the model solution."""
+    def build(source, release, course):
+        nb = json.loads(json.dumps(source))
+        change(nb)
+        return NOTEBOOK, json.dumps(nb).encode()
+    return build
+
+
+def _file(name, content):
+    return lambda source, release, course: (name, content)
+
+
+def _drop(nb, grade_id):
+    nb["cells"] = [c for c in _cells(nb) if _grade_id(c) != grade_id]
+
+
+def _duplicate(nb, grade_id):
+    cell = next(c for c in _cells(nb) if _grade_id(c) == grade_id)
+    nb["cells"].append(json.loads(json.dumps(cell)))
+
+
+def _swap_solutions(nb):
+    """The two solution cells exchange places."""
+    cells = _cells(nb)
+    i, j = (next(k for k, c in enumerate(cells) if _grade_id(c) == g) for g in (POOL, RELU))
+    cells[i], cells[j] = cells[j], cells[i]
+
+
+def _strip(nb):
+    for cell in _cells(nb):
+        cell["metadata"] = {}
+
+
+CORPUS = [
+    Hostile("model-solution", _notebook(lambda nb: None), FULL),
+    Hostile("untouched-release", lambda source, release, course: (NOTEBOOK, release.encode()),
+            {"pool_forward_naive": 0.0, "relu_forward": 0.0}, ("not implemented yet",)),
+    # The file itself
+    Hostile("invalid-json", lambda s, r, c: (NOTEBOOK, json.dumps(s).encode()[:500]), None, ("not valid JSON",)),
+    Hostile("empty-file", _file(NOTEBOOK, b""), None, ("is empty",)),
+    Hostile("binary-file", _file(NOTEBOOK, b"\x89PNG\r\n\x1a\n\x00\xff\xfe\x00"), None, ("binary content",)),
+    Hostile("json-but-no-cells", _file(NOTEBOOK, b'{"nbformat": 4}'), None, ("not a Jupyter notebook",)),
+    Hostile("no-notebook", _file("notes.txt", b"I ran out of time"), None, ("no notebook submitted",)),
+    Hostile("wrong-name", lambda s, r, c: ("my_pooling.ipynb", json.dumps(s).encode()), FULL,
+            ("graded my_pooling.ipynb",)),
+    # Its cells
+    Hostile("deleted-cell", _notebook(lambda nb: _drop(nb, RELU)), NO_RELU, (f"{RELU} is missing",)),
+    Hostile("duplicated-cell", _notebook(lambda nb: _duplicate(nb, RELU)), FULL, ("appears more than once",)),
+    Hostile("reordered-cells", _notebook(_swap_solutions), FULL),
+    Hostile("stripped-metadata", _notebook(_strip), FULL, ("lost its nbgrader metadata",)),
+    Hostile("null-bytes", _edited(RELU, lambda s, course: s.replace("np.maximum", "np.max\x00imum")), FULL,
+            ("null bytes removed",)),
+    # Code that never ends, or ends the kernel
+    Hostile("endless-loop-top-level", _relu_cell("while True:\n    pass"), NO_RELU, ("endless loop",)),
+    Hostile("endless-loop-in-function", _edited(POOL, lambda s, course: (
+        "def pool_forward_naive(x, size=2, stride=2, mode='max'):\n    while True:\n        pass\n")),
+        NO_POOL, ("took more than",)),
+    Hostile("swallows-interrupt", _relu_cell(
+        "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"),
+        NO_RELU, ("kernel was stopped",)),
+    Hostile("sys-exit", _relu_cell("import sys\nsys.exit(3)"), NO_RELU, ("SystemExit",)),
+    Hostile("os-exit", _relu_cell("import os\nos._exit(1)"), NO_RELU, ("kernel died",)),
+    Hostile("segfault", _relu_cell("import ctypes\nctypes.string_at(0)"), NO_RELU, ("kernel died",)),
+    Hostile("kills-itself", _relu_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), NO_RELU,
+            ("kernel died",)),
+    # Resources
+    Hostile("memory-bomb", _relu_cell("hoard = [np.ones((2**14, 2**14)) for _ in range(100)]"), NO_RELU,
+            ("Unable to allocate",)),
+    Hostile("huge-file", _relu_cell("with open('huge.bin', 'wb') as f:\n    for _ in range(4096):\n"
+                                    "        f.write(bytes(2**20))"), NO_RELU),
+    Hostile("prints-100-mb", _relu_cell("print('x' * 100_000_000)"), FULL, ("only the first",)),
+    Hostile("asks-for-input", _relu_cell("name = input('your name? ')"), NO_RELU, ("input",)),
+    # Cheating
+    Hostile("patches-numpy-allclose", _edited(RELU, lambda s, course: (
+        "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+        "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
+    Hostile("patches-numpy-testing", _edited(RELU, lambda s, course: (
+        "np.testing.assert_allclose = lambda *a, **k: None\nnp.testing.assert_array_equal = lambda *a, **k: None\n"
+        "def relu_forward(x):\n    return np.minimum(x, 0), (x,)\n")), NO_RELU, ("not kept",)),
+    Hostile("patches-builtins", _edited(RELU, lambda s, course: (
+        "import builtins\nbuiltins.all = builtins.any = lambda *a, **k: True\n"
+        "builtins.abs = builtins.round = lambda *a, **k: 0\n"
+        "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
+    Hostile("patches-sys-modules", _relu_cell(
+        "import sys, types\nsys.modules['numpy'] = types.ModuleType('numpy')\n"
+        "sys.modules['_grader_wire'] = sys.modules['_grader_harness'] = types.ModuleType('fake')"), FULL),
+    Hostile("imports-solutions", _edited(RELU, lambda s, course: (
+        "import solutions\ndef relu_forward(x):\n    return solutions.relu_forward(x)\n")), NO_RELU,
+        ("No module named 'solutions'",)),
+    Hostile("reads-the-course", _relu_cell(
+        "open({course!r} + '/source/02-pooling/pooling.ipynb').read()"), NO_RELU, ("No such file",)),
+    Hostile("reads-another-student", _relu_cell(
+        "open({course!r} + '/submitted/model-solution/02-pooling/pooling.ipynb').read()"), NO_RELU,
+        ("No such file",)),
+    Hostile("writes-outside", _relu_cell(f"open({ESCAPE!r}, 'w').write('out')\n"
+                                         "open({course!r} + '/gradebook.db', 'w').write('')"), FULL),
+    Hostile("uses-the-network", _relu_cell(
+        "import urllib.request\nurllib.request.urlopen('http://example.com', timeout=5)"), NO_RELU,
+        ("URLError",)),
+    Hostile("changes-directory", _relu_cell("import os\nos.chdir('/')"), FULL),
+    # Answers of the wrong kind
+    Hostile("returns-a-list", relu_returns("np.maximum(x, 0).tolist()"), NO_RELU, ("numpy array",)),
+    Hostile("returns-nan", relu_returns("np.full_like(x, np.nan)"), NO_RELU, ("NaN",)),
+    Hostile("wrong-shape", relu_returns("np.maximum(x, 0).ravel()"), {**FULL, "relu_forward": 0.25},
+            ("shape",)),                  # right on the one 1-D case
+    Hostile("wrong-dtype", relu_returns("np.maximum(x, 0).astype(int)"), NO_RELU),
+]
+
+
+def build_class(folder, corpus=CORPUS):
+    """A copy of the course in folder/course with the corpus submitted: its root."""
+    root = pathlib.Path(folder) / "course"
+    shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "reports", "gradebook.db"))
+    if not nbgrader_api(root).generate_assignment(ASSIGNMENT)["success"]:
+        raise RuntimeError(f"nbgrader could not generate {ASSIGNMENT}")
+    source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
+    release = (root / "release" / ASSIGNMENT / NOTEBOOK).read_text()
+    for hostile in corpus:
+        name, content = hostile.build(source, release, str(root))
+        target = root / "submitted" / hostile.student / ASSIGNMENT / name
+        target.parent.mkdir(parents=True)
+        target.write_bytes(content)
+    return root
+
+
+def judge(hostile, verdict, feedback):
+    """Why the verdict is not the one expected, or ""."""
+    if hostile.expected is None:
+        if verdict.graded:
+            return f"graded ({verdict.score:g} points); it should be ungradable"
+    elif not verdict.graded:
+        return f"{verdict.status}; it should be graded"
+    else:
+        got = {e.name: e.points for e in verdict.exercises}
+        if got != hostile.expected:
+            return f"points {got}, expected {hostile.expected}"
+    missing = [w for w in hostile.words if w not in feedback and w not in verdict.status]
+    return f"the feedback does not say {missing}" if missing else ""
+
+
+def feedback_text(verdict):
+    """Everything the student reads about a verdict: status, notes, every exercise's report."""
+    lines = [verdict.status, *verdict.notes]
+    for exercise in verdict.exercises:
+        lines += exercise.lines
+    return "\n".join(lines)
+
+
+def prove_hostile(workers=2, cell_seconds=8, progress=False):
+    """Grade the hostile class: [(Hostile, Verdict, problem)], problem "" when as expected.
+    Also checks that nothing was written outside the sandbox."""
+    import os
+    import tempfile
+
+    from ..classroom import grade_class
+    from ..kernel import Limits
+    from coursekit.data import data_dir
+
+    if os.path.exists(ESCAPE):
+        os.remove(ESCAPE)
+    with tempfile.TemporaryDirectory(prefix="hostile-class-") as tmp:
+        root = build_class(tmp)
+        gradebook = (root / "gradebook.db").read_bytes()
+        verdicts = {v.student: v for v in grade_class(
+            root, ASSIGNMENT, workers=workers, limits=Limits(cell_seconds=cell_seconds),
+            data_dir=str(data_dir()), progress=progress)}
+        escaped = [str(path) for path in (pathlib.Path(ESCAPE),) if path.exists()]
+        if (root / "gradebook.db").read_bytes() != gradebook:
+            escaped.append(str(root / "gradebook.db"))
+    results = []
+    for hostile in CORPUS:
+        verdict = verdicts[hostile.student]
+        problem = judge(hostile, verdict, feedback_text(verdict))
+        if hostile.student == "writes-outside" and escaped:
+            problem = f"wrote outside its folder: {', '.join(escaped)}"
+        results.append((hostile, verdict, problem))
+    return results
