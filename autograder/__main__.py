@@ -13,7 +13,7 @@ import os
 import pathlib
 import sys
 
-from .course import DEFAULT_ROOT, assignments, nbgrader_api, notebook_path
+from .course import DEFAULT_ROOT, assignments, data_dir, nbgrader_api, notebook_path
 
 
 def parse_args(argv):
@@ -49,12 +49,6 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def data_dir():
-    from coursekit.data import data_dir as configured
-    path = configured()
-    return str(path) if path.exists() else None
-
-
 def cmd_release(args):
     api = nbgrader_api(args.course)
     for assignment in args.assignments or assignments(args.course):
@@ -67,8 +61,7 @@ def cmd_release(args):
 
 
 def cmd_grade(args):
-    from .classroom import (assignments_to_grade, default_workers, ensure_released, grade_class,
-                            record_in_gradebook, submissions)
+    from .classroom import assignments_to_grade, ensure_released, grade_class, record_in_gradebook, submissions
     from .kernel import Limits
     from .checks import NOTEBOOKS
     from .reports import write_reports
@@ -88,10 +81,8 @@ def cmd_grade(args):
             print(f"{assignment}: no submissions in {args.course / 'submitted'}")
             continue
         ensure_released(args.course, assignment)
-        workers = args.workers or default_workers()
-        limits = Limits(cell_seconds=args.cell_timeout, threads=max(1, default_workers() // workers))
-        verdicts = grade_class(args.course, assignment, workers, limits=limits, data_dir=data_dir(),
-                               progress=not args.quiet, students=students)
+        verdicts = grade_class(args.course, assignment, args.workers, Limits(cell_seconds=args.cell_timeout),
+                               data_dir(), progress=not args.quiet, students=students)
         record_in_gradebook(args.course, verdicts)
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)

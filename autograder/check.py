@@ -179,9 +179,12 @@ def _first_difference(got, expected):
         got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     except (TypeError, ValueError):
         return None
-    if got.shape == expected.shape and np.allclose(got, expected, rtol=1e-4, atol=1e-6):
-        return None
-    return got, expected
+    return None if _roughly(got, expected) else (got, expected)
+
+
+def _roughly(a, b):
+    """Same shape and equal up to float32 rounding: what a pattern needs to hold."""
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
 def _pattern(got, expected):
@@ -191,22 +194,21 @@ def _pattern(got, expected):
     if pair is None:
         return None
     got, expected = pair
-    close = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=1e-4, atol=1e-6)
     with np.errstate(all="ignore"):
         if not np.all(np.isfinite(got)):
             return None
-        if got.ndim == 4 and close(got.transpose(0, 2, 1, 3), expected):
+        if got.ndim == 4 and _roughly(got.transpose(0, 2, 1, 3), expected):
             return "height and width are swapped: arrays are (N, H, W, C), rows first"
         if got.shape != expected.shape or not np.any(expected):
             return None
-        if close(got, -expected):
+        if _roughly(got, -expected):
             return "the sign is flipped"
         factor = float(np.sum(got * expected) / np.sum(expected * expected))
-        if got.size > 1 and abs(factor - 1) > 1e-3 and close(got, factor * expected):
+        if got.size > 1 and abs(factor - 1) > 1e-3 and _roughly(got, factor * expected):
             return (f"every value is {factor:.4g} times the right one: a sum where a mean belongs (or the "
                     f"reverse), or a division by the wrong count")
         offset = (got - expected).reshape(-1, got.shape[-1]) if got.ndim > 1 else None
-        if offset is not None and close(offset, np.broadcast_to(offset[0], offset.shape)):
+        if offset is not None and _roughly(offset, np.broadcast_to(offset[0], offset.shape)):
             return ("each channel (last axis) is off by its own constant: is the bias missing, doubled, "
                     "or added to the wrong channel?")
     return None
@@ -252,6 +254,17 @@ def run_check(check, fn):
     return score(check, outcomes, cases)
 
 
+def backward_cases(forward_cases, forward, seed):
+    """Cases of a backward pass, one per forward case: (dout, cache), with dout a seeded
+    normal array of the forward's output shape and dtype, and the forward's own cache."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for case in forward_cases:
+        out, cache = forward(*case.args)
+        cases.append(Case(case.name, (rng.standard_normal(out.shape).astype(out.dtype), cache)))
+    return cases
+
+
 # Comparisons ---------------------------------------------------------------------------------
 
 def _close(got, expected, name, case):
@@ -283,7 +296,7 @@ def compare_tuple(names):
     return compare
 
 
-def _same_entry(got, expected):
+def same_entry(got, expected):
     """A cache entry equals the forward's input: arrays by value, others by ==."""
     if isinstance(expected, np.ndarray):
         return explain_difference(got, expected) is None
@@ -310,7 +323,7 @@ def compare_forward(input_names):
         if not isinstance(cache, (tuple, list)) or len(cache) < len(input_names):
             return f"cache should be a tuple starting with ({', '.join(input_names)})"
         for i, name in enumerate(input_names):
-            if not _same_entry(cache[i], expected[1][i]):
+            if not same_entry(cache[i], expected[1][i]):
                 return (f"cache[{i}] should be {name}: a cache starts with the forward's inputs "
                         f"({', '.join(input_names)}), in order, for the backward pass")
         return None

@@ -5,6 +5,7 @@ kernel), so a runaway submission costs its own time and grade, never another's.
 Scores also go into nbgrader's gradebook, where `nbgrader export` and the
 formgrader read them.
 """
+import dataclasses
 import os
 import pathlib
 import warnings
@@ -35,10 +36,11 @@ def _grade(args):
 
 def grade_class(course_root, assignment, workers=None, limits=None, data_dir=None, progress=True,
                 students=None):
-    """Verdicts of every submission of one assignment, graded `workers` at a time."""
+    """Verdicts of every submission of one assignment, graded `workers` at a time; each
+    kernel gets an equal share of the cores as BLAS threads (whatever limits.threads says)."""
     from tqdm.auto import tqdm
     workers = workers or default_workers()
-    limits = limits or Limits(threads=max(1, default_workers() // workers))
+    limits = dataclasses.replace(limits or Limits(), threads=max(1, default_workers() // workers))
     students = students if students is not None else submissions(course_root, assignment)
     tasks = [(str(course_root), assignment, s, limits, data_dir) for s in students]
     verdicts = []

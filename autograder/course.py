@@ -1,6 +1,7 @@
 """The nbgrader course directory: its configuration and nbgrader's Python API over it."""
 import os
 import pathlib
+import shutil
 import sys
 
 DEFAULT_ROOT = pathlib.Path(__file__).resolve().parents[1] / "course"
@@ -35,4 +36,26 @@ def notebook_path(root, assignment):
     (path,) = (pathlib.Path(root) / "source" / assignment).glob("*.ipynb")
     return path
 
-__all__ = ["nbgrader_api", "assignments", "notebook_path", "DEFAULT_ROOT"]
+def copy_course(target, release=()):
+    """A copy of the course at `target` without anything made from it (releases,
+    submissions, grades, feedback, reports), with the assignments in `release` released
+    by nbgrader. Returns target as a Path."""
+    target = pathlib.Path(target)
+    shutil.copytree(DEFAULT_ROOT, target, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "reports", "gradebook.db"))
+    api = nbgrader_api(target)
+    for assignment in release:
+        result = api.generate_assignment(assignment)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader could not release {assignment}:\n{result['log']}")
+    return target
+
+
+def data_dir():
+    """The data folder the grading kernels may read (coursekit's), or None when it is missing."""
+    from coursekit.data import data_dir as configured
+    path = configured()
+    return str(path) if path.is_dir() else None
+
+
+__all__ = ["nbgrader_api", "assignments", "notebook_path", "copy_course", "data_dir", "DEFAULT_ROOT"]

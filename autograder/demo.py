@@ -13,7 +13,8 @@ import pathlib
 import shutil
 import sys
 
-from .course import DEFAULT_ROOT, assignments as course_assignments, nbgrader_api, notebook_path
+from .course import assignments as course_assignments, copy_course, notebook_path
+from .submission import nbgrader_meta
 
 # (assignment, student, text in the solution, replacement): each a mistake students make.
 BUGS = [
@@ -54,7 +55,7 @@ def _solution_with(source_text, old, new):
 def _broken(source_text, assignment, release_text):
     """Broken notebooks every assignment gets, by student id."""
     nb = json.loads(source_text)
-    first = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    first = next(c for c in nb["cells"] if nbgrader_meta(c).get("solution"))
     deleted = dict(nb, cells=[c for c in nb["cells"] if c is not first])
     stripped = dict(nb, cells=[dict(c, metadata={}) for c in nb["cells"]])
     looping = dict(nb, cells=[dict(c, source="while True:\n    pass\n" + "".join(c["source"]))
@@ -72,17 +73,11 @@ def _broken(source_text, assignment, release_text):
 def build_class(folder, assignments):
     """A copy of the course under folder/course with released assignments and the demo class
     submitted. Returns the course root."""
-    folder = pathlib.Path(folder)
-    course = folder / "course"
+    course = pathlib.Path(folder) / "course"
     if course.exists():
         shutil.rmtree(course)
-    shutil.copytree(DEFAULT_ROOT, course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "reports", "gradebook.db"))
-    api = nbgrader_api(course)
+    copy_course(course, release=assignments)
     for assignment in assignments:
-        result = api.generate_assignment(assignment)
-        if not result["success"]:
-            raise RuntimeError(f"nbgrader could not release {assignment}:\n{result['log']}")
         source = notebook_path(course, assignment)
         text = source.read_text()
         release = (course / "release" / assignment / source.name).read_text()

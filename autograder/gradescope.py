@@ -6,11 +6,10 @@ the source notebooks, the pins, and Gradescope's two entry points:
   run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json
 The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder.
 """
-import os
 import pathlib
 import zipfile
 
-from .course import DEFAULT_ROOT, assignments, notebook_path
+from .course import DEFAULT_ROOT, assignments, data_dir, notebook_path
 
 PROJECT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGES = ("autograder", "solutions", "coursekit")
@@ -74,8 +73,6 @@ def run(submission_dir, results_path, course_root=DEFAULT_ROOT):
                              f"no course notebook was submitted (one of {names})")
     else:
         assignment = by_name[found[0].name]
-        data_dir = os.environ.get("COURSE_DATA_DIR")
-        verdict = grade_submission(course_root, assignment, "submission", found[0],
-                                   data_dir=data_dir if data_dir and pathlib.Path(data_dir).is_dir() else None)
+        verdict = grade_submission(course_root, assignment, "submission", found[0], data_dir=data_dir())
     write_gradescope(verdict, results_path)
     return verdict

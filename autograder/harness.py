@@ -94,6 +94,9 @@ def _exact(value):
     return (type(value).__name__, repr(value))
 
 
+_UNKNOWN = object()      # a call the stand-in has no answer for
+
+
 def _stand_in(original, table):
     """original, except that a call whose arguments are in table [(args, answer)] returns
     a copy of that answer (looked up exactly first, then within float rounding)."""
@@ -112,10 +115,10 @@ def _stand_in(original, table):
             full = tuple(bound.arguments.values())
         except Exception:
             full = args
-        answer = exact.get(_exact(full), exact)
-        if answer is exact:
-            answer = next((a for known, a in table if _same(full, known)), exact)
-        return original(*args, **kwargs) if answer is exact else _copy(answer)
+        answer = exact.get(_exact(full), _UNKNOWN)
+        if answer is _UNKNOWN:
+            answer = next((a for known, a in table if _same(full, known)), _UNKNOWN)
+        return original(*args, **kwargs) if answer is _UNKNOWN else _copy(answer)
     return stand_in
 
 

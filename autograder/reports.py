@@ -56,11 +56,6 @@ def _exercise_max_points(verdicts, exercise_names):
     return {name: found.get(name, 0.0) for name in exercise_names}
 
 
-def _score(verdict):
-    """The total a verdict earns: its score when graded, 0 when ungradable."""
-    return verdict.score if verdict.graded else 0.0
-
-
 def _max_score(verdict, assignment_max):
     """A graded verdict's own max score; for an ungradable one (which may hold some or no
     exercises) the assignment's, when known."""
@@ -98,7 +93,7 @@ def grade_rows(verdicts, exercise_names):
     rows = [["student_id", "status", "score", "max_score", *exercise_names]]
     for verdict in _sorted(verdicts):
         points = _points_by_exercise(verdict)
-        rows.append([verdict.student, verdict.status, _fmt(_score(verdict)),
+        rows.append([verdict.student, verdict.status, _fmt(verdict.score),
                      _fmt(_max_score(verdict, assignment_max)),
                      *(_fmt(points.get(name, 0.0)) for name in exercise_names)])
     return rows
@@ -172,7 +167,7 @@ def feedback_html(verdict):
     points and its report lines, HTML-escaped. Renders only what the verdict holds.
     """
     title = f"{verdict.assignment}: {verdict.notebook}"
-    score = _score(verdict)
+    score = verdict.score
     total = f"Score: {_fmt(score)}"
     if verdict.max_score:                               # unknown when nothing could be run
         total += f" / {_fmt(verdict.max_score)} ({100 * score / verdict.max_score:.0f}%)"
@@ -229,7 +224,7 @@ def gradescope_results(verdict):
         "status": "passed" if _passed(e, verdict) else "failed",
     } for e in verdict.exercises]
     return {
-        "score": round(float(_score(verdict)), 4),
+        "score": round(float(verdict.score), 4),
         "output": _overall_message(verdict),
         "tests": tests,
         "visibility": "visible",
@@ -266,7 +261,7 @@ def _student_lines(verdicts, assignment_max):
     lines = [f"{'student':<{width}}  {'status':<10}  {'score':>13}"]
     for v in _sorted(verdicts):
         status = "graded" if v.graded else "UNGRADABLE"
-        score = f"{_fmt(_score(v))} / {_fmt(_max_score(v, assignment_max))}"
+        score = f"{_fmt(v.score)} / {_fmt(_max_score(v, assignment_max))}"
         lines.append(f"{v.student:<{width}}  {status:<10}  {score:>13}")
     return lines
 
@@ -283,7 +278,7 @@ def _exercise_lines(verdicts, exercise_names):
 
 
 def _class_lines(verdicts, assignment_max):
-    scores = [_score(v) for v in verdicts if v.graded]
+    scores = [v.score for v in verdicts if v.graded]
     ungradable = sum(not v.graded for v in verdicts)
     if scores:
         spread = (f"class mean {statistics.fmean(scores):.2f}, median "

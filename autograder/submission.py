@@ -30,7 +30,8 @@ def _text(source):
     return "".join(source) if isinstance(source, list) else str(source or "")
 
 
-def _nbgrader(cell):
+def nbgrader_meta(cell):
+    """A cell's nbgrader metadata ({} when it has none, or is not even a dict)."""
     meta = cell.get("metadata") if isinstance(cell, dict) else None
     return (meta or {}).get("nbgrader") or {}
 
@@ -91,10 +92,10 @@ def build_program(source_nb, student_nb):
     # Where each student cell goes: a source cell's index, or None for an extra cell.
     solution_ids = {}
     for index, cell in enumerate(source):
-        if _nbgrader(cell).get("solution"):
-            solution_ids[_nbgrader(cell)["grade_id"]] = (index, _defined_names(_text(cell["source"])))
+        if nbgrader_meta(cell).get("solution"):
+            solution_ids[nbgrader_meta(cell)["grade_id"]] = (index, _defined_names(_text(cell["source"])))
     given = {index: _text(cell["source"]) for index, cell in enumerate(source)
-             if not _nbgrader(cell).get("solution") and not _nbgrader(cell).get("grade")}
+             if not nbgrader_meta(cell).get("solution") and not nbgrader_meta(cell).get("grade")}
 
     chosen = {}                       # source index -> (student cell number, code)
     extras = {}                       # source index after which to run them -> [(number, code)]
@@ -103,7 +104,7 @@ def build_program(source_nb, student_nb):
         code = _text(cell.get("source")).replace("\x00", "")
         if "\x00" in _text(cell.get("source")):
             program.notes.append(f"cell {number}: null bytes removed from its source")
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
         if grade_id in solution_ids or (not meta and cell.get("cell_type") == "code"
                                         and any(_defines(code, names) for _, names in solution_ids.values())):
@@ -133,7 +134,7 @@ def build_program(source_nb, student_nb):
     for number, code in extras.get(-1, []):
         program.cells.append((f"cell {number} (added by the student)", code))
     for index, cell in enumerate(source):
-        meta = _nbgrader(cell)
+        meta = nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
             pass                                   # graded cells: the checks run from outside
         elif meta.get("solution"):
@@ -152,7 +153,7 @@ def build_program(source_nb, student_nb):
 
 def _anchor_of(grade_id, source, current):
     for index, cell in enumerate(source):
-        if grade_id and _nbgrader(cell).get("grade_id") == grade_id:
+        if grade_id and nbgrader_meta(cell).get("grade_id") == grade_id:
             return index
     return current
 

@@ -46,7 +46,8 @@ class Verdict:
 
     @property
     def score(self):
-        return round(sum(e.points for e in self.exercises), 4)
+        """Points earned: 0 for an ungradable submission, whatever its exercises hold."""
+        return round(sum(e.points for e in self.exercises), 4) if self.graded else 0.0
 
     @property
     def max_score(self):

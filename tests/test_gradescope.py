@@ -2,13 +2,13 @@
 import json
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 import zipfile
 
 from autograder.__main__ import main
 from autograder.course import DEFAULT_ROOT, notebook_path
+from autograder.proof import hostile
 
 
 def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
@@ -21,11 +21,9 @@ def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
     assert {"setup.sh", "run_autograder", "requirements.txt", "solutions/conv.py",
             "course/source/02-pooling/pooling.ipynb"} <= set(names)
     (root / "submission").mkdir()
-    solved = json.loads(notebook_path(DEFAULT_ROOT, "02-pooling").read_text())
-    for cell in solved["cells"]:                       # a student's slip in relu_forward
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "relu_forward_solution":
-            cell["source"] = "".join(cell["source"]).replace("np.maximum(x, 0)", "np.abs(x)")
-    (root / "submission" / "pooling.ipynb").write_text(json.dumps(solved))
+    solved = json.loads(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT).read_text())
+    _, slipped = hostile.relu_returns("np.abs(x)")(solved, "", "")      # a student's slip in relu_forward
+    (root / "submission" / hostile.NOTEBOOK).write_bytes(slipped)
 
     env = dict(os.environ, AUTOGRADER_ROOT=str(root),
                PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")

@@ -9,7 +9,7 @@ import numpy as np
 import solutions as S
 from coursekit.compare import explain_difference
 
-from ..check import Bug, Case, Check, compare_tuple, compare_value
+from ..check import Bug, Case, Check, backward_cases, compare_tuple, compare_value
 from .convolution import conv_cases
 from .pooling import pool_cases
 
@@ -147,13 +147,7 @@ relu_backward = Check(
 # conv_backward_naive ---------------------------------------------------------------------------
 
 def conv_backward_cases():
-    cases = []
-    rng = np.random.default_rng(303)
-    for case in conv_cases(304):
-        x, w, b, stride, pad = case.args
-        out, cache = S.conv_forward_naive(x, w, b, stride, pad)
-        cases.append(Case(case.name, (rng.standard_normal(out.shape).astype(x.dtype), cache)))
-    return cases
+    return backward_cases(conv_cases(304), S.conv_forward_naive, 303)
 
 
 def _with(index, value_of):
@@ -249,12 +243,7 @@ conv_backward_naive = Check(
 # pool_backward_naive ---------------------------------------------------------------------------
 
 def pool_backward_cases():
-    cases = []
-    rng = np.random.default_rng(305)
-    for case in pool_cases(306):
-        out, cache = S.pool_forward_naive(*case.args)
-        cases.append(Case(case.name, (rng.standard_normal(out.shape).astype(out.dtype), cache)))
-    return cases
+    return backward_cases(pool_cases(306), S.pool_forward_naive, 305)
 
 
 def _first_max(window):

@@ -3,9 +3,9 @@ softmax_cross_entropy, network_forward, network_backward, sgd_momentum, trained_
 import numpy as np
 
 import solutions as S
-from coursekit.compare import explain_difference
 
-from ..check import Bug, Case, Check, compare_forward, compare_out, compare_tuple, compare_value
+from ..check import (Bug, Case, Check, backward_cases, compare_forward, compare_out, compare_tuple, compare_value,
+                     same_entry)
 
 
 def dense_cases():
@@ -260,10 +260,6 @@ def network_cases():
     return cases
 
 
-def _same_array(got, expected):
-    return isinstance(got, np.ndarray) and explain_difference(got, expected) is None
-
-
 def compare_scores(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return f"should return (scores, caches); got {type(got).__name__}"
@@ -277,7 +273,7 @@ def compare_scores(got, expected, case):
         if not (isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[0] == kind):
             return f"caches[{i}] should be the pair ({kind!r}, cache)"
         cache = entry[1]
-        if not (isinstance(cache, (tuple, list)) and cache and _same_array(cache[0], reference[0])):
+        if not (isinstance(cache, (tuple, list)) and cache and same_entry(cache[0], reference[0])):
             return (f"caches[{i}] should be ({kind!r}, cache) with the cache the layer's forward "
                     f"returned (it starts with the layer's input)")
     return None
@@ -308,12 +304,7 @@ network_forward = Check(
 
 
 def network_backward_cases():
-    rng = np.random.default_rng(505)
-    cases = []
-    for case in network_cases():
-        scores, caches = S.network_forward(*case.args)
-        cases.append(Case(case.name, (rng.standard_normal(scores.shape), caches)))
-    return cases
+    return backward_cases(network_cases(), S.network_forward, 505)
 
 
 def compare_network_grads(got, expected, case):

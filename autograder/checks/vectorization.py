@@ -4,7 +4,7 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, compare_forward, compare_out, compare_tuple, compare_value
+from ..check import Bug, Case, Check, backward_cases, compare_forward, compare_out, compare_tuple, compare_value
 from .convolution import conv_cases, conv_forward_bugs
 
 WINDOWS = [((2, 5, 5, 3), 3, 1, 0, "3x3 windows, stride 1"), ((1, 7, 5, 2), 3, 2, 1, "stride 2, pad 1, non-square"),
@@ -200,12 +200,7 @@ conv_forward = Check(
 # conv_backward ----------------------------------------------------------------------------------
 
 def conv_backward_cases():
-    rng = np.random.default_rng(404)
-    cases = []
-    for case in conv_cases(405):
-        out, cache = S.conv_forward(*case.args)
-        cases.append(Case(case.name, (rng.standard_normal(out.shape).astype(out.dtype), cache)))
-    return cases
+    return backward_cases(conv_cases(405), S.conv_forward, 404)
 
 
 def _dcols(dout2d, w):

@@ -19,7 +19,7 @@ from .hostile import ASSIGNMENT, prove_hostile
 from .play import play
 
 
-def prove_bank(only=(), verbose=False, out=sys.stdout):
+def prove_bank(only=(), verbose=False):
     """Play the bank; print one line per answer that fails (every line with verbose).
     Returns (bugs caught, bugs, false rejections, correct answers)."""
     answers = [a for a in load() if not only or a.name in only]
@@ -36,7 +36,7 @@ def prove_bank(only=(), verbose=False, out=sys.stdout):
         if verbose or not ok:
             kind = "correct" if answer.correct else "bug"
             print(f"  {'ok  ' if ok else 'FAIL'} {answer.name:<22} {kind:<7} {answer.what}"
-                  + (f"\n         {result.problem}" if not ok else ""), file=out)
+                  + (f"\n         {result.problem}" if not ok else ""))
     return caught, bugs, rejected, correct
 
 

@@ -8,10 +8,10 @@ solution and the untouched release are in the class too: their grades must not m
 """
 import json
 import pathlib
-import shutil
 from dataclasses import dataclass
 
-from ..course import DEFAULT_ROOT, nbgrader_api, notebook_path
+from ..course import copy_course, data_dir, notebook_path
+from ..submission import nbgrader_meta
 
 ASSIGNMENT = "02-pooling"
 NOTEBOOK = "pooling.ipynb"
@@ -39,7 +39,7 @@ def _cells(nb):
 
 
 def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return nbgrader_meta(cell).get("grade_id")
 
 
 def _edited(grade_id, change):
@@ -175,11 +175,7 @@ CORPUS = [
 
 def build_class(folder, corpus=CORPUS):
     """A copy of the course in folder/course with the corpus submitted: its root."""
-    root = pathlib.Path(folder) / "course"
-    shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "reports", "gradebook.db"))
-    if not nbgrader_api(root).generate_assignment(ASSIGNMENT)["success"]:
-        raise RuntimeError(f"nbgrader could not generate {ASSIGNMENT}")
+    root = copy_course(pathlib.Path(folder) / "course", release=[ASSIGNMENT])
     source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
     release = (root / "release" / ASSIGNMENT / NOTEBOOK).read_text()
     for hostile in corpus:
@@ -221,7 +217,6 @@ def prove_hostile(workers=2, cell_seconds=8, progress=False):
 
     from ..classroom import grade_class
     from ..kernel import Limits
-    from coursekit.data import data_dir
 
     if os.path.exists(ESCAPE):
         os.remove(ESCAPE)
@@ -230,7 +225,7 @@ def prove_hostile(workers=2, cell_seconds=8, progress=False):
         gradebook = (root / "gradebook.db").read_bytes()
         verdicts = {v.student: v for v in grade_class(
             root, ASSIGNMENT, workers=workers, limits=Limits(cell_seconds=cell_seconds),
-            data_dir=str(data_dir()), progress=progress)}
+            data_dir=data_dir(), progress=progress)}
         escaped = [str(path) for path in (pathlib.Path(ESCAPE),) if path.exists()]
         if (root / "gradebook.db").read_bytes() != gradebook:
             escaped.append(str(root / "gradebook.db"))

@@ -17,12 +17,9 @@ import nbformat
 from ..check import run_check, settle
 from ..checks import MODULES, NOTEBOOKS
 from ..course import DEFAULT_ROOT, notebook_path
+from ..submission import nbgrader_meta
 
 ASSIGNMENT_OF = {module.__name__.rsplit(".", 1)[-1]: assignment for assignment, module in MODULES.items()}
-
-
-def _nbgrader(cell):
-    return cell.metadata.get("nbgrader", {})
 
 
 @functools.lru_cache(maxsize=None)
@@ -41,7 +38,10 @@ def _graded_run():
             yield
     finally:
         for key, value in saved.items():
-            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value
 
 
 @functools.lru_cache(maxsize=None)
@@ -50,7 +50,7 @@ def base_namespace(assignment):
     namespace = {"__name__": "__main__"}
     with _graded_run():
         for i, cell in enumerate(_notebook(assignment).cells):
-            if cell.cell_type == "code" and not _nbgrader(cell).get("grade"):
+            if cell.cell_type == "code" and not nbgrader_meta(cell).get("grade"):
                 exec(compile(cell.source, f"<{assignment} cell {i}>", "exec"), namespace)
     import matplotlib.pyplot as plt
     plt.close("all")
@@ -59,7 +59,7 @@ def base_namespace(assignment):
 
 def _solution_cells(assignment):
     return [cell.source for cell in _notebook(assignment).cells
-            if cell.cell_type == "code" and _nbgrader(cell).get("solution")]
+            if cell.cell_type == "code" and nbgrader_meta(cell).get("solution")]
 
 
 @dataclass
@@ -68,10 +68,6 @@ class Play:
     answer: object
     reports: list
     problem: str = ""          # empty when the answer earned what it should
-
-    @property
-    def own(self):
-        return next(r for r in self.reports if r.check.name == self.answer.name)
 
 
 def play(answer):
