@@ -11,21 +11,36 @@ elsewhere, out of all bugs), the false rejections (correct answers below full ma
 the hostile submissions handled as expected. Exit 0 only when all three are perfect.
 """
 import argparse
+import os
 import sys
 import time
 
+from coursekit.data import DataError
+
 from .answers import load
 from .hostile import ASSIGNMENT, prove_hostile
-from .play import play
+from .play import ASSIGNMENT_OF, play
 
 
 def prove_bank(only=(), verbose=False):
     """Play the bank; print one line per answer that fails (every line with verbose).
-    Returns (bugs caught, bugs, false rejections, correct answers)."""
+    Answers of a notebook that needs the MNIST files are skipped, and said so, where the
+    files are missing (on CI, CI=true, that is an error). Returns (bugs caught, bugs,
+    false rejections, correct answers)."""
     answers = [a for a in load() if not only or a.name in only]
     caught = bugs = rejected = correct = 0
+    skipped = {}
     for answer in answers:
-        result = play(answer)
+        if answer.notebook in skipped:
+            skipped[answer.notebook][1] += 1
+            continue
+        try:
+            result = play(answer)
+        except DataError as error:
+            if os.environ.get("CI"):
+                raise
+            skipped[answer.notebook] = [error, 1]
+            continue
         ok = not result.problem
         if answer.correct:
             correct += 1
@@ -37,6 +52,8 @@ def prove_bank(only=(), verbose=False):
             kind = "correct" if answer.correct else "bug"
             print(f"  {'ok  ' if ok else 'FAIL'} {answer.name:<22} {kind:<7} {answer.what}"
                   + (f"\n         {result.problem}" if not ok else ""))
+    for notebook, (error, count) in skipped.items():
+        print(f"  SKIPPED {count} answers of {ASSIGNMENT_OF[notebook]}: {error}")
     return caught, bugs, rejected, correct
 
 
