@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed
 
 # The real MNIST files: $COURSE_DATA_DIR when set, else the shared folder beside the repository.
 SHARED_DATA := $(abspath ../shared/data)
-export COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
+COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
+export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
 .PHONY: setup sandbox test prove demo bench train train-fashion clean
 

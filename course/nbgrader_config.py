@@ -8,10 +8,15 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from coursekit.data import export_data_dir
+
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "cnn-from-scratch"
+
+# The notebooks run in their own folders: a relative $COURSE_DATA_DIR is made absolute here.
+export_data_dir()
 
 # A cell may run this long before it is interrupted (a solved notebook needs seconds).
 c.Execute.timeout = 60

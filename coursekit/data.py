@@ -65,6 +65,17 @@ def data_dir():
     return pathlib.Path(__file__).resolve().parents[1] / "data"
 
 
+def export_data_dir():
+    """Make a relative $COURSE_DATA_DIR absolute, for the processes this one starts.
+
+    Notebook kernels start in the notebook's folder, where COURSE_DATA_DIR=../shared/data
+    would name another place. Called where kernels are started from: nbgrader's
+    configuration and the test session.
+    """
+    if os.environ.get("COURSE_DATA_DIR"):
+        os.environ["COURSE_DATA_DIR"] = str(data_dir())
+
+
 def sha256_of(path):
     digest = hashlib.sha256()
     with open(path, "rb") as f:

@@ -5,6 +5,10 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
+from coursekit.data import export_data_dir
+
+export_data_dir()  # the notebooks' kernels run in other folders
+
 # hypothesis runs are reproducible (derandomized) and unhurried
 settings.register_profile("course", derandomize=True, deadline=None, max_examples=60,
                           print_blob=True)

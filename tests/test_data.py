@@ -2,6 +2,7 @@
 import functools
 import gzip
 import http.server
+import os
 import pathlib
 import shutil
 import socket
@@ -205,6 +206,17 @@ def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     assert data.data_dir() == tmp_path.resolve()
     monkeypatch.delenv("COURSE_DATA_DIR")
     assert data.data_dir() == pathlib.Path(data.__file__).resolve().parents[1] / "data"
+
+
+def test_a_relative_data_dir_is_exported_absolute(monkeypatch, tmp_path):
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    monkeypatch.setenv("COURSE_DATA_DIR", "../shared/data")
+    data.export_data_dir()
+    assert os.environ["COURSE_DATA_DIR"] == str((tmp_path / "shared" / "data").resolve())
+    monkeypatch.chdir(tmp_path)  # where a kernel would start: the path still holds
+    assert data.data_dir() == (tmp_path / "shared" / "data").resolve()
 
 
 def test_photo_is_a_real_image_in_gray_and_colour():
