@@ -1,6 +1,6 @@
 """Speed of the reference layers: naive loops, vectorized numpy, and torch CPU when installed.
 
-    python bench/layers.py [--repeat 5] [--naive-batch 2]
+    python bench/layers.py [--repeat 5] [--naive-batch 2] [--dx-methods]
 
 Prints one table: forward, backward and forward+backward times (milliseconds,
 best of --repeat rounds) per shape and dtype, and the ratios the course cares about:
@@ -8,9 +8,12 @@ vectorized / torch (lower is better; 1.0 means level) and naive / vectorized.
 All timings of a row are taken in the same run, interleaved, so machine noise
 hits them alike. The naive loops are timed on the first --naive-batch examples
 and scaled to the full batch (their cost is exactly linear in N), marked "~".
+--dx-methods prints instead the backward time of the conv with each of its three
+ways to dx, and the one it picks (solutions.conv._dx_method).
 """
 import argparse
 import time
+from unittest import mock
 
 import numpy as np
 
@@ -27,6 +30,9 @@ CONV_CASES = {  # name: (x shape N,H,W,C; w shape F,F,C_in,C_out; pad)
     "B conv": ((64, 14, 14, 6), (5, 5, 6, 16), 0),
     "C conv": ((64, 32, 32, 16), (3, 3, 16, 32), 1),
 }
+DX_CASES = {**CONV_CASES,  # and two shapes where one matrix multiply per offset wins
+            "1x1 64->16": ((64, 16, 16, 64), (1, 1, 64, 16), 0),
+            "3x3 1->32": ((64, 28, 28, 1), (3, 3, 1, 32), 1)}
 POOL_CASES = {  # name: x shape; 2x2 max pool, stride 2
     "max pool 1": (64, 28, 28, 6),
     "max pool 2": (64, 32, 32, 32),
@@ -117,12 +123,41 @@ def pool_rows(dtype, repeat, naive_batch, rng):
         yield (name, *measure(fast, naive, x_shape[0] / naive_batch, ref, repeat))
 
 
+def dx_methods(repeat, rng):
+    """Backward ms of the conv with each way to dx forced, per case and dtype."""
+    methods = [S.conv._dx_per_offset, S.conv._dx_by_products, S.conv._dx_by_row_windows]
+    names = [m.__name__.removeprefix("_dx_") for m in methods]
+    header = f"{'case':<11} {'dtype':<8} " + " ".join(f"{n:>14}" for n in names) + "  picked"
+    print(header)
+    print("-" * len(header))
+    for dtype in (np.float32, np.float64):
+        for name, (x_shape, w_shape, pad) in DX_CASES.items():
+            x = rng.standard_normal(x_shape).astype(dtype)
+            w = rng.standard_normal(w_shape).astype(dtype)
+            out, cache = S.conv_forward(x, w, np.zeros(w_shape[3], dtype), 1, pad)
+            dout = rng.standard_normal(out.shape).astype(dtype)
+
+            def backward_with(method):
+                def run():
+                    with mock.patch.object(S.conv, "_dx_method", lambda f, c_in, c_out: method):
+                        S.conv_backward(dout, cache)
+                return run
+            times = best_times({m: backward_with(m) for m in methods}, repeat)
+            picked = S.conv._dx_method(w_shape[0], w_shape[2], w_shape[3]).__name__.removeprefix("_dx_")
+            print(f"{name:<11} {np.dtype(dtype).name:<8} "
+                  + " ".join(f"{times[m]:14.2f}" for m in methods) + f"  {picked}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="rounds of 3 timed calls per candidate (best is kept)")
     parser.add_argument("--naive-batch", type=int, default=2, help="examples the naive loops are timed on")
+    parser.add_argument("--dx-methods", action="store_true",
+                        help="time the conv backward's three ways to dx instead (ms, best of --repeat)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
+    if args.dx_methods:
+        return dx_methods(args.repeat, rng)
     if torch is not None:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}")
     else:

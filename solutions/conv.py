@@ -6,15 +6,16 @@ out[n, i, j, k] = sum over (p, q, c) of xp[n, i*S + p, j*S + q, c] * w[p, q, c, 
 where xp is x zero-padded by `pad` on each side of H and W.
 
 The naive versions loop over every output value and read like the formula; the
-vectorized ones give the same numbers with one matrix multiply (im2col).
+vectorized ones give the same numbers with matrix multiplies (im2col).
 Cache: (x, w, b, stride, pad) with pad resolved to an int; the vectorized
 forward appends the im2col matrix so its backward need not rebuild it.
 """
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ._validate import (as_array, as_float, float_dtype, require_cache, require_fits,
                         require_int, require_ndim, require_shape, resolve_pad)
-from .im2col import im2col
+from .im2col import copy_windows, empty_cols, im2col
 from .windows import output_size, window_slice, zero_pad
 
 
@@ -126,8 +127,25 @@ def conv_backward_naive(dout, cache):
     return dxp[:, pad:pad + H, pad:pad + W, :], dw, db
 
 
+# The vectorized conv works through the batch in blocks of images whose windows take
+# about this many bytes (a core's cache), so that what one step writes is still in
+# the cache when the next reads it, as torch does image by image. Whole batches at
+# once were 10-30% slower on the shapes of bench/layers.py.
+BLOCK_BYTES = 2 ** 21
+
+
+def _blocks(n_images, windows_per_image, bytes_per_window):
+    """(images, rows) slice pairs that cut the batch into blocks of about BLOCK_BYTES of
+    windows, at least one image each: images indexes x, rows the matching windows."""
+    step = max(1, BLOCK_BYTES // (windows_per_image * bytes_per_window))
+    for start in range(0, n_images, step):
+        stop = min(start + step, n_images)
+        yield slice(start, stop), slice(start * windows_per_image, stop * windows_per_image)
+
+
 def conv_forward(x, w, b, stride=1, pad=0):
-    """Vectorized convolution: one matrix multiply of the im2col windows by the filters.
+    """Vectorized convolution: the im2col windows times the filters, one matrix multiply
+    per block of images.
 
     x: (N, H, W, C_in); w: (F, F, C_in, C_out); b: (C_out,);
     stride: int >= 1; pad: int >= 0, "valid" or "same".
@@ -136,8 +154,13 @@ def conv_forward(x, w, b, stride=1, pad=0):
     """
     x, w, b, stride, pad = _conv_args(x, w, b, stride, pad)
     N, Ho, Wo, K = _out_shape(x, w, stride, pad)
-    cols = im2col(x, w.shape[0], stride, pad)
-    out = cols @ w.reshape(-1, K)
+    f, C = w.shape[0], x.shape[3]
+    cols = empty_cols(N * Ho * Wo, f, C, x.dtype)
+    out = np.empty((N * Ho * Wo, K), dtype=x.dtype)
+    filters = w.reshape(-1, K)
+    for images, rows in _blocks(N, Ho * Wo, f * f * C * x.itemsize):
+        copy_windows(cols[rows], x[images], f, stride, pad)
+        np.matmul(cols[rows], filters, out=out[rows])
     # Add b through a wide (N, Ho*Wo*K) view, one row per image: numpy's inner loop
     # over K alone would be a few elements long. Shape A, float64: 0.27 ms over K,
     # 0.11 ms over rows of Wo*K, 0.07 ms over whole images.
@@ -146,31 +169,45 @@ def conv_forward(x, w, b, stride=1, pad=0):
 
 
 def conv_backward(dout, cache):
-    """Vectorized gradients of the convolution.
+    """Vectorized gradients of the convolution, block by block of images.
 
-    dw is the windows times dout (one matrix multiply). dx gathers, for each
-    filter offset (p, q), dout times that offset's weights onto the input
-    positions it touched; _dx_few_channels and _dx_per_offset do this in two
-    ways, neither scattering an (N*Ho*Wo, F*F*C) matrix as col2im would.
+    dw is the windows times dout (one matrix multiply per block). dx gathers, for each
+    filter offset (p, q), dout times that offset's weights onto the input positions it
+    touched; _dx_method picks one of three ways to do it, none of them scattering an
+    (N*Ho*Wo, F*F*C) matrix as col2im would (2-3x slower: its innermost runs are only C
+    numbers long).
     dout: (N, Ho, Wo, C_out); cache: from conv_forward or conv_forward_naive.
     Returns dx: (N, H, W, C_in), dw: (F, F, C_in, C_out), db: (C_out,).
     """
     dout, x, w, b, stride, pad = _conv_cache(dout, cache, "conv_backward")
     N, Ho, Wo, K = dout.shape
     f, C = w.shape[0], x.shape[3]
-    cols = cache[5] if len(cache) > 5 else im2col(x, f, stride, pad)
-    dw = (cols.T @ dout.reshape(-1, K)).reshape(w.shape)
+    cols = cache[5] if len(cache) > 5 else None  # the naive forward keeps no windows
+    dout_rows = dout.reshape(-1, K)
+    dx = np.empty(x.shape, dtype=x.dtype)
+    dw = np.zeros((f * f * C, K), dtype=x.dtype)
+    dx_of_block = _dx_method(f, C, K)
+    for images, rows in _blocks(N, Ho * Wo, f * f * C * x.itemsize):
+        windows = cols[rows] if cols is not None else im2col(x[images], f, stride, pad)
+        dw += windows.T @ dout_rows[rows]
+        dx[images] = dx_of_block(dout[images], w, x[images].shape, stride, pad)
     db = dout.reshape(N * Ho, Wo * K).sum(axis=0).reshape(Wo, K).sum(axis=0)  # wide, as in forward
-    # _dx_few_channels pays for widening dout (K channels) and for a transpose of dx
-    # (C_in channels) to make its F*F*C_in adds per position contiguous. Measured, dx
-    # alone, float32 (float64): A 0.68 ms instead of 1.04 (1.36 instead of 1.62),
-    # B 0.81 instead of 1.50 (1.38 instead of 2.10); but C 15.3 instead of 11.1
-    # (27.3 instead of 23.2), and 1 input channel to 32 3x3 filters 1.23 instead
-    # of 1.01 (2.67 instead of 1.67). Hence: few input channels, more products
-    # per position than dout has channels.
-    few_channels = C <= 8 and f * f * C > K
-    dx = (_dx_few_channels if few_channels else _dx_per_offset)(dout, w, x.shape, stride, pad)
-    return dx, dw, db
+    return dx, dw.reshape(w.shape), db
+
+
+def _dx_method(f, c_in, c_out):
+    """The fastest of the three ways to dx for F x F filters from c_in to c_out channels.
+
+    - 1x1 filters, or at least as many output channels as products per position
+      (F*F*C_in <= C_out): _dx_per_offset, which is then mostly matrix multiplies
+      (2-4x faster than the others on 1x1 filters from 64 to 16 channels).
+    - a filter row's F*C_in numbers no more than C_out: _dx_by_products (shape A).
+    - otherwise _dx_by_row_windows (shapes B and C).
+    Measured by `python bench/layers.py --dx-methods`; the table is in bench/README.md.
+    """
+    if f == 1 or f * f * c_in <= c_out:
+        return _dx_per_offset
+    return _dx_by_products if f * c_in <= c_out else _dx_by_row_windows
 
 
 def _dx_per_offset(dout, w, x_shape, stride, pad):
@@ -178,7 +215,7 @@ def _dx_per_offset(dout, w, x_shape, stride, pad):
     block of the padded input.
 
     dout: (N, Ho, Wo, C_out); w: (F, F, C_in, C_out); x_shape: (N, H, W, C_in).
-    Returns dx: (N, H, W, C_in).
+    Returns dx: (N, H, W, C_in), a view of the padded input's gradient.
     """
     N, Ho, Wo, K = dout.shape
     _, H, W, C = x_shape
@@ -196,8 +233,9 @@ def _dx_per_offset(dout, w, x_shape, stride, pad):
     return dxp[:, pad:pad + H, pad:pad + W, :]
 
 
-def _dx_few_channels(dout, w, x_shape, stride, pad):
-    """dx with all F*F products in one matrix multiply, summed by adds over long rows.
+def _dx_by_products(dout, w, x_shape, stride, pad):
+    """dx with all F*F products of every position in one matrix multiply, summed by adds
+    over long rows.
 
     With few channels, a strided block of (N, Ho, Wo, C) is added as many short runs,
     and numpy is several times slower per number on those than on contiguous memory.
@@ -208,21 +246,59 @@ def _dx_few_channels(dout, w, x_shape, stride, pad):
     (What a shift pushes past the end of a row is zero: no window starts in the last
     F-1 columns.) The products are channels-first, so every add runs along positions.
     dout: (N, Ho, Wo, C_out); w: (F, F, C_in, C_out); x_shape: (N, H, W, C_in).
-    Returns dx: (N, H, W, C_in).
+    Returns dx: (N, H, W, C_in), a channels-last view (see _add_filter_rows).
     """
     N, Ho, Wo, K = dout.shape
-    _, H, W, C = x_shape
-    f = w.shape[0]
-    Hp, Wp = H + 2 * pad, W + 2 * pad
+    f, C = w.shape[0], x_shape[3]
+    Wp = x_shape[2] + 2 * pad
     R = N * Ho * Wp  # positions of the widened rows
     wide = np.zeros((N, Ho, Wp, K), dtype=dout.dtype)
     wide[:, :, window_slice(0, stride, Wo)] = dout  # output column j above input column j*S
     products = (w.reshape(f * f * C, K) @ wide.reshape(R, K).T).reshape(f, f, C, R)
-    dxp = np.zeros((C, N, Hp, Wp), dtype=dout.dtype)
-    for p in range(f):
-        row = products[p, 0]  # summed in place: products is a scratch array
+
+    def filter_row(p):  # summed in place: products is a scratch array
+        row = products[p, 0]
         for q in range(1, f):
             row[:, q:] += products[p, q, :, :R - q]  # offset q lands q columns to the right
-        dxp[:, :, window_slice(p, stride, Ho), :] += row.reshape(C, N, Ho, Wp)
-    dx = dxp[:, :, pad:pad + H, pad:pad + W]
-    return np.ascontiguousarray(dx.transpose(1, 2, 3, 0))  # back to channels-last
+        return row.reshape(C, N, Ho, Wp)
+    return _add_filter_rows(map(filter_row, range(f)), x_shape, stride, pad, dout.dtype)
+
+
+def _dx_by_row_windows(dout, w, x_shape, stride, pad):
+    """dx from the windows of dout along W: one matrix multiply with every filter row,
+    then F adds of whole rows.
+
+    Input column c (of the padded width Wp) receives dout[:, :, j] through filter column
+    q = c - j*S, for 0 <= q < F. Each row of dout is spread over a zero row of Wp + F - 1
+    columns, output column j at F-1 + j*S; the F columns that start at c then hold, in
+    reverse order of q, all that reaches column c. Those windows (F*C_out numbers per
+    position) times the filters, flipped along q, give every filter row p's part of dx at
+    once; row p of the filters lands on input rows p, p+S, ...
+    dout: (N, Ho, Wo, C_out); w: (F, F, C_in, C_out); x_shape: (N, H, W, C_in).
+    Returns dx: (N, H, W, C_in), a channels-last view (see _add_filter_rows).
+    """
+    N, Ho, Wo, K = dout.shape
+    f, C = w.shape[0], x_shape[3]
+    Wp = x_shape[2] + 2 * pad
+    spread = np.zeros((N * Ho, Wp + f - 1, K), dtype=dout.dtype)
+    spread[:, window_slice(f - 1, stride, Wo)] = dout.reshape(N * Ho, Wo, K)
+    # window c: the F columns from c on, F*C_out numbers in a row (the rows overlap)
+    windows = as_strided(spread, shape=(N * Ho, Wp, f * K), strides=spread.strides,
+                         writeable=False).reshape(N * Ho * Wp, f * K)  # a copy
+    flipped = w[:, ::-1].transpose(1, 3, 0, 2).reshape(f * K, f * C)  # (q reversed, k) by (p, c)
+    by_filter_row = (flipped.T @ windows.T).reshape(f, C, N, Ho, Wp)  # channels-first
+    return _add_filter_rows(by_filter_row, x_shape, stride, pad, dout.dtype)
+
+
+def _add_filter_rows(parts, x_shape, stride, pad, dtype):
+    """dx from the part of each filter row p, (C_in, N, Ho, Wp), which lands on rows
+    p, p+S, ... of the padded input.
+
+    parts: F arrays (C_in, N, Ho, Wp) in order of p; x_shape: (N, H, W, C_in).
+    Returns dx: (N, H, W, C_in), a channels-last view of a channels-first array.
+    """
+    N, H, W, C = x_shape
+    dxp = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=dtype)
+    for p, part in enumerate(parts):
+        dxp[:, :, window_slice(p, stride, part.shape[2]), :] += part
+    return dxp[:, :, pad:pad + H, pad:pad + W].transpose(1, 2, 3, 0)

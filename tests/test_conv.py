@@ -88,6 +88,26 @@ def test_conv_forward_matches_scipy_correlate(config):
     assert_close(S.conv_forward(x, w, b, stride, pad)[0], expected, "conv_forward")
 
 
+@pytest.mark.parametrize("images_per_block", [1, 3])
+@pytest.mark.parametrize("c_in, c_out", [(1, 4), (2, 4), (3, 2)])  # both ways to dx, one channel
+def test_blocks_of_images_give_the_numbers_of_the_whole_batch(images_per_block, c_in, c_out,
+                                                              monkeypatch, rng):
+    x, w = rng.standard_normal((7, 6, 5, c_in)), rng.standard_normal((3, 3, c_in, c_out))
+    b = rng.standard_normal(c_out)
+    out_naive, cache_naive = S.conv_forward_naive(x, w, b, 2, 1)
+    dout = rng.standard_normal(out_naive.shape)
+    windows_per_image = out_naive.shape[1] * out_naive.shape[2]
+    monkeypatch.setattr(S.conv, "BLOCK_BYTES", images_per_block * windows_per_image * w[..., 0].size * 8)
+    assert len(list(S.conv._blocks(7, windows_per_image, w[..., 0].size * 8))) == -(-7 // images_per_block)
+    out, cache = S.conv_forward(x, w, b, 2, 1)
+    assert_close(out, out_naive, "conv_forward")
+    assert_close(cache[5], S.im2col(x, 3, 2, 1), "cached windows")
+    naive_grads = S.conv_backward_naive(dout, cache_naive)
+    for c in (cache, cache_naive):  # with and without cached windows
+        for name, fast, naive in zip(("dx", "dw", "db"), S.conv_backward(dout, c), naive_grads):
+            assert_close(fast, naive, name)
+
+
 GRADIENT_CASES = {  # name: (x shape, w shape, stride, pad)
     "stride 1 pad 0": ((2, 5, 5, 3), (3, 3, 3, 2), 1, 0),
     "stride 2 pad 1, non-square": ((2, 7, 5, 2), (3, 3, 2, 4), 2, 1),
@@ -114,6 +134,18 @@ def test_conv_gradients_match_numerical(case, backward, rng):
     }
     for name, analytic in (("dx", dx), ("dw", dw), ("db", db)):
         assert relative_error(analytic, numeric[name]) < 1e-7, name
+
+
+@pytest.mark.parametrize("method", [S.conv._dx_per_offset, S.conv._dx_by_products,
+                                    S.conv._dx_by_row_windows])
+@pytest.mark.parametrize("case", GRADIENT_CASES)
+def test_every_way_to_dx_gives_the_loops_gradient(case, method, monkeypatch, rng):
+    x_shape, w_shape, stride, pad = GRADIENT_CASES[case]
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    out, cache = S.conv_forward(x, w, rng.standard_normal(w_shape[3]), stride, pad)
+    dout = rng.standard_normal(out.shape)
+    monkeypatch.setattr(S.conv, "_dx_method", lambda f, c_in, c_out: method)
+    assert_close(S.conv_backward(dout, cache)[0], S.conv_backward_naive(dout, cache)[0], "dx")
 
 
 @pytest.mark.parametrize("forward, backward", [(S.conv_forward, S.conv_backward),
