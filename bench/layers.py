@@ -8,8 +8,10 @@ vectorized / torch (lower is better; 1.0 means level) and naive / vectorized.
 All timings of a row are taken in the same run, interleaved, so machine noise
 hits them alike. The naive loops are timed on the first --naive-batch examples
 and scaled to the full batch (their cost is exactly linear in N), marked "~".
---dx-methods prints instead the backward time of the conv with each of its three
-ways to dx, and the one it picks (solutions.conv._dx_method).
+Every backward is timed as in training, after a forward (torch's cannot run alone):
+its column is the best forward+backward less the best forward.
+--dx-methods prints instead the forward+backward time of the conv with each of its
+three ways to dx, and the one it picks (solutions.conv._dx_method).
 """
 import argparse
 import time
@@ -59,10 +61,10 @@ def best_times(candidates, rounds, calls=3):
 
 
 def numpy_passes(forward, backward):
-    """forward and backward callables of a numpy layer; backward reuses one forward's cache."""
-    out, cache = forward()
-    dout = np.ones_like(out)
-    return {"forward": forward, "backward": lambda: backward(dout, cache)}
+    """forward and forward+backward callables of a numpy layer, as torch_passes: the
+    backward of each call uses that call's fresh cache, as in training."""
+    dout = np.ones_like(forward()[0])
+    return {"forward": forward, "fwd+bwd": lambda: backward(dout, forward()[1])}
 
 
 def torch_passes(forward, inputs):
@@ -77,20 +79,21 @@ def torch_passes(forward, inputs):
     return {"forward": forward_only, "fwd+bwd": both}
 
 
+def forward_backward(forward, both):
+    """(forward, backward) ms from the best forward and the best forward+backward."""
+    return forward, max(both - forward, 0.0)
+
+
 def measure(fast, naive, naive_scale, ref, repeat):
     """(fwd, bwd) ms for the vectorized, naive (scaled) and torch versions of one case."""
     candidates = {("fast", k): fn for k, fn in fast.items()}
     if ref is not None:
         candidates.update({("torch", k): fn for k, fn in ref.items()})
     times = best_times(candidates, repeat)
-    naive_times = best_times(naive, 1, 1)
-    fast_times = (times["fast", "forward"], times["fast", "backward"])
-    naive_times = (naive_times["forward"] * naive_scale, naive_times["backward"] * naive_scale)
-    ref_times = None
-    if ref is not None:
-        fwd = times["torch", "forward"]
-        ref_times = (fwd, max(times["torch", "fwd+bwd"] - fwd, 0.0))
-    return fast_times, naive_times, ref_times
+    naive_times = {k: t * naive_scale for k, t in best_times(naive, 1, 1).items()}
+    ref_times = forward_backward(times["torch", "forward"], times["torch", "fwd+bwd"]) if ref else None
+    return (forward_backward(times["fast", "forward"], times["fast", "fwd+bwd"]),
+            forward_backward(naive_times["forward"], naive_times["fwd+bwd"]), ref_times)
 
 
 def conv_rows(dtype, repeat, naive_batch, rng):
@@ -124,7 +127,7 @@ def pool_rows(dtype, repeat, naive_batch, rng):
 
 
 def dx_methods(repeat, rng):
-    """Backward ms of the conv with each way to dx forced, per case and dtype."""
+    """Forward+backward ms of the conv with each way to dx forced, per case and dtype."""
     methods = [S.conv._dx_per_offset, S.conv._dx_by_products, S.conv._dx_by_row_windows]
     names = [m.__name__.removeprefix("_dx_") for m in methods]
     header = f"{'case':<11} {'dtype':<8} " + " ".join(f"{n:>14}" for n in names) + "  picked"
@@ -134,15 +137,15 @@ def dx_methods(repeat, rng):
         for name, (x_shape, w_shape, pad) in DX_CASES.items():
             x = rng.standard_normal(x_shape).astype(dtype)
             w = rng.standard_normal(w_shape).astype(dtype)
-            out, cache = S.conv_forward(x, w, np.zeros(w_shape[3], dtype), 1, pad)
-            dout = rng.standard_normal(out.shape).astype(dtype)
+            b = np.zeros(w_shape[3], dtype)
+            dout = rng.standard_normal(S.conv_forward(x, w, b, 1, pad)[0].shape).astype(dtype)
 
-            def backward_with(method):
+            def with_dx(method):
                 def run():
                     with mock.patch.object(S.conv, "_dx_method", lambda f, c_in, c_out: method):
-                        S.conv_backward(dout, cache)
+                        S.conv_backward(dout, S.conv_forward(x, w, b, 1, pad)[1])
                 return run
-            times = best_times({m: backward_with(m) for m in methods}, repeat)
+            times = best_times({m: with_dx(m) for m in methods}, repeat)
             picked = S.conv._dx_method(w_shape[0], w_shape[2], w_shape[3]).__name__.removeprefix("_dx_")
             print(f"{name:<11} {np.dtype(dtype).name:<8} "
                   + " ".join(f"{times[m]:14.2f}" for m in methods) + f"  {picked}")
@@ -153,7 +156,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="rounds of 3 timed calls per candidate (best is kept)")
     parser.add_argument("--naive-batch", type=int, default=2, help="examples the naive loops are timed on")
     parser.add_argument("--dx-methods", action="store_true",
-                        help="time the conv backward's three ways to dx instead (ms, best of --repeat)")
+                        help="time the conv with each of its three ways to dx instead (ms, best of --repeat)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     if args.dx_methods:
