@@ -13,7 +13,8 @@ import os
 import pathlib
 import sys
 
-from .course import DEFAULT_ROOT, assignments, data_dir, nbgrader_api, notebook_path
+from .course import (DEFAULT_ROOT, assignment_of, assignments, data_dir, nbgrader_api, notebook_path,
+                     release_assignment)
 
 
 def parse_args(argv):
@@ -52,9 +53,10 @@ def parse_args(argv):
 def cmd_release(args):
     api = nbgrader_api(args.course)
     for assignment in args.assignments or assignments(args.course):
-        result = api.generate_assignment(assignment)
-        if not result["success"]:
-            print(f"{assignment}: nbgrader failed\n{result['log']}", file=sys.stderr)
+        try:
+            release_assignment(args.course, assignment, api)
+        except RuntimeError as error:         # nbgrader's log says why
+            print(error, file=sys.stderr)
             return 1
         print(f"{assignment}: released to {args.course / 'release' / assignment}")
     return 0
@@ -99,8 +101,7 @@ def cmd_check(args):
     if not notebook.is_file():
         print(f"{notebook}: no such notebook", file=sys.stderr)
         return 2
-    assignment = args.assignment or next(
-        (a for a in assignments(args.course) if notebook_path(args.course, a).name == notebook.name), None)
+    assignment = args.assignment or assignment_of(args.course, notebook.name)
     if assignment is None:
         names = ", ".join(notebook_path(args.course, a).name for a in assignments(args.course))
         print(f"{notebook.name} is not one of the course's notebooks ({names}); "

@@ -12,7 +12,8 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .checks import NOTEBOOKS
-from .course import assignments as course_assignments, nbgrader_api, notebook_path
+from .course import (assignments as course_assignments, gradebook as open_gradebook, notebook_path,
+                     release_assignment)
 from .kernel import Limits
 from .runner import grade_submission, ungradable
 
@@ -29,23 +30,19 @@ def default_workers():
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
-def _grade(args):
-    course_root, assignment, student, limits, data_dir = args
-    return grade_submission(course_root, assignment, student, limits=limits, data_dir=data_dir)
-
-
 def grade_class(course_root, assignment, workers=None, limits=None, data_dir=None, progress=True,
                 students=None):
     """Verdicts of every submission of one assignment, graded `workers` at a time; each
     kernel gets an equal share of the cores as BLAS threads (whatever limits.threads says)."""
     from tqdm.auto import tqdm
-    workers = workers or default_workers()
-    limits = dataclasses.replace(limits or Limits(), threads=max(1, default_workers() // workers))
+    cores = default_workers()
+    workers = workers or cores
+    limits = dataclasses.replace(limits or Limits(), threads=max(1, cores // workers))
     students = students if students is not None else submissions(course_root, assignment)
-    tasks = [(str(course_root), assignment, s, limits, data_dir) for s in students]
     verdicts = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_grade, task): task[2] for task in tasks}
+        futures = {pool.submit(grade_submission, str(course_root), assignment, s, limits=limits,
+                               data_dir=data_dir): s for s in students}
         bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment}",
                    unit="student", disable=not progress)
         for future in bar:
@@ -61,22 +58,20 @@ def grade_class(course_root, assignment, workers=None, limits=None, data_dir=Non
 
 def ensure_released(course_root, assignment):
     """The assignment must be in nbgrader's gradebook (generate_assignment puts it there)."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(f"sqlite:///{pathlib.Path(course_root) / 'gradebook.db'}") as gradebook:
+    from nbgrader.api import MissingEntry
+    with open_gradebook(course_root) as gradebook:
         try:
             gradebook.find_assignment(assignment)
             return
         except MissingEntry:
             pass
-    result = nbgrader_api(course_root).generate_assignment(assignment)
-    if not result["success"]:
-        raise RuntimeError(f"nbgrader could not generate {assignment}:\n{result['log']}")
+    release_assignment(course_root, assignment)
 
 
 def record_in_gradebook(course_root, verdicts):
     """Write every verdict's points into nbgrader's gradebook as autograded scores."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{pathlib.Path(course_root) / 'gradebook.db'}") as gradebook:
+    from nbgrader.api import MissingEntry
+    with warnings.catch_warnings(), open_gradebook(course_root) as gradebook:
         warnings.simplefilter("ignore")      # nbgrader's SQLAlchemy session warns on lazy loads
         for verdict in verdicts:
             gradebook.update_or_create_student(verdict.student)
@@ -87,7 +82,7 @@ def record_in_gradebook(course_root, verdicts):
             for exercise in verdict.exercises:
                 grade = gradebook.find_grade(exercise.name, verdict.notebook, verdict.assignment,
                                              verdict.student)
-                grade.auto_score = exercise.points
+                grade.auto_score = verdict.earned(exercise)
             gradebook.db.commit()
 
 

@@ -27,6 +27,19 @@ def nbgrader_api(root=DEFAULT_ROOT, **overrides):
     config.merge(Config(overrides))
     return NbGraderAPI(config=config)
 
+def gradebook(root=DEFAULT_ROOT):
+    """nbgrader's Gradebook of the course, under its configured course_id (a new one each
+    call: use it as a context manager). Built from the database URL alone, a Gradebook
+    works under nbgrader's 'default_course' instead."""
+    return nbgrader_api(root).gradebook
+
+def release_assignment(root, assignment, api=None):
+    """Release an assignment with nbgrader (generate_assignment, which also puts it in the
+    gradebook); RuntimeError with nbgrader's log when that fails."""
+    result = (api or nbgrader_api(root)).generate_assignment(assignment)
+    if not result["success"]:
+        raise RuntimeError(f"nbgrader could not release {assignment}:\n{result['log']}")
+
 def assignments(root=DEFAULT_ROOT):
     """Names of the assignments in course/source, in order (e.g. "01-convolution")."""
     return sorted(p.name for p in (pathlib.Path(root) / "source").iterdir() if p.is_dir())
@@ -35,6 +48,11 @@ def notebook_path(root, assignment):
     """The one source notebook of an assignment."""
     (path,) = (pathlib.Path(root) / "source" / assignment).glob("*.ipynb")
     return path
+
+def assignment_of(root, filename):
+    """The assignment whose source notebook has this file name (e.g. "pooling.ipynb"), or None."""
+    name = pathlib.PurePath(filename).name
+    return next((a for a in assignments(root) if notebook_path(root, a).name == name), None)
 
 def copy_course(target, release=()):
     """A copy of the course at `target` without anything made from it (releases,
@@ -45,9 +63,7 @@ def copy_course(target, release=()):
         "release", "submitted", "autograded", "feedback", "reports", "gradebook.db"))
     api = nbgrader_api(target)
     for assignment in release:
-        result = api.generate_assignment(assignment)
-        if not result["success"]:
-            raise RuntimeError(f"nbgrader could not release {assignment}:\n{result['log']}")
+        release_assignment(target, assignment, api)
     return target
 
 
@@ -58,4 +74,5 @@ def data_dir():
     return str(path) if path.is_dir() else None
 
 
-__all__ = ["nbgrader_api", "assignments", "notebook_path", "copy_course", "data_dir", "DEFAULT_ROOT"]
+__all__ = ["nbgrader_api", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
+           "copy_course", "data_dir", "DEFAULT_ROOT"]

@@ -52,7 +52,7 @@ def _solution_with(source_text, old, new):
     raise ValueError(f"the demo bug no longer applies: {old!r} is not in the solution")
 
 
-def _broken(source_text, assignment, release_text):
+def _broken(source_text):
     """Broken notebooks every assignment gets, by student id."""
     nb = json.loads(source_text)
     first = next(c for c in nb["cells"] if nbgrader_meta(c).get("solution"))
@@ -84,7 +84,7 @@ def build_class(folder, assignments):
         students = {"model-solution": text, "untouched-release": release}
         students.update({student: _solution_with(text, old, new)
                          for a, student, old, new in BUGS if a == assignment})
-        students.update(_broken(text, assignment, release))
+        students.update(_broken(text))
         for student, content in students.items():
             target = course / "submitted" / student / assignment / source.name
             target.parent.mkdir(parents=True, exist_ok=True)

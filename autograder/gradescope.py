@@ -9,7 +9,7 @@ The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /
 import pathlib
 import zipfile
 
-from .course import DEFAULT_ROOT, assignments, data_dir, notebook_path
+from .course import DEFAULT_ROOT, assignment_of, assignments, data_dir, notebook_path
 
 PROJECT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGES = ("autograder", "solutions", "coursekit")
@@ -64,15 +64,15 @@ def run(submission_dir, results_path, course_root=DEFAULT_ROOT):
     from .reports import write_gradescope
     from .runner import grade_submission, ungradable
     submission_dir = pathlib.Path(submission_dir)
-    by_name = {notebook_path(course_root, a).name: a for a in assignments(course_root)}
-    found = sorted(p for p in submission_dir.rglob("*.ipynb") if p.name in by_name)
-    if not found:
-        names = ", ".join(sorted(by_name))
-        first = next(iter(by_name.values()))
-        verdict = ungradable("submission", first, notebook_path(course_root, first).stem,
+    found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))
+                  if (assignment := assignment_of(course_root, path.name))), None)
+    if found is None:
+        known = assignments(course_root)
+        names = ", ".join(sorted(notebook_path(course_root, a).name for a in known))
+        verdict = ungradable("submission", known[0], notebook_path(course_root, known[0]).stem,
                              f"no course notebook was submitted (one of {names})")
     else:
-        assignment = by_name[found[0].name]
-        verdict = grade_submission(course_root, assignment, "submission", found[0], data_dir=data_dir())
+        notebook, assignment = found
+        verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=data_dir())
     write_gradescope(verdict, results_path)
     return verdict

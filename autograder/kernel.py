@@ -44,7 +44,6 @@ class Execution:
     error: str = ""
     output_bytes: int = 0
     output: str = ""
-    seconds: float = 0.0
     notes: list = field(default_factory=list)
 
 
@@ -165,7 +164,7 @@ class SandboxKernel:
         while True:
             remaining = start + timeout - time.monotonic()
             if remaining <= 0:
-                return self._interrupt(msg_id, result, timeout, start)
+                return self._interrupt(msg_id, result, timeout)
             try:
                 msg = self.client.get_iopub_msg(timeout=min(remaining, 1.0))
             except queue.Empty:
@@ -190,10 +189,9 @@ class SandboxKernel:
         if result.output_bytes > self.limits.output_bytes:
             result.notes.append(f"printed {result.output_bytes:,} characters; only the first "
                                 f"{self.limits.output_bytes:,} were kept")
-        result.seconds = time.monotonic() - start
         return result
 
-    def _interrupt(self, msg_id, result, timeout, start):
+    def _interrupt(self, msg_id, result, timeout):
         """Interrupt a cell that ran too long; if it will not stop, kill the kernel."""
         self.manager.interrupt_kernel()
         grace = time.monotonic() + 5
@@ -205,10 +203,10 @@ class SandboxKernel:
             if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
                     and msg["content"].get("execution_state") == "idle"):
                 return Execution("timeout", f"stopped after {timeout:.0f} s (an endless loop?)",
-                                 result.output_bytes, seconds=time.monotonic() - start)
+                                 result.output_bytes)
         self.kill()
         return Execution("died", f"did not stop within {timeout:.0f} s, even when interrupted; the "
-                                 f"kernel was stopped", result.output_bytes, seconds=time.monotonic() - start)
+                                 f"kernel was stopped", result.output_bytes)
 
     def kill(self):
         if self.manager is not None and self.manager.has_kernel:

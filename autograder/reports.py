@@ -43,8 +43,8 @@ def _reason(verdict):
 
 
 def _points_by_exercise(verdict):
-    """{exercise name: points earned}; every exercise earns 0 in an ungradable verdict."""
-    return {e.name: (float(e.points) if verdict.graded else 0.0) for e in verdict.exercises}
+    """{exercise name: points earned} (Verdict.earned: 0 in an ungradable verdict)."""
+    return {e.name: verdict.earned(e) for e in verdict.exercises}
 
 
 def _exercise_max_points(verdicts, exercise_names):
@@ -62,11 +62,6 @@ def _max_score(verdict, assignment_max):
     if verdict.graded:
         return verdict.max_score
     return assignment_max or verdict.max_score
-
-
-def _passed(exercise, verdict):
-    """Full points on a graded submission."""
-    return verdict.graded and exercise.points >= exercise.max_points
 
 
 def _safe_part(name, what):
@@ -150,8 +145,8 @@ def _notes_block(verdict):
 
 
 def _exercise_section(exercise, verdict):
-    points = exercise.points if verdict.graded else 0.0
-    state = "passed" if _passed(exercise, verdict) else "failed"
+    points = verdict.earned(exercise)
+    state = "passed" if verdict.passed(exercise) else "failed"
     report = "\n".join(str(line) for line in exercise.lines) or "(no report)"
     return (f'<section class="{state}">\n'
             f'<h2><span>{_e(exercise.name)}</span>'
@@ -218,10 +213,10 @@ def gradescope_results(verdict):
     and "passed"/"failed". An ungradable verdict scores 0 with its reason in "output"."""
     tests = [{
         "name": e.name,
-        "score": round(float(e.points), 4) if verdict.graded else 0.0,
+        "score": round(verdict.earned(e), 4),
         "max_score": round(float(e.max_points), 4),
         "output": "\n".join(str(line) for line in e.lines),
-        "status": "passed" if _passed(e, verdict) else "failed",
+        "status": "passed" if verdict.passed(e) else "failed",
     } for e in verdict.exercises]
     return {
         "score": round(float(verdict.score), 4),

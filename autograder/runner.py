@@ -38,10 +38,10 @@ def _shorten(text, limit=300):
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def ungradable(student, assignment, notebook, reason, seconds=0.0):
+def ungradable(student, assignment, notebook, reason):
     """A verdict for a submission that could not be run: every exercise 0, the reason said."""
     exercises = [ExerciseResult(c.name, 0.0, c.points, [f"  not graded: {reason}"]) for c in NOTEBOOKS[assignment]]
-    return Verdict(student, assignment, notebook, f"ungradable: {reason}", exercises, seconds=seconds)
+    return Verdict(student, assignment, notebook, f"ungradable: {reason}", exercises)
 
 
 def _copy_submission(folder, sandbox, notebook):
@@ -164,7 +164,6 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     submission: the folder (default <course_root>/submitted/<student>/<assignment>) or a
     notebook file (the self-check).
     """
-    start = time.monotonic()
     course_root = pathlib.Path(course_root).resolve()
     source_path = notebook_path(course_root, assignment)
     submission = pathlib.Path(submission or course_root / "submitted" / student / assignment)
@@ -178,7 +177,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         notes += [note] if note else []
         student_nb = read_notebook(notebook)
     except Unreadable as error:
-        return ungradable(student, assignment, source_path.stem, str(error), time.monotonic() - start)
+        return ungradable(student, assignment, source_path.stem, str(error))
 
     program = build_program(nbformat.read(source_path, as_version=4), student_nb)
     notes += program.notes
@@ -200,10 +199,8 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
             exercises = [_exercise(report) for report in settle(reports)]
         except Exception as error:  # the grader's own failure: say so, never a silent 0
             return ungradable(student, assignment, source_path.stem,
-                              f"the grader failed on this submission ({type(error).__name__}: {error})",
-                              time.monotonic() - start)
+                              f"the grader failed on this submission ({type(error).__name__}: {error})")
         finally:
             session.close()
     notes += session.notes
-    return Verdict(student, assignment, source_path.stem, "graded", exercises, notes,
-                   seconds=time.monotonic() - start)
+    return Verdict(student, assignment, source_path.stem, "graded", exercises, notes)

@@ -72,15 +72,26 @@ def read_notebook(path):
 
 
 def _defined_names(code):
+    """The functions a cell defines at its top level (what _defines looks for)."""
     try:
-        return [node.name for node in ast.parse(code).body
-                if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+        return [node.name for node in ast.parse(code).body if isinstance(node, ast.FunctionDef)]
     except SyntaxError:
         return []
 
 
 def _defines(code, names):
     return any(f"def {name}(" in code for name in names)
+
+
+def _solution_of(cell, code, solution_ids):
+    """The grade_id of the solution cell a student cell fills: its own, or, when its metadata
+    was stripped, that of the solution whose function it defines; None for any other cell."""
+    meta = nbgrader_meta(cell)
+    if meta.get("grade_id") in solution_ids:
+        return meta["grade_id"]
+    if meta or cell.get("cell_type") != "code":
+        return None
+    return next((g for g, (_, names) in solution_ids.items() if _defines(code, names)), None)
 
 
 def build_program(source_nb, student_nb):
@@ -106,10 +117,8 @@ def build_program(source_nb, student_nb):
             program.notes.append(f"cell {number}: null bytes removed from its source")
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
-        if grade_id in solution_ids or (not meta and cell.get("cell_type") == "code"
-                                        and any(_defines(code, names) for _, names in solution_ids.values())):
-            match = grade_id if grade_id in solution_ids else next(
-                g for g, (_, names) in solution_ids.items() if _defines(code, names))
+        match = _solution_of(cell, code, solution_ids)
+        if match is not None:
             index = solution_ids[match][0]
             if grade_id is None:
                 program.notes.append(f"cell {number} had lost its nbgrader metadata; it was matched "

@@ -38,16 +38,23 @@ class Verdict:
     status: str
     exercises: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    seconds: float = 0.0
 
     @property
     def graded(self):
         return self.status == "graded"
 
+    def earned(self, exercise):
+        """An exercise's points: 0 in an ungradable submission, whatever the exercise holds."""
+        return float(exercise.points) if self.graded else 0.0
+
+    def passed(self, exercise):
+        """Full points on an exercise of a graded submission."""
+        return self.graded and exercise.passed
+
     @property
     def score(self):
         """Points earned: 0 for an ungradable submission, whatever its exercises hold."""
-        return round(sum(e.points for e in self.exercises), 4) if self.graded else 0.0
+        return round(sum((self.earned(e) for e in self.exercises), 0.0), 4)
 
     @property
     def max_score(self):

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from autograder.course import assignments as course_assignments, copy_course, notebook_path
+from autograder.course import assignments as course_assignments, copy_course, gradebook, notebook_path
 from autograder.demo import BUGS, _solution_with
 
 BIN = pathlib.Path(sys.executable).parent
@@ -36,9 +36,8 @@ def build(root, assignments, students):
 
 
 def stock_scores(root, assignment):
-    from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        return {(s.student.id): round(s.score, 4) for s in gradebook.assignment_submissions(assignment)}
+    with gradebook(root) as book:
+        return {(s.student.id): round(s.score, 4) for s in book.assignment_submissions(assignment)}
 
 
 def our_scores(root, assignment):
