@@ -124,24 +124,37 @@ class Report:
         """Whether any case got an answer (not a stub's NotImplementedError, not a missing function)."""
         return any(r.answered for r in self.results)
 
+    @property
+    def undefined(self):
+        """Whether the notebook had no function of this name: every case says so."""
+        return bool(self.results) and all(r.message == _undefined(self.check.name) for r in self.results)
+
     def text(self):
-        passed = sum(r.passed for r in self.results)
-        head = (f"{self.check.name}: {self.points:g} / {self.check.points:g} points "
-                f"({passed} of {len(self.results)} cases passed)")
+        head = f"{self.check.name}: {self.points:g} / {self.check.points:g} points"
         note = [f"  NOTE  {self.excused}"] if self.excused else []
+        if self.undefined:          # said once, not once per case
+            return "\n".join([head] + note + [f"  FAIL  {_undefined(self.check.name)}"])
+        passed = sum(r.passed for r in self.results)
+        head += f" ({passed} of {len(self.results)} cases passed)"
         return "\n".join([head] + note + [r.line() for r in self.results])
+
+
+def _undefined(name):
+    """What a case says when the notebook has no function `name` to call."""
+    return f"`{name}` is not defined: run the cell that defines it (and keep its name)"
 
 
 def settle(reports):
     """Reports with each mistake counted once: an exercise built from other graded functions
     (check.builds_on) keeps its points when one of those was attempted but lost points,
     since that mistake, not this exercise, is the likely cause. A stub or a missing
-    function is no mistake: what is built on it is not done either. reports: in notebook order."""
+    function is no mistake, upstream or here: what is built on it, or the exercise itself,
+    is not done. reports: in notebook order."""
     lost = {r.check.name for r in reports if r.points < r.check.points and r.attempted}
     settled = []
     for report in reports:
         causes = [name for name in report.check.builds_on if name in lost]
-        if causes and report.points < report.check.points:
+        if causes and report.attempted and report.points < report.check.points:
             report = Report(report.check, report.results,
                             f"not counted: built from {', '.join(causes)}, which already lost points "
                             f"(fix {'it' if len(causes) == 1 else 'them'} first)")
@@ -222,10 +235,11 @@ def judge(check, case, outcome):
             return CaseResult(case, False, "not implemented yet",
                               "replace `raise NotImplementedError()` with your code", answered=False)
         if outcome.get("undefined"):
-            return CaseResult(case, False, error, "run the cell that defines it (and keep its name)",
-                              answered=False)
-        if outcome.get("timeout") or error.startswith("not run"):
+            return CaseResult(case, False, _undefined(check.name), answered=False)
+        if outcome.get("timeout"):          # this case, or an earlier one it waited behind
             return CaseResult(case, False, error, "look for a loop that never ends")
+        if error.startswith("not run"):     # the runner's (the kernel had stopped): nothing raised
+            return CaseResult(case, False, error)
         return CaseResult(case, False, f"raised {error}", check.hint)
     if outcome.get("mutated"):  # always wrong, and the likely cause of any other difference
         names = ", ".join(f"argument {i + 1}" for i in outcome["mutated"])
@@ -237,9 +251,8 @@ def judge(check, case, outcome):
     return CaseResult(case, True)
 
 
-def score(check, outcomes, cases=None):
-    """Report of a check from the harness outcomes of its cases (check.cases() unless given)."""
-    cases = check.cases() if cases is None else cases
+def score(check, outcomes, cases):
+    """Report of a check from the harness outcomes of its cases (the check.cases() they ran)."""
     return Report(check, [judge(check, case, outcome) for case, outcome in zip(cases, outcomes)])
 
 

@@ -153,8 +153,12 @@ def call_case(fn, args, adapter=None, seconds=None, stand_ins=None):
     with the stand-ins {name: [(args, answer)]} in place (see _standing_in).
 
     Returns {"output": value, "mutated": [indices of args whose arrays changed in place]}
-    or {"error": "ExceptionType: message"} when the call raised.
+    or {"error": "ExceptionType: message"} when the call raised, with "timeout": True when
+    it ran out of time and "undefined": True when fn is no function (the notebook has none
+    of that name).
     """
+    if not callable(fn):
+        return {"error": "not defined", "undefined": True}
     copies = [_copy(a) for a in args]
     call = ADAPTERS[adapter] if adapter else (lambda f, *a: f(*a))
     sink = io.StringIO()
@@ -183,8 +187,9 @@ def protect():
     import builtins
     import os
     import sys
+    _wire()                       # imported first, so the modules put back include it
     _PRISTINE.update(builtins=dict(vars(builtins)), numpy=dict(vars(np)), modules=dict(sys.modules),
-                     folder=os.getcwd(), wire=_wire())
+                     folder=os.getcwd())
 
 
 def _restore():
@@ -213,8 +218,8 @@ def run_saved_cases(name, folder, adapter=None, seconds=None):
     import __main__
     import os
     _restore()
-    wire = _PRISTINE.get("wire") or _wire()
-    fn = getattr(__main__, name, None)
+    wire = _wire()
+    fn = getattr(__main__, name, None)     # looked up here, in the notebook's kernel
     count = len([f for f in os.listdir(folder) if f.startswith("case-") and f.endswith(".json")])
     seen = {}                     # cases with identical saved arguments are called once
     timed_out = ""
@@ -222,13 +227,10 @@ def run_saved_cases(name, folder, adapter=None, seconds=None):
         stem = os.path.join(folder, f"case-{i}")
         with open(stem + ".json", "rb") as a, open(stem + ".npz", "rb") as b:
             key = (a.read(), b.read())
-        if not callable(fn):
-            outcome = {"error": f"`{name}` is not defined: its cell is missing, or failed before "
-                                f"defining it", "undefined": True}
-        elif key in seen:
+        if key in seen:
             outcome = seen[key]
         elif timed_out:           # one endless case is enough: the others would wait as long
-            outcome = {"error": f"not run: an earlier case {timed_out}"}
+            outcome = {"error": f"not run: an earlier case {timed_out}", "timeout": True}
         else:                     # stand-ins (uses-<i>) follow from the arguments, like the outcome
             uses = os.path.join(folder, f"uses-{i}")
             tables = wire.load(uses) if os.path.exists(uses + ".json") else None

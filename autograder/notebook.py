@@ -12,7 +12,7 @@ to stderr (nbgrader would score the cell 0).
 """
 import __main__
 
-from .check import Report, run_check, settle
+from .check import run_check, settle
 from .checks import CHECKS
 
 _GRADED = {}        # this kernel's reports so far, by name: settle() reads the earlier ones
@@ -21,12 +21,7 @@ _GRADED = {}        # this kernel's reports so far, by name: settle() reads the 
 def grade(name, fn=None):
     """Points earned by the notebook's function `name` (or fn) on its check; prints the report."""
     check = CHECKS[name]
-    fn = fn if fn is not None else getattr(__main__, name, None)
-    if not callable(fn):
-        print(f"{name}: 0 / {check.points:g} points\n  FAIL  `{name}` is not defined: "
-              f"run the cell that defines it (and keep its name)")
-        _GRADED[name] = Report(check, [])
-        return 0.0
+    fn = fn if fn is not None else getattr(__main__, name, None)     # None: run_check says so
     report = _GRADED[name] = settle([*_GRADED.values(), run_check(check, fn)])[-1]
     print(report.text())
     return float(report.points)

@@ -97,10 +97,49 @@ def test_grade_in_a_notebook_prints_and_returns_a_float(capsys):
     assert "conv_single_step: 1 / 1 points" in captured.out and captured.err == ""
 
 
+UNDEFINED = "`relu_backward` is not defined: run the cell that defines it (and keep its name)"
+
+
 def test_grade_of_an_undefined_function_is_zero_without_a_traceback(capsys):
     assert grade("relu_backward") == 0.0       # not defined in this test's __main__
     captured = capsys.readouterr()
     assert "is not defined" in captured.out and captured.err == ""
+    assert captured.out == f"relu_backward: 0 / 1 points\n  FAIL  {UNDEFINED}\n"     # one line, not one per case
+
+
+def test_a_missing_function_scores_zero_and_is_no_attempt():
+    from autograder.check import Report, settle
+    report = run_check(CHECKS["relu_backward"], None)     # as play() passes namespace.get(name)
+    assert report.points == 0.0 and not report.attempted
+    assert report.results and all(r.message == UNDEFINED and not r.passed for r in report.results)
+    assert report.text().splitlines()[1:] == [f"  FAIL  {UNDEFINED}"]
+    dense, model = CHECKS["dense_backward"], CHECKS["trained_model"]
+    assert settle([run_check(dense, None), Report(model, [])])[1].points == 0.0   # nothing to excuse
+
+
+def test_only_a_case_that_ran_out_of_time_gets_the_endless_loop_hint(tmp_path, monkeypatch):
+    import __main__
+
+    from autograder import harness, wire
+    from autograder.check import score
+
+    def endless(x):
+        while True:
+            pass
+    check = CHECKS["relu_forward"]
+    cases = check.cases()[:2]
+    for i, case in enumerate(cases):
+        wire.dump(case.args, tmp_path / f"case-{i}")
+    monkeypatch.setattr(__main__, "relu_forward", endless, raising=False)
+    harness.run_saved_cases("relu_forward", str(tmp_path), seconds=0.1)
+    timed_out, skipped = (wire.load(tmp_path / f"outcome-{i}") for i in range(2))
+    assert timed_out["timeout"] and "took more than" in timed_out["error"]
+    assert skipped["timeout"] and skipped["error"].startswith("not run: an earlier case")
+    stopped = {"error": "not run: the kernel had stopped for good (see the notes)"}    # the runner's outcome
+    results = score(check, [timed_out, skipped, stopped], cases + cases[:1]).results
+    loop = "look for a loop that never ends"
+    assert [r.hint for r in results[:2]] == [loop, loop]
+    assert loop not in results[2].hint and results[2].message == stopped["error"] and not results[2].passed
 
 
 def test_student_warnings_and_prints_do_not_reach_stderr(capsys):
@@ -159,16 +198,19 @@ def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypat
 
 
 def test_an_exercise_built_on_a_failed_one_keeps_its_points():
-    from autograder.check import Report, settle
+    from autograder.check import Case, CaseResult, Report, settle
     dense, model = CHECKS["dense_backward"], CHECKS["trained_model"]
     wrong = run_check(dense, lambda dout, cache: (0 * dout, 0, 0))
-    failed = Report(model, [])
+    failed = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "accuracy 9.8%")])
     wrong_settled, model_settled = settle([wrong, failed])
     assert wrong_settled.points == 0.0
     assert model_settled.points == model.points and "built from dense_backward" in model_settled.text()
     assert settle([run_check(dense, S.dense_backward), failed])[1].points == 0.0  # nothing upstream failed
     stub = run_check(dense, lambda dout, cache: (_ for _ in ()).throw(NotImplementedError()))
     assert settle([stub, failed])[1].points == 0.0        # a stub is not a mistake: nothing to excuse
+    not_done = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "not implemented yet",
+                                         answered=False)])
+    assert settle([wrong, not_done])[1].points == 0.0     # nor is it one here: no points for a stub
 
 
 UNKNOWN_MISTAKES = [

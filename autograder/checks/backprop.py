@@ -150,7 +150,7 @@ def conv_backward_cases():
     return backward_cases(conv_cases(304), S.conv_forward_naive, 303)
 
 
-def _with(index, value_of):
+def wrong_grad(index, value_of):
     """A bug that gets one of (dx, dw, db) wrong: value_of(dout, cache, correct) gives it."""
     def buggy(dout, cache):
         grads = list(S.conv_backward(dout, cache[:5]))
@@ -172,6 +172,17 @@ def _last_example_dw(dout, cache, dw):
 def _flipped_dx(dout, cache, dx):
     x, w, b, stride, pad = cache[:5]
     return S.conv_backward(dout, (x, w[::-1, ::-1], b, stride, pad))[0]
+
+
+def conv_backward_bugs(flip, dw_mean, db_axes, db_mean):
+    """Known mistakes in a conv backward, each as the (dx, dw, db) it would give, named in the
+    words of its check (loops or matrices): dx from the flipped filter (flip), dw divided by N
+    (dw_mean), db summed over the wrong axes (db_axes), db a mean (db_mean)."""
+    return [Bug(flip, wrong_grad(0, _flipped_dx)),
+            Bug(dw_mean, wrong_grad(1, lambda dout, cache, dw: dw / len(dout))),
+            *[Bug(db_axes, wrong_grad(2, lambda dout, cache, db, axes=axes: dout.sum(axis=axes)))
+              for axes in ((1, 2), (0, 1), None)],
+            Bug(db_mean, wrong_grad(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2))))]
 
 
 def _loops(assign=(), step=None, swap=False, filters=None):
@@ -207,35 +218,32 @@ def _loops(assign=(), step=None, swap=False, filters=None):
 conv_backward_naive = Check(
     "conv_backward_naive", 4, S.conv_backward_naive, conv_backward_cases,
     compare_tuple(("dx", "dw", "db")),
-    bugs=[Bug("dx still has the padding: return dx_pad[:, pad:pad+H, pad:pad+W, :]", _with(0, _padded_dx)),
-          Bug("with pad == 0, dx_pad[:, pad:-pad] is empty: slice pad:pad+H instead",
-              _with(0, lambda dout, cache, dx: dx[:, 0:0, 0:0])),
-          Bug("windows overlap and every filter reads the same window: add up their shares, "
-              "dx_pad[...] += ..., not =", _loops(assign=("dx",))),
-          Bug("dx uses the filter as it is, w[:, :, :, c]; the flip appears only when dx is "
-              "written as a convolution of dout", _with(0, _flipped_dx)),
-          Bug("dw must add up the contributions of every example in the batch (+=, not =)",
-              _with(1, _last_example_dw)),
-          Bug("dw[..., c] adds up window * dout[n, i, j, c] over every n, i, j: use +=, not =",
-              _loops(assign=("dw",))),
-          Bug("dw is not averaged over the batch: the loss already divides by N",
-              _with(1, lambda dout, cache, dw: dw / len(dout))),
-          Bug("db[c] is the sum of dout[..., c] over the batch and all positions",
-              _with(2, lambda dout, cache, db: dout[-1].sum(axis=(0, 1)))),
-          *[Bug("db[c] is the sum of dout[..., c] over the batch and all positions: "
-                "dout.sum(axis=(0, 1, 2))", _with(2, lambda dout, cache, db, axes=axes: dout.sum(axis=axes)))
-            for axes in ((1, 2), (0, 1), None)],
-          Bug("db[c] adds up dout[n, i, j, c] over every n, i, j: use +=, not =", _loops(assign=("db",))),
-          Bug("db is a sum over the batch and positions, not a mean",
-              _with(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2)))),
-          Bug("db is not averaged over the batch: the loss already divides by N",
-              _with(2, lambda dout, cache, db: db / len(dout))),
-          Bug("the window of output (i, j) starts at (i*stride, j*stride), as in the forward pass",
-              _loops(step=1)),
-          Bug("dx and dw are swapped: dx_pad[window] collects w[..., c] * dout, dw[..., c] "
-              "collects window * dout", _loops(swap=True)),
-          Bug("loop over the C_out filters (dout.shape[3]), not over the input channels",
-              _loops(filters=lambda x, w: x.shape[3]))],
+    bugs=conv_backward_bugs(
+        flip="dx uses the filter as it is, w[:, :, :, c]; the flip appears only when dx is written as "
+             "a convolution of dout",
+        dw_mean="dw is not averaged over the batch: the loss already divides by N",
+        db_axes="db[c] is the sum of dout[..., c] over the batch and all positions: dout.sum(axis=(0, 1, 2))",
+        db_mean="db is a sum over the batch and positions, not a mean") + [
+        Bug("dx still has the padding: return dx_pad[:, pad:pad+H, pad:pad+W, :]", wrong_grad(0, _padded_dx)),
+        Bug("with pad == 0, dx_pad[:, pad:-pad] is empty: slice pad:pad+H instead",
+            wrong_grad(0, lambda dout, cache, dx: dx[:, 0:0, 0:0])),
+        Bug("windows overlap and every filter reads the same window: add up their shares, "
+            "dx_pad[...] += ..., not =", _loops(assign=("dx",))),
+        Bug("dw must add up the contributions of every example in the batch (+=, not =)",
+            wrong_grad(1, _last_example_dw)),
+        Bug("dw[..., c] adds up window * dout[n, i, j, c] over every n, i, j: use +=, not =",
+            _loops(assign=("dw",))),
+        Bug("db[c] is the sum of dout[..., c] over the batch and all positions",
+            wrong_grad(2, lambda dout, cache, db: dout[-1].sum(axis=(0, 1)))),
+        Bug("db[c] adds up dout[n, i, j, c] over every n, i, j: use +=, not =", _loops(assign=("db",))),
+        Bug("db is not averaged over the batch: the loss already divides by N",
+            wrong_grad(2, lambda dout, cache, db: db / len(dout))),
+        Bug("the window of output (i, j) starts at (i*stride, j*stride), as in the forward pass",
+            _loops(step=1)),
+        Bug("dx and dw are swapped: dx_pad[window] collects w[..., c] * dout, dw[..., c] "
+            "collects window * dout", _loops(swap=True)),
+        Bug("loop over the C_out filters (dout.shape[3]), not over the input channels",
+            _loops(filters=lambda x, w: x.shape[3]))],
     hint="for every output (n, i, j, c): dx_pad[window] += w[..., c] * dout[n, i, j, c]; "
          "dw[..., c] += window * dout[n, i, j, c]; db[c] += dout[n, i, j, c]")
 

@@ -38,10 +38,7 @@ dense_forward = Check(
 
 
 def dense_backward_cases():
-    rng = np.random.default_rng(502)
-    return [Case(c.name, (rng.standard_normal((c.args[0].shape[0], c.args[1].shape[1])).astype(c.args[0].dtype),
-                          (c.args[0], c.args[1], c.args[2])))
-            for c in dense_cases()]
+    return backward_cases(dense_cases(), S.dense_forward, 502)
 
 
 def compare_given(names):
@@ -137,11 +134,6 @@ def match_loss(got, buggy, case):
     return compare_value(dscores, buggy[1], case, "dscores")
 
 
-def _softmax(scores):
-    e = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _with_p(p, y):
     """(loss, dscores) from the probabilities p."""
     rows = np.arange(len(y))
@@ -163,7 +155,7 @@ def _global_max(scores, y):
 
 def _not_copied(scores, y):
     """dscores = p (no copy): subtracting 1 at the labels changes p before the loss reads it."""
-    p = _softmax(scores)
+    p = S.softmax(scores)
     return -np.mean(np.log(p[np.arange(len(y)), y] - 1)), S.softmax_cross_entropy(scores, y)[1]
 
 
@@ -187,12 +179,12 @@ def _softmax_of_all_global_max(scores, y):
 
 def _every_label_loss(scores, y):
     """p[:, y] is (N, N): every example's probabilities of all N labels."""
-    return -np.mean(np.log(_softmax(scores)[:, y])), None
+    return -np.mean(np.log(S.softmax(scores)[:, y])), None
 
 
 def _every_label_grad(scores, y):
     """dscores[:, y] -= 1 subtracts 1 in the columns of all the labels, in every row."""
-    d = _softmax(scores)
+    d = S.softmax(scores)
     d[:, y] -= 1
     return None, d / len(y)
 
@@ -219,7 +211,7 @@ softmax_cross_entropy = Check(
           Bug("divide by N = scores.shape[0], the batch size, not by the number of classes",
               lambda s, y: (None, S.softmax_cross_entropy(s, y)[1] * len(y) / s.shape[1])),
           Bug("dscores = (p - onehot(y)) / N: subtract 1 at each example's label",
-              lambda s, y: (None, _softmax(s) / len(y))),
+              lambda s, y: (None, S.softmax(s) / len(y))),
           Bug("the loss is the mean over the batch, not the sum",
               lambda s, y: (S.softmax_cross_entropy(s, y)[0] * len(y), None)),
           Bug("the loss is -log p: minus the mean log-probability of the labels (it is never negative)",

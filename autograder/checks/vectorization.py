@@ -5,6 +5,7 @@ import numpy as np
 import solutions as S
 
 from ..check import Bug, Case, Check, backward_cases, compare_forward, compare_out, compare_tuple, compare_value
+from .backprop import conv_backward_bugs, wrong_grad
 from .convolution import conv_cases, conv_forward_bugs
 
 WINDOWS = [((2, 5, 5, 3), 3, 1, 0, "3x3 windows, stride 1"), ((1, 7, 5, 2), 3, 2, 1, "stride 2, pad 1, non-square"),
@@ -45,15 +46,10 @@ def _channels_first(x, f, s, p):
     return cols.reshape(len(cols), f, f, x.shape[3]).transpose(0, 3, 1, 2).reshape(len(cols), -1)
 
 
-def _windows_at(start, count):
-    """The windows of outputs i < count(...) (likewise j), window i starting at row start(i, stride)."""
-    def im2col(x, f, s, p):
-        N, H, W, C = x.shape
-        xp = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)))
-        Ho, Wo = count(H, f, s, p), count(W, f, s, p)
-        return np.array([xp[n, start(i, s):start(i, s) + f, start(j, s):start(j, s) + f, :].ravel()
-                         for n in range(N) for i in range(Ho) for j in range(Wo)])
-    return im2col
+def _first_rows(grid, x_shape, f, s, p):
+    """The rows of grid's first H_out x W_out windows, H_out and W_out counted for stride s, pad p."""
+    _, Ho, Wo, _ = _sizes(x_shape, f, s, p)
+    return _rows(grid[:, :Ho, :Wo])
 
 
 def _one_side(x, f, s, p):
@@ -78,10 +74,10 @@ im2col = Check(
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
               lambda x, f, s, p: S.im2col(x, f, 1, p)),
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
-              _windows_at(lambda i, s: i, S.output_size)),
+              lambda x, f, s, p: _first_rows(_grid(x, f, 1, p), x.shape, f, s, p)),
           Bug(f"the last window is dropped: {_SIZE}", lambda x, f, s, p: _rows(_grid(x, f, s, p)[:, :-1, :-1])),
           Bug(f"the padding is left out of the count: {_SIZE}",
-              _windows_at(lambda i, s: i * s, lambda n, f, s, p: S.output_size(n, f, s, 0)))],
+              lambda x, f, s, p: _first_rows(_grid(x, f, s, p), x.shape, f, s, 0))],
     hint="row (n, i, j) is xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :].reshape(-1), "
          "rows ordered by n, then i, then j")
 
@@ -118,9 +114,7 @@ def _scatter(assign=False, step=None, crop="both"):
     return col2im
 
 
-def _col2im_assign(cols, x_shape, f, s, p):
-    """Overlapping windows overwrite instead of adding up."""
-    return _scatter(assign=True)(cols, x_shape, f, s, p)
+_col2im_assign = _scatter(assign=True)      # overlapping windows overwrite instead of adding up
 
 
 def _reordered(order):
@@ -214,15 +208,6 @@ def _dx_without_col2im_sum(dout, cache):
     return _col2im_assign(_dcols(dout.reshape(-1, w.shape[3]), w), x.shape, w.shape[0], stride, pad), dw, db
 
 
-def _changed(index, value_of):
-    """The right (dx, dw, db) with entry index replaced by value_of(dout, cache, right value)."""
-    def backward(dout, cache):
-        grads = list(S.conv_backward(dout, cache))
-        grads[index] = value_of(dout, cache, grads[index])
-        return tuple(grads)
-    return backward
-
-
 def _dout_read_as(dout2d_of):
     """Every gradient computed from dout2d = dout2d_of(dout, C_out) instead of dout.reshape(-1, C_out)."""
     def backward(dout, cache):
@@ -248,22 +233,17 @@ _DW = ("dw = cols.T @ dout2d has one column per filter, like w.reshape(-1, C_out
 conv_backward = Check(
     "conv_backward", 3, S.conv_backward, conv_backward_cases, compare_tuple(("dx", "dw", "db")),
     uses=_backward_calls,
-    bugs=[Bug("col2im must add up overlapping windows (+=)", _dx_without_col2im_sum),
-          Bug("dx uses the filters as they are: dcols = dout2d @ w2d.T; the flip appears only "
-              "when dx is written as a convolution of dout",
-              _changed(0, lambda dout, cache, dx: S.conv_backward(dout, cache[:1] + (cache[1][::-1, ::-1],)
-                                                                   + cache[2:5])[0])),
-          Bug(_DW, _changed(1, lambda dout, cache, dw: dw.reshape(-1, dw.shape[3]))),
-          Bug(_DW, _changed(1, lambda dout, cache, dw: dw.reshape(-1, dw.shape[3]).T.reshape(dw.shape))),
-          Bug("dw is cols.T @ dout (summed over the batch), not averaged",
-              _changed(1, lambda dout, cache, dw: dw / len(dout))),
-          Bug(_DB, _changed(2, lambda dout, cache, db: dout.reshape(-1, len(db)).sum(axis=1))),
-          *[Bug(_DB, _changed(2, lambda dout, cache, db, axes=axes: dout.sum(axis=axes)))
-            for axes in ((1, 2), (0, 1), None)],
-          Bug("db[c] sums dout[..., c] over the batch and every position",
-              _changed(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2)))),
-          Bug("dout2d = dout.reshape(-1, C_out): one row per output position (n, i, j), one "
-              "column per filter", _dout_read_as(lambda dout, k: dout.reshape(k, -1).T))],
+    bugs=conv_backward_bugs(
+        flip="dx uses the filters as they are: dcols = dout2d @ w2d.T; the flip appears only when dx "
+             "is written as a convolution of dout",
+        dw_mean="dw is cols.T @ dout (summed over the batch), not averaged",
+        db_axes=_DB, db_mean="db[c] sums dout[..., c] over the batch and every position") + [
+        Bug("col2im must add up overlapping windows (+=)", _dx_without_col2im_sum),
+        Bug(_DW, wrong_grad(1, lambda dout, cache, dw: dw.reshape(-1, dw.shape[3]))),
+        Bug(_DW, wrong_grad(1, lambda dout, cache, dw: dw.reshape(-1, dw.shape[3]).T.reshape(dw.shape))),
+        Bug(_DB, wrong_grad(2, lambda dout, cache, db: dout.reshape(-1, len(db)).sum(axis=1))),
+        Bug("dout2d = dout.reshape(-1, C_out): one row per output position (n, i, j), one "
+            "column per filter", _dout_read_as(lambda dout, k: dout.reshape(k, -1).T))],
     hint="dw = cols.T @ dout2d; db = dout2d.sum(axis=0); dx = col2im(dout2d @ w2d.T, x.shape, F, "
          "stride, pad), with dout2d = dout.reshape(-1, C_out), w2d = w.reshape(-1, C_out)")
 
@@ -300,10 +280,8 @@ def _placed(place=lambda i, p, s, pad: i * s + p - pad, inside=lambda r, n: 0 <=
 def _channels_first_matrix(w, shape, s, p):
     """Rows ordered (c, i, j) and columns (k, r, s)."""
     H, W, C_in = shape
-    M = S.conv_as_matrix(w, shape, s, p)
-    Ho, Wo = S.output_size(H, w.shape[0], s, p), S.output_size(W, w.shape[0], s, p)
-    M = M.reshape(Ho, Wo, w.shape[3], H, W, C_in).transpose(2, 0, 1, 5, 3, 4)
-    return M.reshape(len(M.reshape(-1, H * W * C_in)), -1)
+    M = S.conv_as_matrix(w, shape, s, p).reshape(-1, w.shape[3], H, W, C_in)   # (i*Wo + j, c, r, s, k)
+    return M.transpose(1, 0, 4, 2, 3).reshape(-1, H * W * C_in)
 
 
 conv_as_matrix = Check(
