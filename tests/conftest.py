@@ -37,3 +37,18 @@ def data_root():
             pytest.fail(message)
         pytest.skip(message)
     return root
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """Whether student kernels run in the bubblewrap sandbox (else they run unsandboxed).
+
+    Missing bubblewrap is a failure on CI (CI=true); elsewhere tests that need the
+    sandbox itself skip.
+    """
+    from autograder.kernel import sandbox_available
+    if sandbox_available():
+        return True
+    if os.environ.get("CI"):
+        pytest.fail("bubblewrap is missing: `make sandbox` installs it")
+    return False

@@ -13,7 +13,8 @@ import pytest
 
 import solutions as S
 from autograder.checks import CHECKS, NOTEBOOKS
-from autograder.course import DEFAULT_ROOT, assignments, copy_course, nbgrader_api, notebook_path
+from autograder.course import (DEFAULT_ROOT, assignments, copy_course, gradebook as course_gradebook,
+                              nbgrader_api, notebook_path)
 
 ASSIGNMENTS = assignments()
 # One bug per notebook, injected into a solution cell: (grade_id it breaks, text, replacement)
@@ -98,12 +99,11 @@ def course(tmp_path_factory, data_root):
             assert result["success"], result["log"]
             seconds[student, assignment] = time.perf_counter() - start
     print("autograde seconds:", {f"{s}/{a}": round(t, 1) for (s, a), t in seconds.items()})
-    return root, seconds
+    return root
 
 
 def scores(root, assignment, student):
-    from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with course_gradebook(root) as gradebook:
         submission = gradebook.find_submission_notebook(
             notebook_path(root, assignment).stem, assignment, student)
         return {grade.name: grade.score for grade in submission.grades if grade.max_score}
@@ -111,7 +111,7 @@ def scores(root, assignment, student):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_has_stubs_and_no_solution_or_hidden_test(course, assignment):
-    root, _ = course
+    root = course
     source = nbformat.read(notebook_path(root, assignment), as_version=4)
     release_path = root / "release" / assignment / notebook_path(root, assignment).name
     release = nbformat.read(release_path, as_version=4)
@@ -137,20 +137,20 @@ def test_release_has_stubs_and_no_solution_or_hidden_test(course, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_earns_full_marks(course, assignment):
-    root, _ = course
+    root = course
     expected = {check.name: check.points for check in NOTEBOOKS[assignment]}
     assert scores(root, assignment, "solution") == expected
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_untouched_release_earns_nothing(course, assignment):
-    root, _ = course
+    root = course
     assert set(scores(root, assignment, "untouched").values()) == {0.0}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_one_broken_exercise_loses_exactly_its_points(course, assignment):
-    root, _ = course
+    root = course
     broken = BREAKS[assignment][0]
     got = scores(root, assignment, "broken")
     for check in NOTEBOOKS[assignment]:
@@ -162,13 +162,13 @@ def test_one_broken_exercise_loses_exactly_its_points(course, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_deleted_test_cell_is_restored_and_graded(course, assignment):
-    root, _ = course
+    root = course
     expected = {check.name: check.points for check in NOTEBOOKS[assignment]}
     assert scores(root, assignment, "deleted-cell") == expected
 
 
 def test_feedback_shows_hints_but_not_hidden_tests(course):
-    root, _ = course
+    root = course
     api = nbgrader_api(root)
     assignment = "01-convolution"
     result = api.generate_feedback(assignment, "broken")
@@ -182,11 +182,10 @@ def test_feedback_shows_hints_but_not_hidden_tests(course):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solved_notebook_runs_without_any_error(course, assignment):
-    root, seconds = course
+    root = course
     name = notebook_path(root, assignment).name
     executed = nbformat.read(root / "autograded" / "solution" / assignment / name, as_version=4)
     errors = [(cell.get("id"), output.get("ename"), output.get("evalue"))
               for cell in executed.cells if cell.cell_type == "code"
               for output in cell.outputs if output.output_type == "error"]
     assert errors == []
-    print(f"{assignment}: autograded in {seconds['solution', assignment]:.1f} s")

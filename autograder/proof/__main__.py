@@ -7,8 +7,9 @@ The bank (autograder/proof/bank) is played in this process, a notebook at a time
 sandboxed kernels, two workers.
 
 Prints the mutation score (bugs caught with a hint naming their cause and no points lost
-elsewhere, out of all bugs), the false rejections (correct answers below full marks) and
-the hostile submissions handled as expected. Exit 0 only when all three are perfect.
+elsewhere, out of all bugs), the false rejections (correct answers below full marks), the
+hostile submissions handled as expected and the sandbox leaks (files the hostile class
+wrote outside the sandbox). Exit 0 only when all four are perfect.
 """
 import argparse
 import os
@@ -80,7 +81,7 @@ def main(argv=None):
     ok = caught == bugs and rejected == 0
     if not args.bank_only:
         print(f"\nHostile class ({ASSIGNMENT}, graded in the sandbox beside the model solution):")
-        results = prove_hostile(progress=sys.stderr.isatty())
+        results, escapes = prove_hostile(progress=sys.stderr.isatty())
         for hostile, verdict, problem in results:
             if args.verbose or problem:
                 print(f"  {'FAIL' if problem else 'ok  '} {hostile.student:<26} {verdict.score:g} / "
@@ -88,7 +89,8 @@ def main(argv=None):
         handled = sum(not problem for _, _, problem in results)
         print(f"hostile submissions: {handled} of {len(results)} handled as expected "
               f"(expected points and a reason that says why)")
-        ok = ok and handled == len(results)
+        print(f"sandbox leaks: {', '.join(escapes) or 'none'} (files the hostile class wrote outside the sandbox)")
+        ok = ok and handled == len(results) and not escapes
     print(f"({time.monotonic() - start:.0f} s)")
     return 0 if ok else 1
 

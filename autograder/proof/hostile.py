@@ -19,8 +19,8 @@ FULL = {"pool_forward_naive": 3.0, "relu_forward": 1.0}
 NO_RELU = {**FULL, "relu_forward": 0.0}
 NO_POOL = {**FULL, "pool_forward_naive": 0.0}
 RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
-CORRECT_RELU = "def relu_forward(x):\n    return np.maximum(x, 0), (x,)\n"
 ESCAPE = "/tmp/escaped-from-the-sandbox"   # a file a hostile submission tries to write on the host
+WORKERS, CELL_SECONDS = 2, 8                # the runner's settings for the class (tests/test_grading.py too)
 
 
 @dataclass(frozen=True)
@@ -34,22 +34,27 @@ class Hostile:
     words: tuple = ()
 
 
-def _cells(nb):
-    return nb["cells"]
-
-
 def _grade_id(cell):
     return nbgrader_meta(cell).get("grade_id")
 
 
-def _edited(grade_id, change):
-    """A builder: the model solution with change(source) applied to the cell grade_id."""
+def _notebook(change):
+    """A builder: change(nb) applied to a copy of the model solution."""
     def build(source, release, course):
         nb = json.loads(json.dumps(source))
-        for cell in _cells(nb):
-            if _grade_id(cell) == grade_id:
-                cell["source"] = change("".join(cell["source"]), course)
+        change(nb)
         return NOTEBOOK, json.dumps(nb).encode()
+    return build
+
+
+def _edited(grade_id, change):
+    """A builder: the model solution with change(source, course) applied to the cell grade_id."""
+    def build(source, release, course):
+        def edit(nb):
+            for cell in nb["cells"]:
+                if _grade_id(cell) == grade_id:
+                    cell["source"] = change("".join(cell["source"]), course)
+        return _notebook(edit)(source, release, course)
     return build
 
 
@@ -63,37 +68,28 @@ def relu_returns(expression):
     return _edited(RELU, lambda s, course: f"def relu_forward(x):\n    return {expression}, (x,)\n")
 
 
-def _notebook(change):
-    """A builder: change(nb) applied to a copy of the model solution."""
-    def build(source, release, course):
-        nb = json.loads(json.dumps(source))
-        change(nb)
-        return NOTEBOOK, json.dumps(nb).encode()
-    return build
-
-
 def _file(name, content):
     return lambda source, release, course: (name, content)
 
 
 def _drop(nb, grade_id):
-    nb["cells"] = [c for c in _cells(nb) if _grade_id(c) != grade_id]
+    nb["cells"] = [c for c in nb["cells"] if _grade_id(c) != grade_id]
 
 
 def _duplicate(nb, grade_id):
-    cell = next(c for c in _cells(nb) if _grade_id(c) == grade_id)
+    cell = next(c for c in nb["cells"] if _grade_id(c) == grade_id)
     nb["cells"].append(json.loads(json.dumps(cell)))
 
 
 def _swap_solutions(nb):
     """The two solution cells exchange places."""
-    cells = _cells(nb)
+    cells = nb["cells"]
     i, j = (next(k for k, c in enumerate(cells) if _grade_id(c) == g) for g in (POOL, RELU))
     cells[i], cells[j] = cells[j], cells[i]
 
 
 def _strip(nb):
-    for cell in _cells(nb):
+    for cell in nb["cells"]:
         cell["metadata"] = {}
 
 
@@ -186,19 +182,27 @@ def build_class(folder, corpus=CORPUS):
     return root
 
 
-def judge(hostile, verdict, feedback):
-    """Why the verdict is not the one expected, or ""."""
+def mismatch(hostile, status, points, text):
+    """Why an outcome is not the one hostile expects, or "": status "graded" or
+    "ungradable: <reason>", points {exercise: points earned}, text everything the student
+    reads (the status or its reason included). Ungradable means every exercise at 0."""
     if hostile.expected is None:
-        if verdict.graded:
-            return f"graded ({verdict.score:g} points); it should be ungradable"
-    elif not verdict.graded:
-        return f"{verdict.status}; it should be graded"
-    else:
-        got = {e.name: e.points for e in verdict.exercises}
-        if got != hostile.expected:
-            return f"points {got}, expected {hostile.expected}"
-    missing = [w for w in hostile.words if w not in feedback and w not in verdict.status]
+        if not status.startswith("ungradable: "):
+            return f"{status} ({sum(points.values()):g} points); it should be ungradable"
+        if any(points.values()):
+            return f"ungradable but points {points}; every exercise should be at 0"
+    elif status != "graded":
+        return f"{status}; it should be graded"
+    elif points != hostile.expected:
+        return f"points {points}, expected {hostile.expected}"
+    missing = [w for w in hostile.words if w not in text]
     return f"the feedback does not say {missing}" if missing else ""
+
+
+def judge(hostile, verdict):
+    """Why the verdict is not the one expected, or ""."""
+    points = {e.name: e.points for e in verdict.exercises}
+    return mismatch(hostile, verdict.status, points, feedback_text(verdict))
 
 
 def feedback_text(verdict):
@@ -209,9 +213,9 @@ def feedback_text(verdict):
     return "\n".join(lines)
 
 
-def prove_hostile(workers=2, cell_seconds=8, progress=False):
-    """Grade the hostile class: [(Hostile, Verdict, problem)], problem "" when as expected.
-    Also checks that nothing was written outside the sandbox."""
+def prove_hostile(progress=False):
+    """Grade the hostile class: ([(Hostile, Verdict, problem)], escapes), problem "" when as
+    expected; escapes, the files written outside the sandbox (ESCAPE, the course's gradebook)."""
     import os
     import tempfile
 
@@ -224,16 +228,13 @@ def prove_hostile(workers=2, cell_seconds=8, progress=False):
         root = build_class(tmp)
         gradebook = (root / "gradebook.db").read_bytes()
         verdicts = {v.student: v for v in grade_class(
-            root, ASSIGNMENT, workers=workers, limits=Limits(cell_seconds=cell_seconds),
+            root, ASSIGNMENT, workers=WORKERS, limits=Limits(cell_seconds=CELL_SECONDS),
             data_dir=data_dir(), progress=progress)}
-        escaped = [str(path) for path in (pathlib.Path(ESCAPE),) if path.exists()]
+        escapes = [ESCAPE] if os.path.exists(ESCAPE) else []
         if (root / "gradebook.db").read_bytes() != gradebook:
-            escaped.append(str(root / "gradebook.db"))
+            escapes.append(str(root / "gradebook.db"))
     results = []
     for hostile in CORPUS:
         verdict = verdicts[hostile.student]
-        problem = judge(hostile, verdict, feedback_text(verdict))
-        if hostile.student == "writes-outside" and escaped:
-            problem = f"wrote outside its folder: {', '.join(escaped)}"
-        results.append((hostile, verdict, problem))
-    return results
+        results.append((hostile, verdict, judge(hostile, verdict)))
+    return results, escapes
