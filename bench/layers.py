@@ -1,15 +1,19 @@
 """Speed of the reference layers: naive loops, vectorized numpy, and torch CPU when installed.
 
-    python bench/layers.py [--repeat 5] [--naive-batch 2] [--dx-methods]
+    python bench/layers.py [--repeat 10] [--naive-batch 2] [--cases A B ...] [--dx-methods]
 
 Prints one table: forward, backward and forward+backward times (milliseconds,
 best of --repeat rounds) per shape and dtype, and the ratios the course cares about:
 vectorized / torch (lower is better; 1.0 means level) and naive / vectorized.
 All timings of a row are taken in the same run, interleaved, so machine noise
-hits them alike. The naive loops are timed on the first --naive-batch examples
-and scaled to the full batch (their cost is exactly linear in N), marked "~".
-Every backward is timed as in training, after a forward (torch's cannot run alone):
-its column is the best forward+backward less the best forward.
+hits them alike. The ratio of the best times is one reading; the "per round"
+column is another, steadier on a noisy machine: numpy/torch within each round
+(the two timed one after the other), its median over the rounds and, in
+brackets, the middle half of them (for the timed passes, forward and fwd+bwd).
+The naive loops are timed on the first --naive-batch examples and scaled to
+the full batch (their cost is exactly linear in N), marked "~". Every backward
+is timed as in training, after a forward (torch's cannot run alone): its
+column is the best forward+backward less the best forward.
 --dx-methods prints instead the forward+backward time of the conv with each of its
 three ways to dx, and the one it picks (solutions.conv._dx_method).
 """
@@ -35,29 +39,39 @@ CONV_CASES = {  # name: (x shape N,H,W,C; w shape F,F,C_in,C_out; pad)
 DX_CASES = {**CONV_CASES,  # and two shapes where one matrix multiply per offset wins
             "1x1 64->16": ((64, 16, 16, 64), (1, 1, 64, 16), 0),
             "3x3 1->32": ((64, 28, 28, 1), (3, 3, 1, 32), 1)}
+CASE_KEYS = ["A", "B", "C", "pool"]  # --cases: the conv shapes by letter, and both pools
 POOL_CASES = {  # name: x shape; 2x2 max pool, stride 2
     "max pool 1": (64, 28, 28, 6),
     "max pool 2": (64, 32, 32, 32),
 }
 
 
-def best_times(candidates, rounds, calls=3):
-    """Best wall time (ms) of each callable over `rounds` rounds of `calls` timed calls.
+# Seconds to wait before timing each candidate. After a call, OpenBLAS's worker threads
+# spin for about 0.1 s, holding a core: torch timed right after numpy ran 2-6x slower
+# (B in float64: 4.6-24 ms against 2.5-4.4 ms alone), and pauses of 0.1 s or more
+# removed that. Each library is then timed as it runs on its own.
+IDLE_PAUSE = 0.2
 
-    Every round times each candidate in turn, so a slow spell of the machine hits
-    all of them alike. One untimed call starts each block: numpy's and torch's
-    thread pools spin for a while after their last call and would otherwise
-    slow the next candidate down.
+
+def round_times(candidates, rounds, calls=3):
+    """Each callable's best wall time (ms) in each of `rounds` rounds of `calls` timed calls.
+
+    Returns {name: array (rounds,)}. Every round times each candidate in turn, so a
+    slow spell of the machine hits all of them alike. Each block starts with a pause
+    (IDLE_PAUSE) and one untimed call, which wakes the library's threads and caches.
     """
-    best = {name: float("inf") for name in candidates}
+    times = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, fn in candidates.items():
+            time.sleep(IDLE_PAUSE)
             fn()
+            best = float("inf")
             for _ in range(calls):
                 start = time.perf_counter()
                 fn()
-                best[name] = min(best[name], time.perf_counter() - start)
-    return {name: 1e3 * t for name, t in best.items()}
+                best = min(best, time.perf_counter() - start)
+            times[name].append(1e3 * best)
+    return {name: np.array(t) for name, t in times.items()}
 
 
 def numpy_passes(forward, backward):
@@ -79,25 +93,35 @@ def torch_passes(forward, inputs):
     return {"forward": forward_only, "fwd+bwd": both}
 
 
-def forward_backward(forward, both):
-    """(forward, backward) ms from the best forward and the best forward+backward."""
-    return forward, max(both - forward, 0.0)
+PASSES = ("forward", "backward", "fwd+bwd")
+
+
+def by_pass(forward, both):
+    """{pass: ms} from the best forward and the best forward+backward."""
+    return {"forward": forward, "backward": max(both - forward, 0.0), "fwd+bwd": both}
 
 
 def measure(fast, naive, naive_scale, ref, repeat):
-    """(fwd, bwd) ms for the vectorized, naive (scaled) and torch versions of one case."""
+    """Times of one case: {pass: ms} for the vectorized (best of rounds), naive (scaled) and
+    torch versions (None without torch), and {pass: per-round numpy/torch ratios} for the
+    two timed passes, forward and fwd+bwd (None without torch)."""
     candidates = {("fast", k): fn for k, fn in fast.items()}
     if ref is not None:
         candidates.update({("torch", k): fn for k, fn in ref.items()})
-    times = best_times(candidates, repeat)
-    naive_times = {k: t * naive_scale for k, t in best_times(naive, 1, 1).items()}
-    ref_times = forward_backward(times["torch", "forward"], times["torch", "fwd+bwd"]) if ref else None
-    return (forward_backward(times["fast", "forward"], times["fast", "fwd+bwd"]),
-            forward_backward(naive_times["forward"], naive_times["fwd+bwd"]), ref_times)
+    rounds = round_times(candidates, repeat)
+    fast_times = by_pass(rounds["fast", "forward"].min(), rounds["fast", "fwd+bwd"].min())
+    naive_times = by_pass(*(naive_scale * round_times(naive, 1, 1)[k][0] for k in ("forward", "fwd+bwd")))
+    if ref is None:
+        return fast_times, naive_times, None, None
+    ref_times = by_pass(rounds["torch", "forward"].min(), rounds["torch", "fwd+bwd"].min())
+    ratios = {p: rounds["fast", p] / rounds["torch", p] for p in ("forward", "fwd+bwd")}
+    return fast_times, naive_times, ref_times, ratios
 
 
-def conv_rows(dtype, repeat, naive_batch, rng):
+def conv_rows(dtype, repeat, naive_batch, rng, cases):
     for name, (x_shape, w_shape, pad) in CONV_CASES.items():
+        if name.split()[0] not in cases:
+            continue
         x = rng.standard_normal(x_shape).astype(dtype)
         w = rng.standard_normal(w_shape).astype(dtype)
         b = rng.standard_normal(w_shape[3]).astype(dtype)
@@ -113,8 +137,10 @@ def conv_rows(dtype, repeat, naive_batch, rng):
         yield (name, *measure(fast, naive, x_shape[0] / naive_batch, ref, repeat))
 
 
-def pool_rows(dtype, repeat, naive_batch, rng):
+def pool_rows(dtype, repeat, naive_batch, rng, cases):
     for name, x_shape in POOL_CASES.items():
+        if "pool" not in cases:
+            continue
         x = rng.standard_normal(x_shape).astype(dtype)
         fast = numpy_passes(lambda: S.pool_forward(x, 2, 2, "max"), S.pool_backward)
         xs = x[:naive_batch]
@@ -145,7 +171,7 @@ def dx_methods(repeat, rng):
                     with mock.patch.object(S.conv, "_dx_method", lambda f, c_in, c_out: method):
                         S.conv_backward(dout, S.conv_forward(x, w, b, 1, pad)[1])
                 return run
-            times = best_times({m: with_dx(m) for m in methods}, repeat)
+            times = {m: t.min() for m, t in round_times({m: with_dx(m) for m in methods}, repeat).items()}
             picked = S.conv._dx_method(w_shape[0], w_shape[2], w_shape[3]).__name__.removeprefix("_dx_")
             print(f"{name:<11} {np.dtype(dtype).name:<8} "
                   + " ".join(f"{times[m]:14.2f}" for m in methods) + f"  {picked}")
@@ -153,8 +179,10 @@ def dx_methods(repeat, rng):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of 3 timed calls per candidate (best is kept)")
+    parser.add_argument("--repeat", type=int, default=10, help="rounds of 3 timed calls per candidate (best is kept)")
     parser.add_argument("--naive-batch", type=int, default=2, help="examples the naive loops are timed on")
+    parser.add_argument("--cases", nargs="+", default=CASE_KEYS, choices=CASE_KEYS,
+                        help="which rows to time: conv shapes A, B, C and the max pools (default: all)")
     parser.add_argument("--dx-methods", action="store_true",
                         help="time the conv with each of its three ways to dx instead (ms, best of --repeat)")
     args = parser.parse_args()
@@ -166,23 +194,27 @@ def main():
     else:
         print(f"numpy {np.__version__}; torch not installed, its columns are empty")
     header = (f"{'case':<11} {'dtype':<8} {'pass':<8} {'naive~ms':>9} {'numpy ms':>9} {'torch ms':>9}"
-              f" {'numpy/torch':>12} {'naive/numpy':>12}")
+              f" {'numpy/torch':>12} {'per round':>20} {'naive/numpy':>12}")
     print(header)
     print("-" * len(header))
     for dtype in (np.float32, np.float64):
         for rows in (conv_rows, pool_rows):
-            for name, fast, naive, ref in rows(dtype, args.repeat, args.naive_batch, rng):
-                passes = {"forward": 0, "backward": 1}
-                for label, index in passes.items():
-                    report(name, dtype, label, naive[index], fast[index], ref and ref[index])
-                report(name, dtype, "fwd+bwd", sum(naive), sum(fast), ref and sum(ref))
+            for name, fast, naive, ref, ratios in rows(dtype, args.repeat, args.naive_batch, rng, args.cases):
+                for p in PASSES:
+                    report(name, dtype, p, naive[p], fast[p], ref and ref[p], ratios and ratios.get(p))
 
 
-def report(name, dtype, label, naive, fast, ref):
+def report(name, dtype, label, naive, fast, ref, ratios):
+    """One row of the table; ratios: the per-round numpy/torch ratios, or None."""
     ref_text = f"{ref:9.2f}" if ref is not None else f"{'-':>9}"
     ratio = f"{fast / ref:11.2f}x" if ref else f"{'-':>12}"
+    if ratios is None:
+        spread = f"{'-':>20}"
+    else:
+        low, median, high = np.percentile(ratios, [25, 50, 75])
+        spread = f"{median:6.2f}x [{low:.2f}-{high:.2f}]".rjust(20)
     print(f"{name:<11} {np.dtype(dtype).name:<8} {label:<8} {naive:9.0f} {fast:9.2f} {ref_text}"
-          f" {ratio} {naive / fast:11.0f}x")
+          f" {ratio} {spread} {naive / fast:11.0f}x")
 
 
 if __name__ == "__main__":
