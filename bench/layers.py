@@ -1,6 +1,7 @@
 """Speed of the reference layers: naive loops, vectorized numpy, and torch CPU when installed.
 
-    python bench/layers.py [--repeat 10] [--naive-batch 2] [--cases A B ...] [--dx-methods]
+    python bench/layers.py [--repeat 10] [--naive-batch 2] [--cases A B ...] [--torch-threads N]
+                           [--dx-methods]
 
 Prints one table: forward, backward and forward+backward times (milliseconds,
 best of --repeat rounds) per shape and dtype, and the ratios the course cares about:
@@ -183,6 +184,7 @@ def main():
     parser.add_argument("--naive-batch", type=int, default=2, help="examples the naive loops are timed on")
     parser.add_argument("--cases", nargs="+", default=CASE_KEYS, choices=CASE_KEYS,
                         help="which rows to time: conv shapes A, B, C and the max pools (default: all)")
+    parser.add_argument("--torch-threads", type=int, help="threads torch may use (default: its own choice)")
     parser.add_argument("--dx-methods", action="store_true",
                         help="time the conv with each of its three ways to dx instead (ms, best of --repeat)")
     args = parser.parse_args()
@@ -190,6 +192,8 @@ def main():
     if args.dx_methods:
         return dx_methods(args.repeat, rng)
     if torch is not None:
+        if args.torch_threads:
+            torch.set_num_threads(args.torch_threads)
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; numpy {np.__version__}")
     else:
         print(f"numpy {np.__version__}; torch not installed, its columns are empty")
