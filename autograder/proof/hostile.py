@@ -10,6 +10,8 @@ import json
 import pathlib
 from dataclasses import dataclass
 
+import nbformat
+
 from ..course import copy_course, data_dir, notebook_path
 from ..submission import nbgrader_meta
 
@@ -19,6 +21,7 @@ FULL = {"pool_forward_naive": 3.0, "relu_forward": 1.0}
 NO_RELU = {**FULL, "relu_forward": 0.0}
 NO_POOL = {**FULL, "pool_forward_naive": 0.0}
 RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
+IMPORTS, EXAMPLE = "cell-01", "cell-03"     # the ids of the unlocked import cell and of the first example
 ESCAPE = "/tmp/escaped-from-the-sandbox"   # a file a hostile submission tries to write on the host
 WORKERS, CELL_SECONDS = 2, 8                # the runner's settings for the class (tests/test_grading.py too)
 
@@ -91,6 +94,42 @@ def _swap_solutions(nb):
 def _strip(nb):
     for cell in nb["cells"]:
         cell["metadata"] = {}
+
+
+def _by_id(nb, cell_id):
+    return next(c for c in nb["cells"] if c.get("id") == cell_id)
+
+
+def _import_used(nb):
+    """An import added to the unlocked import cell, which the pool answer then uses."""
+    imports = _by_id(nb, IMPORTS)
+    imports["source"] = "".join(imports["source"]) + "\nfrom itertools import product\n"
+    _by_id(nb, POOL)["source"] = (
+        "def pool_forward_naive(x, size=2, stride=2, mode='max'):\n"
+        "    N, H, W, C = x.shape\n"
+        "    H_out, W_out = 1 + (H - size) // stride, 1 + (W - size) // stride\n"
+        "    reduce = np.max if mode == 'max' else np.mean\n"
+        "    out = np.zeros((N, H_out, W_out, C), dtype=x.dtype)\n"
+        "    for n, i, j, c in product(range(N), range(H_out), range(W_out), range(C)):\n"
+        "        out[n, i, j, c] = reduce(x[n, i * stride:i * stride + size, j * stride:j * stride + size, c])\n"
+        "    return out, (x, size, stride, mode)\n")
+
+
+def _scratch(nb):
+    """A scratch cell at the end whose comment quotes a definition of relu_forward."""
+    nb["cells"].append({"cell_type": "code", "id": "scratch", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "# first try: def relu_forward(x): return abs(x), (x,)\nprint(relu_forward(x)[0])"})
+
+
+def _pasted(nb, copies=250):
+    """The first example pasted `copies` times below itself (fresh ids, as JupyterLab pastes)."""
+    at = nb["cells"].index(_by_id(nb, EXAMPLE))
+    nb["cells"][at + 1:at + 1] = [{**json.loads(json.dumps(nb["cells"][at])), "id": f"copy-{k}"} for k in range(copies)]
+
+
+def _nbformat_3(source, release, course):
+    """The model solution saved in nbformat 3 (worksheets), as by an old Jupyter."""
+    return NOTEBOOK, nbformat.writes(nbformat.convert(nbformat.from_dict(source), 3), version=3).encode()
 
 
 CORPUS = [
@@ -166,6 +205,13 @@ CORPUS = [
     Hostile("wrong-shape", relu_returns("np.maximum(x, 0).ravel()"), {**FULL, "relu_forward": 0.25},
             ("shape",)),                  # right on the one 1-D case
     Hostile("wrong-dtype", relu_returns("np.maximum(x, 0).astype(int)"), NO_RELU),
+    # Honest but unusual
+    Hostile("import-in-unlocked-cell", _notebook(_import_used), FULL),
+    Hostile("scratch-mentions-def", _notebook(_scratch), FULL),
+    Hostile("nbgrader-not-a-dict", _notebook(lambda nb: _by_id(nb, RELU)["metadata"].update(nbgrader=["solution"])),
+            FULL, ("nbgrader metadata was not a dictionary",)),
+    Hostile("nbformat-3", _nbformat_3, FULL, ("nbformat 3",)),
+    Hostile("250-copies", _notebook(_pasted), FULL),
 ]
 
 
