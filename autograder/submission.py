@@ -358,20 +358,27 @@ class _Match:
 
     def by_keys(self):
         """Pass 1: grade_id, then id, then the exact text of a cell that is not a solution."""
-        texts = {}
-        for index, slot in enumerate(self.slots):
-            if slot.kind != "solution" and slot.code.strip():
-                texts.setdefault(slot.code, index)
-        for how, key, table in (
-                ("its grade_id", lambda c: c.grade_id, {s.grade_id: i for i, s in enumerate(self.slots) if s.grade_id}),
-                ("its id", lambda c: c.id, {s.id: i for i, s in enumerate(self.slots) if s.id}),
-                ("its text", lambda c: c.code if c.type == "code" else None, texts)):
+        for how, key, table in self._key_tables():
             for cell in self.unplaced():
                 if key(cell) in table:
                     self.claim(table[key(cell)], cell, how)
-                elif how == "its grade_id" and cell.grade_id is not None:
-                    self.notes.append(f"cell {cell.number} has the nbgrader id {cell.grade_id[:80]!r}, which this "
-                                      f"assignment does not have; that metadata was ignored")
+        known = {slot.grade_id for slot in self.slots}
+        for cell in self.cells:
+            if cell.grade_id is not None and cell.grade_id not in known:
+                self.notes.append(f"cell {cell.number} has the nbgrader id {cell.grade_id[:80]!r}, which this "
+                                  f"assignment does not have; that metadata was ignored")
+
+    def _key_tables(self):
+        """For each exact key, in order: (how it matches, a student cell's key, key -> slot index)."""
+        by_grade_id = {slot.grade_id: index for index, slot in enumerate(self.slots) if slot.grade_id}
+        by_id = {slot.id: index for index, slot in enumerate(self.slots) if slot.id}
+        by_text = {}
+        for index, slot in enumerate(self.slots):
+            if slot.kind != "solution" and slot.code.strip():
+                by_text.setdefault(slot.code, index)          # the first of identical cells
+        return [("its grade_id", lambda cell: cell.grade_id, by_grade_id),
+                ("its id", lambda cell: cell.id, by_id),
+                ("its text", lambda cell: cell.code if cell.type == "code" else None, by_text)]
 
     def by_definitions(self):
         """Pass 2: a solution still unmatched takes the cells that define one of its functions."""

@@ -260,6 +260,15 @@ def test_a_duplicated_solution_uses_the_last_copy():
     assert f"{RELU} appears more than once; the last copy (cell 20) was used" in program.notes
 
 
+def test_a_cell_with_a_grade_id_the_assignment_lacks_runs_as_the_students_own():
+    nb = source()
+    nb["cells"].append({**scratch("helper = 1"), "metadata": {"nbgrader": {"grade_id": "last_year", "locked": True}}})
+    program = build_program(source(), nb)
+    assert program.cells[-1] == ("cell 20 (added by the student)", "helper = 1")
+    assert program.notes == ["cell 20 has the nbgrader id 'last_year', which this assignment does not have; "
+                             "that metadata was ignored"]
+
+
 def test_an_added_cell_runs_after_the_cell_it_follows():
     nb = source()
     nb["cells"].insert(12, scratch("print(relu_forward(np.ones(2)))"))
