@@ -6,12 +6,16 @@
     python -m autograder gradescope [--out autograder.zip]
 
 Exit status: 0 when every submission got a verdict (check: full marks), 1 when any
-could not be graded (check: points missing), 2 for a usage error.
+could not be graded (check: points missing), 2 for a usage error or a machine that
+cannot confine student code (see --accept-risk).
 """
 import argparse
 import os
 import pathlib
+import signal
 import sys
+
+from .limits import Limits
 
 from .course import (DEFAULT_ROOT, assignment_of, assignments, data_dir, nbgrader_api, notebook_path,
                      release_assignment)
@@ -33,8 +37,15 @@ def parse_args(argv):
     grade.add_argument("--reports", type=pathlib.Path, default=None,
                        help="where reports/<assignment>/ go (default: <course>/reports)")
     grade.add_argument("--student", action="append", default=None, help="grade only this student (repeatable)")
-    grade.add_argument("--cell-timeout", type=float, default=60.0,
-                       help="seconds a cell (or a check) may run before it is interrupted (default 60)")
+    grade.add_argument("--cell-timeout", type=float, default=Limits.cell_seconds,
+                       help=f"CPU seconds a cell may use before it is interrupted (default {Limits.cell_seconds:g}; "
+                            f"{Limits.wall_factor:g} times that of wall clock)")
+    grade.add_argument("--seed", type=int, default=None,
+                       help="the run's seed of the hidden inputs (default: random; grades.csv records each "
+                            "student's): the same seed grades the same inputs again")
+    grade.add_argument("--accept-risk", action="store_true",
+                       help="grade even where this machine cannot confine student code (no bubblewrap, no "
+                            "cgroups, not root): student code may then read answers or harm the host")
     grade.add_argument("--quiet", action="store_true", help="no progress bars")
 
     zip_ = commands.add_parser("gradescope", help="write the Gradescope autograder zip")
@@ -43,6 +54,7 @@ def parse_args(argv):
     inside = commands.add_parser("gradescope-run", help="(inside Gradescope) grade one submission")
     inside.add_argument("submission", type=pathlib.Path)
     inside.add_argument("results", type=pathlib.Path)
+    inside.add_argument("--accept-risk", action="store_true", help="grade even without a working sandbox")
 
     check = commands.add_parser("check", help="grade one notebook against the hidden tests")
     check.add_argument("notebook", type=pathlib.Path)
@@ -64,9 +76,9 @@ def cmd_release(args):
 
 def cmd_grade(args):
     from .classroom import assignments_to_grade, ensure_released, grade_class, record_in_gradebook, submissions
-    from .kernel import Limits
     from .checks import NOTEBOOKS
     from .reports import write_reports
+    from .runner import Unprotected
     if (args.workers is not None and args.workers < 1) or args.cell_timeout <= 0:
         print("--workers must be at least 1 and --cell-timeout positive", file=sys.stderr)
         return 2
@@ -83,8 +95,13 @@ def cmd_grade(args):
             print(f"{assignment}: no submissions in {args.course / 'submitted'}")
             continue
         ensure_released(args.course, assignment)
-        verdicts = grade_class(args.course, assignment, args.workers, Limits(cell_seconds=args.cell_timeout),
-                               data_dir(), progress=not args.quiet, students=students)
+        try:
+            verdicts = grade_class(args.course, assignment, args.workers, Limits(cell_seconds=args.cell_timeout),
+                                   data_dir(), progress=not args.quiet, students=students,
+                                   accept_risk=args.accept_risk, seed=args.seed)
+        except Unprotected as error:
+            print(error, file=sys.stderr)
+            return 2
         record_in_gradebook(args.course, verdicts)
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)
@@ -128,12 +145,14 @@ def cmd_gradescope(args):
 
 def cmd_gradescope_run(args):
     from .gradescope import run
-    verdict = run(args.submission, args.results, args.course)
+    verdict = run(args.submission, args.results, args.course, args.accept_risk)
     print(f"{verdict.status}: {verdict.score:g} / {verdict.max_score:g}")
     return 0
 
 
 def main(argv=None):
+    # A stopped run (kill, a scheduler's time limit) unwinds, so its sandboxes are removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as exit:

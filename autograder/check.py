@@ -238,7 +238,7 @@ def judge(check, case, outcome):
             return CaseResult(case, False, _undefined(check.name), answered=False)
         if outcome.get("timeout"):          # this case, or an earlier one it waited behind
             return CaseResult(case, False, error, "look for a loop that never ends")
-        if error.startswith("not run"):     # the runner's (the kernel had stopped): nothing raised
+        if error.startswith("not run") or outcome.get("lost"):   # the runner's: nothing raised
             return CaseResult(case, False, error)
         return CaseResult(case, False, f"raised {error}", check.hint)
     if outcome.get("mutated"):  # always wrong, and the likely cause of any other difference

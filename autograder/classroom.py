@@ -1,21 +1,28 @@
 """A whole class: find the submissions, grade them in parallel, record the grades.
 
 Each submission is graded in a worker process of its own (with its own sandboxed
-kernel), so a runaway submission costs its own time and grade, never another's.
+kernel), so a runaway submission, or a worker that dies, costs its own time and
+grade, never another's.
 Scores also go into nbgrader's gradebook, where `nbgrader export` and the
 formgrader read them.
 """
 import dataclasses
+import json
 import os
 import pathlib
+import secrets
+import signal
+import subprocess
+import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .checks import NOTEBOOKS
 from .course import (assignments as course_assignments, gradebook as open_gradebook, notebook_path,
                      release_assignment)
-from .kernel import Limits
-from .runner import grade_submission, ungradable
+from .limits import Limits
+from .runner import CleanRoom, student_seed, ungradable
+from .verdict import Verdict
 
 
 def submissions(course_root, assignment):
@@ -30,29 +37,76 @@ def default_workers():
     return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
+def _signal_name(returncode):
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+def _grade_in_worker(job, running):
+    """One submission graded by a worker process of its own (runner.worker_main): whatever
+    happens to that process costs this submission alone. running: the set of worker
+    processes under way (grade_class stops them if it is stopped)."""
+    timeout = job["limits"]["submission_seconds"] * 2 + 120
+    worker = subprocess.Popen([sys.executable, "-m", "autograder.runner"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    running.add(worker)
+    try:
+        stdout, stderr = worker.communicate(json.dumps(job), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        return f"the grading worker did not finish within {timeout:.0f} s"
+    finally:
+        running.discard(worker)
+    if worker.returncode < 0:
+        killed = _signal_name(worker.returncode)
+        return f"the grading worker was killed ({killed}{': out of memory?' if killed == 'SIGKILL' else ''})"
+    if worker.returncode != 0:
+        return f"the grading worker failed ({' '.join(stderr.split()[-30:]) or 'no message'})"
+    try:
+        return Verdict.from_dict(json.loads(stdout))
+    except (ValueError, TypeError, KeyError) as error:
+        return f"the grading worker's verdict could not be read ({type(error).__name__})"
+
+
 def grade_class(course_root, assignment, workers=None, limits=None, data_dir=None, progress=True,
-                students=None):
-    """Verdicts of every submission of one assignment, graded `workers` at a time; each
-    kernel gets an equal share of the cores as BLAS threads (whatever limits.threads says)."""
+                students=None, accept_risk=False, seed=None):
+    """Verdicts of every submission of one assignment, graded `workers` at a time in one
+    CleanRoom (Unprotected when the machine cannot confine student code, unless
+    accept_risk); each kernel gets an equal share of the cores as BLAS threads. seed: the
+    run's seed, from which each student's hidden inputs follow (random when None)."""
     from tqdm.auto import tqdm
     cores = default_workers()
     workers = workers or cores
     limits = dataclasses.replace(limits or Limits(), threads=max(1, cores // workers))
     students = students if students is not None else submissions(course_root, assignment)
-    verdicts = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_submission, str(course_root), assignment, s, limits=limits,
-                               data_dir=data_dir): s for s in students}
-        bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment}",
-                   unit="student", disable=not progress)
-        for future in bar:
-            student = futures[future]
-            try:
-                verdicts.append(future.result())
-            except Exception as error:  # a worker that died: still a verdict, with its reason
-                verdicts.append(ungradable(student, assignment, notebook_path(course_root, assignment).stem,
-                                           f"the grading worker failed ({type(error).__name__}: {error})"))
-            bar.set_postfix(student=student, refresh=False)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    notebook = notebook_path(course_root, assignment).stem
+    verdicts, running = [], set()
+    with CleanRoom(limits, data_dir, accept_risk=accept_risk) as room:
+        pool = ThreadPoolExecutor(workers)
+        try:
+            futures = {}
+            for student in students:
+                job = {"course_root": str(course_root), "assignment": assignment, "student": student,
+                       "submission": None, "limits": dataclasses.asdict(limits), "data_dir": data_dir,
+                       "room": room.as_job(), "seed": student_seed(seed, student)}
+                futures[pool.submit(_grade_in_worker, job, running)] = job
+            bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment}",
+                       unit="student", disable=not progress)
+            for future in bar:
+                job = futures[future]
+                result = future.result()
+                verdicts.append(result if isinstance(result, Verdict) else
+                                ungradable(job["student"], assignment, notebook, result, job["seed"]))
+                bar.set_postfix(student=job["student"], refresh=False)
+        finally:                  # stopped (Ctrl-C, a signal): no worker outlives the run
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in list(running):
+                worker.kill()
+            pool.shutdown(wait=True)
     return sorted(verdicts, key=lambda v: v.student)
 
 

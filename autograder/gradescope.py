@@ -59,10 +59,12 @@ def make_zip(out_path, course_root=DEFAULT_ROOT):
     return out_path
 
 
-def run(submission_dir, results_path, course_root=DEFAULT_ROOT):
-    """Grade the notebook in submission_dir and write Gradescope's results.json; returns the Verdict."""
+def run(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=False):
+    """Grade the notebook in submission_dir and write Gradescope's results.json; returns the
+    Verdict. Where the container cannot confine student code, the result says so (0 points)
+    unless accept_risk."""
     from .reports import write_gradescope
-    from .runner import grade_submission, ungradable
+    from .runner import CleanRoom, Unprotected, grade_submission, ungradable
     submission_dir = pathlib.Path(submission_dir)
     found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))
                   if (assignment := assignment_of(course_root, path.name))), None)
@@ -73,6 +75,12 @@ def run(submission_dir, results_path, course_root=DEFAULT_ROOT):
                              f"no course notebook was submitted (one of {names})")
     else:
         notebook, assignment = found
-        verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=data_dir())
+        try:
+            with CleanRoom(data_dir=data_dir(), accept_risk=accept_risk) as room:
+                verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=data_dir(),
+                                           room=room)
+        except Unprotected as error:
+            verdict = ungradable("submission", assignment, notebook_path(course_root, assignment).stem,
+                                 f"the autograder cannot grade safely here; ask your instructor. {error}")
     write_gradescope(verdict, results_path)
     return verdict

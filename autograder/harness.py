@@ -14,6 +14,11 @@ import warnings
 
 import numpy as np
 
+try:
+    from . import wire
+except ImportError:               # copied into the sandbox as top-level modules
+    import _grader_wire as wire
+
 
 class CaseTimeout(BaseException):
     """A case ran past its time budget (a BaseException, so `except Exception` in the
@@ -179,66 +184,83 @@ def call_case(fn, args, adapter=None, seconds=None, stand_ins=None):
 _PRISTINE = {}
 
 
+def setup(submission, mpl_cache):
+    """Prepare the kernel before the student's code runs: the submission's other files and
+    matplotlib's font cache copied into the working folder, then what grading relies on
+    remembered (see protect)."""
+    import os
+    import shutil
+    import sys
+    if os.path.isdir(submission):
+        shutil.copytree(submission, os.getcwd(), dirs_exist_ok=True)
+    if os.path.isdir(mpl_cache):
+        shutil.copytree(mpl_cache, os.environ["MPLCONFIGDIR"], dirs_exist_ok=True)
+    sys.path.insert(0, os.getcwd())       # the student's own modules, as in a notebook's kernel
+    protect()
+
+
 def protect():
     """Remember what grading relies on, before the student's code runs: the builtins,
-    numpy's functions, the loaded modules and the working folder. run_saved_cases puts
-    them back, so a submission that patches them (np.allclose = ..., sys.modules[...] =
-    ..., os.chdir) cannot change how it is graded."""
+    numpy's functions, the loaded modules, the working folder and the results pipe.
+    run_cases puts them back, so a submission that patches them (np.allclose = ...,
+    sys.modules[...] = ..., os.chdir) cannot change how it is graded."""
     import builtins
     import os
     import sys
-    _wire()                       # imported first, so the modules put back include it
     _PRISTINE.update(builtins=dict(vars(builtins)), numpy=dict(vars(np)), modules=dict(sys.modules),
-                     folder=os.getcwd())
+                     folder=os.getcwd(), results=int(os.environ.get(wire.RESULTS_FD, "-1")))
 
 
 def _restore():
     import builtins
     import os
     import sys
-    if _PRISTINE:
+    if "builtins" in _PRISTINE:       # protect() ran (it runs before any student code)
         vars(builtins).update(_PRISTINE["builtins"])
         vars(np).update(_PRISTINE["numpy"])
         sys.modules.update(_PRISTINE["modules"])
         os.chdir(_PRISTINE["folder"])
 
 
-def _wire():
-    try:
-        from . import wire
-    except ImportError:           # copied into the sandbox as a top-level module
-        import _grader_wire as wire
-    return wire
+def _send(fd, data):
+    import os
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
-def run_saved_cases(name, folder, adapter=None, seconds=None):
-    """Run the notebook's function `name` on every case saved in folder (case-<i>, and its
-    stand-ins uses-<i>) by the grader, and save each outcome next to it (outcome-<i>).
-    Used inside the sandbox."""
+def run_cases(name, folder, count, token, adapter=None, seconds=None):
+    """Run the notebook's function `name` on the `count` cases the grader saved in folder
+    (wire.case_file, and the stand-ins of wire.uses_file), sending each outcome to the
+    grader as a frame tagged with `token` (hex), then an END frame. Used inside the sandbox."""
     import __main__
     import os
     _restore()
-    wire = _wire()
+    token = bytes.fromhex(token)
+    fd = _PRISTINE.get("results", -1)
     fn = getattr(__main__, name, None)     # looked up here, in the notebook's kernel
-    count = len([f for f in os.listdir(folder) if f.startswith("case-") and f.endswith(".json")])
     seen = {}                     # cases with identical saved arguments are called once
     timed_out = ""
     for i in range(count):
-        stem = os.path.join(folder, f"case-{i}")
-        with open(stem + ".json", "rb") as a, open(stem + ".npz", "rb") as b:
-            key = (a.read(), b.read())
+        with open(os.path.join(folder, wire.case_file(i)), "rb") as f:
+            key = f.read()
         if key in seen:
             outcome = seen[key]
         elif timed_out:           # one endless case is enough: the others would wait as long
             outcome = {"error": f"not run: an earlier case {timed_out}", "timeout": True}
-        else:                     # stand-ins (uses-<i>) follow from the arguments, like the outcome
-            uses = os.path.join(folder, f"uses-{i}")
-            tables = wire.load(uses) if os.path.exists(uses + ".json") else None
-            outcome = seen[key] = call_case(fn, wire.load(stem), adapter, seconds, tables)
+        else:                     # stand-ins follow from the arguments, like the outcome
+            uses = os.path.join(folder, wire.uses_file(i))
+            tables = None
+            if os.path.exists(uses):
+                with open(uses, "rb") as f:
+                    tables = wire.decode(f.read())
+            outcome = seen[key] = call_case(fn, wire.decode(key), adapter, seconds, tables)
             if outcome.get("timeout"):
                 timed_out = outcome["error"]
         try:
-            wire.dump(outcome, os.path.join(folder, f"outcome-{i}"))
-        except OSError as error:
-            wire.dump({"error": f"the result could not be saved ({error}): too large?"},
-                      os.path.join(folder, f"outcome-{i}"))
+            payload = wire.encode(outcome)
+        except (ValueError, RecursionError, MemoryError) as error:
+            payload = wire.encode({"error": f"the result cannot be sent to the grader ({type(error).__name__}: "
+                                            f"{error})"})
+        _send(fd, wire.frame(token, i, payload))
+    _send(fd, wire.frame(token, wire.END, b""))

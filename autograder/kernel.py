@@ -1,40 +1,80 @@
-"""A Jupyter kernel for one submission, in a sandbox, under resource limits.
+"""A Jupyter kernel for one submission, in a sandbox, under limits on its whole process tree.
 
-The kernel runs inside bubblewrap when it is installed: no network, a private
-process tree, and a file system where the project (with `solutions` and
-`autograder`), the course (sources, gradebook, other students' work) and every
-other home are hidden; what it sees is the Python environment, the student
-toolkit `coursekit`, the data folder (read-only) and its own working folder.
-On top of that: limits on address space, CPU time and file size (prlimit), a
-process count (cgroup v1 pids controller, where this machine has one), a time
-limit per cell with interrupt, and the caller's wall clock.
-It talks to the grader over Unix sockets in the working folder (IPC transport).
+The kernel runs inside bubblewrap with no capabilities, as an unprivileged user
+(SANDBOX_UID when the grader is root), with no_new_privs, in its own process,
+network, IPC and UTS namespaces, unable to make new ones. Its file system is an allow-list: the Python
+environment, the student toolkit `coursekit`, the data files it may read, the
+grader's read-only folder for it (harness, cases, the submission's files) and two
+memory-backed folders of bounded size (its working folder and /tmp). Nothing else
+of the host exists there: not the project, the course, other students' work or
+the gradebook.
+
+Its processes are counted in control groups it enters before anything starts
+(memory, process count, an equal CPU share); rlimits bound each process's address
+space and file size. A cell is interrupted when it has used `cell_seconds` of CPU
+(or `wall_factor` times that of wall clock). The grader talks to it over ZeroMQ
+sockets in a folder of their own, connects once and never reconnects (so a socket
+swapped for a link is never followed), caps every message it accepts, and reads
+the checks' outcomes from a pipe, never from a file the kernel could have touched.
 """
 import json
 import os
 import pathlib
 import queue
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-PIDS_CGROUP = pathlib.Path("/sys/fs/cgroup/pids")
+from . import wire
+from .limits import Limits
+
+PROJECT = pathlib.Path(__file__).resolve().parents[1]
+SANDBOX_UID = 65534                  # the kernel's user when the grader is root ("nobody")
+HOME = "/home/student"               # the kernel's working folder, inside the sandbox
+LIBRARY = "/opt/course"              # where coursekit is seen, inside the sandbox
+DATA = "/data"                       # where the data files are seen, inside the sandbox
+READABLE_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime")
 
 
-@dataclass
-class Limits:
-    """Resource limits of one kernel. Sizes in bytes, times in seconds."""
-    cell_seconds: float = 60.0            # one cell (or one check) before it is interrupted
-    submission_seconds: float = 300.0     # the whole submission, wall clock
-    memory_bytes: int = 4 * 2**30         # address space
-    cpu_seconds: int = 600                # CPU time of the kernel process
-    file_bytes: int = 256 * 2**20         # largest file it may write
-    processes: int = 64                   # processes and threads (cgroup pids.max)
-    output_bytes: int = 2 * 2**20         # output kept per cell; more is dropped and noted
-    threads: int = 1                      # BLAS threads per kernel (workers share the cores)
+class Folders:
+    """The grader's folders for one submission's kernels, under `root` (made here, 0700):
+    shared, read-only to the kernel (harness, cases, the submission's files); control,
+    the grader's alone (kernel spec); a fresh ipc folder and connection file for each
+    kernel started; home, the working folder when there is no sandbox."""
+
+    def __init__(self, root):
+        self.root = pathlib.Path(root)
+        self.root.mkdir(mode=0o700)
+        self.shared, self.control, self.home = self.root / "shared", self.root / "control", self.root / "home"
+        self.shared.mkdir(mode=0o755)
+        self.control.mkdir(mode=0o700)
+        self.home.mkdir(mode=0o700)
+        self.starts = 0
+        self.ipc = self.connection = None
+        for name, line in (("passwd", f"student:x:{SANDBOX_UID}:{SANDBOX_UID}::{HOME}:/bin/sh\n"),
+                           ("group", f"student:x:{SANDBOX_UID}:\n")):
+            self.write_shared(name, line.encode())
+
+    def write_shared(self, relative, data):
+        """Write a file the kernel may read (parents made as needed)."""
+        path = self.shared / relative
+        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        path.write_bytes(data)
+        path.chmod(0o644)
+        return path
+
+    def fresh_ipc(self):
+        """A new socket folder, the kernel's own, and a new connection file's path."""
+        self.starts += 1
+        self.ipc = self.root / f"ipc-{self.starts}"
+        self.ipc.mkdir(mode=0o700)
+        if os.geteuid() == 0 and sandbox_available():
+            os.chown(self.ipc, SANDBOX_UID, SANDBOX_UID)
+        self.connection = self.control / f"connection-{self.starts}.json"
 
 
 @dataclass
@@ -51,57 +91,198 @@ def sandbox_available():
     return shutil.which("bwrap") is not None
 
 
-def _sandbox_argv(folder, data_dir, hide=()):
-    """bubblewrap's arguments: everything read-only, the project, the course and homes hidden,
-    then the environment, coursekit, the data and the working folder put back."""
-    python_env = pathlib.Path(sys.prefix)
-    argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-            "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session"]
-    hidden = {ROOT, pathlib.Path.home(), pathlib.Path("/home"), *map(pathlib.Path, hide)}
-    for path in sorted(hidden):
-        if path.exists():
-            argv += ["--tmpfs", str(path)]
-    for path in (python_env, ROOT / "coursekit", pathlib.Path(sys.base_prefix)):
-        argv += ["--ro-bind", str(path), str(path)]
-    if data_dir:
-        argv += ["--ro-bind", str(data_dir), str(data_dir)]
-    argv += ["--bind", str(folder), str(folder), "--chdir", str(folder)]
+def _dirs_for(path):
+    """bubblewrap arguments that make path's parents traversable (as the host may not)."""
+    argv = []
+    for parent in reversed(pathlib.PurePosixPath(path).parents):
+        if str(parent) != "/":
+            argv += ["--perms", "0755", "--dir", str(parent)]
     return argv
 
 
-def kernel_argv(folder, limits, data_dir=None, hide=()):
-    """The command that starts the kernel: [bwrap ...] prlimit ... python -m ipykernel_launcher."""
-    prlimit = ["prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
-               f"--fsize={limits.file_bytes}", "--core=0", "--"]
+def _ro(path, inside=None):
+    return _dirs_for(inside or path) + ["--ro-bind", str(path), str(inside or path)]
+
+
+def python_paths():
+    """The folders of the Python environment the kernel needs to see."""
+    paths = {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve()}
+    return sorted(p for p in paths if not str(p).startswith("/usr/"))
+
+
+def sandbox_argv(folders, data_files, limits):
+    """bubblewrap's arguments for a kernel whose grader-side folders are `folders`
+    (shared: read-only, ipc: its sockets, connection: its connection file) and which may
+    read data_files {path inside DATA: host path}."""
+    root = os.geteuid() == 0
+    argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL"]
+    if root:        # kept only for setpriv, which gives them up with the user
+        argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
+    argv += ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64"):
+        path = pathlib.Path("/") / name
+        if path.is_symlink():
+            argv += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            argv += ["--ro-bind", str(path), str(path)]
+    for name in READABLE_ETC:
+        if (pathlib.Path("/etc") / name).exists():
+            argv += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    argv += ["--ro-bind", str(folders.shared / "passwd"), "/etc/passwd",
+             "--ro-bind", str(folders.shared / "group"), "/etc/group"]
+    for path in python_paths():
+        argv += _ro(path)
+    argv += _ro(PROJECT / "coursekit", f"{LIBRARY}/coursekit")
+    for inside, host in sorted(data_files.items()):
+        argv += _ro(host, f"{DATA}/{inside}")
+    argv += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", "/tmp",
+             *_dirs_for(HOME), "--perms", "0700" if not root else "0777", "--size", str(limits.disk_bytes),
+             "--tmpfs", HOME]
+    argv += _ro(folders.shared) + _ro(folders.connection)
+    argv += _dirs_for(folders.ipc) + ["--bind", str(folders.ipc), str(folders.ipc), "--chdir", HOME]
+    # No new user namespace inside (unshare and mount then fail), whoever starts the grader:
+    # as root, the mounts are made with root's capabilities, then setpriv becomes SANDBOX_UID
+    # for good and a second bwrap, unprivileged, closes user namespaces.
+    closed = ["--unshare-user", "--disable-userns"]
+    if root:
+        argv += ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+                 "bwrap", *closed, "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--bind", "/", "/",
+                 "--die-with-parent", "--"]
+    else:
+        argv[1:1] = closed
+    return argv
+
+
+def kernel_argv(folders, limits, data_files, procs_files=()):
+    """The command that starts the kernel: enter the control groups, then
+    [bwrap ... setpriv ...] prlimit ... python -m ipykernel_launcher."""
+    enter = ["/bin/sh", "-c", 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; '
+                              'shift; exec "$@"', "sh", *procs_files, "--"]
+    prlimit = ["prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}", "--core=0",
+               f"--cpu={int(limits.submission_seconds * 2)}", "--"]
     # ipykernel polls the process that started it; inside the sandbox that is bwrap's init.
-    python = ["env", "-u", "JPY_PARENT_PID", sys.executable, "-m", "ipykernel_launcher",
-              "-f", "{connection_file}", "--HistoryManager.enabled=False"]
-    prefix = _sandbox_argv(folder, data_dir, hide) if sandbox_available() else []
-    return prefix + prlimit + python
+    # -P -s: neither the working folder nor a user site-packages on sys.path at start-up.
+    python = ["env", "-u", "JPY_PARENT_PID", sys.executable, "-P", "-s", "-m", "ipykernel_launcher",
+              "-f", str(folders.connection), "--HistoryManager.enabled=False"]
+    prefix = sandbox_argv(folders, data_files, limits) if sandbox_available() else []
+    return enter + prefix + prlimit + python
 
 
-def kernel_env(folder, limits, data_dir=None):
+def kernel_env(limits, results_fd, home, data_dir):
     """A small, explicit environment: nothing of the grader's leaks in."""
     threads = str(limits.threads)
-    env = {"PATH": f"{pathlib.Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(folder),
+    env = {"PATH": f"{pathlib.Path(sys.executable).parent}:/usr/bin:/bin", "HOME": home,
            "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
            "NBGRADER_EXECUTION": "autograde", "OPENBLAS_NUM_THREADS": threads,
            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1",
-           "MPLCONFIGDIR": str(folder / ".matplotlib"), "IPYTHONDIR": str(folder / ".ipython")}
-    if data_dir:
-        env["COURSE_DATA_DIR"] = str(data_dir)
+           "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython",
+           "COURSE_DATA_DIR": str(data_dir), wire.RESULTS_FD: str(results_fd)}
+    if str(home) == HOME:               # in the sandbox: coursekit from its own place, no test files
+        env.update(PYTHONPATH=LIBRARY, COURSE_HELD_OUT="hidden")
     return env
 
 
-class SandboxKernel:
-    """One kernel in its own folder. Use as a context manager; execute() runs code."""
+class Results:
+    """The read end of the results pipe: frames kept by (token, index), at most
+    limits.result_bytes of them at once; a frame over that is kept as its size alone."""
 
-    def __init__(self, folder, limits=None, data_dir=None, hide=()):
-        self.folder = pathlib.Path(folder).resolve()
+    def __init__(self, fd, limit):
+        self.limit, self.frames, self.held = limit, {}, 0
+        self.broken = ""
+        self.arrived = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(os.fdopen(fd, "rb", buffering=0),),
+                                       daemon=True)
+        self.thread.start()
+
+    def _read(self, pipe):
+        with pipe:
+            while True:
+                header = _read_exactly(pipe, wire.FRAME.size)
+                if header is None:
+                    break
+                magic, token, index, length = wire.FRAME.unpack(header)
+                if magic != wire.MAGIC:
+                    self._keep(None, None, "something other than the grader wrote to the results pipe")
+                    while pipe.read(1 << 16):     # drained, so the kernel never blocks on it
+                        pass
+                    break
+                too_large = length > self.limit - self.held
+                payload = _skip(pipe, length) if too_large else _read_exactly(pipe, length)
+                if payload is None:
+                    break
+                self._keep((token, index), b"" if too_large else payload,
+                           f"its result is larger than {self.limit // 2**20} MB" if too_large else "")
+
+    def _keep(self, key, payload, problem):
+        with self.arrived:
+            if key is None:
+                self.broken = problem
+            else:
+                self.frames[key] = (payload, problem)
+                self.held += len(payload)
+            self.arrived.notify_all()
+
+    def collect(self, token, count, seconds):
+        """[(payload bytes, problem)] for indices 0..count-1 of token's frames, waiting up
+        to `seconds` for its END frame; a missing frame is (None, why)."""
+        deadline = time.monotonic() + seconds
+        with self.arrived:
+            while (token, wire.END) not in self.frames and not self.broken and self.thread.is_alive():
+                if not self.arrived.wait(max(deadline - time.monotonic(), 0)) and time.monotonic() > deadline:
+                    break
+            found = [self.frames.pop((token, i), None) for i in range(count)]
+            stale = [key for key in self.frames if key[0] == token]
+            for key in stale:
+                self.frames.pop(key)
+            self.held = sum(len(p) for p, _ in self.frames.values())
+        missing = self.broken or "no result came back"
+        return [frame if frame is not None else (None, missing) for frame in found]
+
+
+def _is_socket(path):
+    try:
+        return stat.S_ISSOCK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _read_exactly(pipe, length):
+    chunks, left = [], length
+    while left:
+        chunk = pipe.read(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _skip(pipe, length):
+    while length:
+        chunk = pipe.read(min(length, 1 << 20))
+        if not chunk:
+            return None
+        length -= len(chunk)
+    return b""
+
+
+class SandboxKernel:
+    """One kernel, started in `folders` (see runner.Folders) under `group` (a
+    cgroup.KernelGroup, or None where the machine has none). Use as a context
+    manager; execute() runs code; results collects the checks' outcomes."""
+
+    def __init__(self, folders, limits=None, data_dir=None, data_files=None, group=None):
+        """data_files {path inside the data folder: host path}: what the sandbox shows of
+        data_dir (unsandboxed, the kernel reads data_dir itself)."""
+        self.folders = folders
         self.limits = limits or Limits()
-        self.data_dir = data_dir
-        self.hide = hide
-        self.manager = self.client = self.cgroup = None
+        self.data_dir, self.data_files = data_dir, data_files or {}
+        self.group = group
+        self.manager = self.client = self.results = None
         self.deadline = None
 
     def __enter__(self):
@@ -112,38 +293,62 @@ class SandboxKernel:
         self.shutdown()
 
     def start(self):
+        import zmq
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
-        spec_dir = self.folder / ".kernelspec" / "sandbox"
+        self.folders.fresh_ipc()
+        procs = self.group.procs_files() if self.group else []
+        spec_dir = self.folders.control / "kernelspec" / "sandbox"
         spec_dir.mkdir(parents=True, exist_ok=True)
         (spec_dir / "kernel.json").write_text(json.dumps({
-            "argv": kernel_argv(self.folder, self.limits, self.data_dir, self.hide), "display_name": "sandbox",
-            "language": "python", "interrupt_mode": "message"}))
+            "argv": kernel_argv(self.folders, self.limits, self.data_files, procs),
+            "display_name": "sandbox", "language": "python", "interrupt_mode": "message"}))
+        context = zmq.Context()
+        # Connect once: a socket the kernel swaps for a link is never followed.
+        context.setsockopt(zmq.RECONNECT_IVL, -1)
+        context.setsockopt(zmq.MAXMSGSIZE, self.limits.message_bytes)
+        context.setsockopt(zmq.RCVHWM, 16)
+        context.setsockopt(zmq.SNDTIMEO, 10_000)      # a dead kernel's socket never blocks a send
+        context.setsockopt(zmq.LINGER, 0)
+        self.context = context
         specs = KernelSpecManager(kernel_dirs=[str(spec_dir.parent)], ensure_native_kernel=False)
         self.manager = KernelManager(kernel_name="sandbox", kernel_spec_manager=specs, transport="ipc",
-                                     ip=str(self.folder / ".ipc"),
-                                     connection_file=str(self.folder / ".kernel.json"))
-        self.manager.start_kernel(env=kernel_env(self.folder, self.limits, self.data_dir),
-                                  cwd=str(self.folder), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        self._limit_processes()
-        self.client = self.manager.client()
+                                     ip=str(self.folders.ipc / "kernel"), context=context,
+                                     connection_file=str(self.folders.connection))
+        self.manager.write_connection_file()
+        self.folders.connection.chmod(0o644)      # the kernel's user reads it through its bind
+        sandboxed = sandbox_available()
+        home = HOME if sandboxed else self.folders.home
+        data_dir = DATA if sandboxed else (self.data_dir or "")
+        read_end, write_end = os.pipe()
+        try:
+            self.manager.start_kernel(env=kernel_env(self.limits, write_end, home, data_dir),
+                                      cwd=str(self.folders.ipc if sandboxed else home), stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                      pass_fds=(write_end,))
+        finally:
+            os.close(write_end)
+        self.results = Results(read_end, self.limits.result_bytes)
+        self._wait_for_sockets()
+        self.client = self.manager.client(context=context)
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
+        # A message over message_bytes cuts the output connection (and it is never remade).
+        self.output_monitor = self.client.iopub_channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        self.output_lost = False
         self.deadline = self.deadline or time.monotonic() + self.limits.submission_seconds
 
-    def _limit_processes(self):
-        """Put the kernel's process tree in a pids cgroup, where the machine allows it."""
-        if not (PIDS_CGROUP / "cgroup.procs").exists() or not os.access(PIDS_CGROUP, os.W_OK):
-            return
-        try:
-            self.cgroup = PIDS_CGROUP / f"cnn-course-{os.getpid()}-{id(self)}"
-            self.cgroup.mkdir(exist_ok=True)
-            (self.cgroup / "pids.max").write_text(str(self.limits.processes))
-            (self.cgroup / "cgroup.procs").write_text(str(self.manager.provisioner.pid))
-        except OSError:
-            self.cgroup = None
+    def _wait_for_sockets(self, seconds=60):
+        """Wait until the kernel has made its five sockets (then connecting succeeds at once)."""
+        info = self.manager.get_connection_info()
+        names = [f"kernel-{info[key]}" for key in
+                 ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+        deadline = time.monotonic() + seconds
+        while not all(_is_socket(self.folders.ipc / name) for name in names):
+            if time.monotonic() > deadline or not self.manager.is_alive():
+                raise RuntimeError("the sandboxed kernel did not start")
+            time.sleep(0.02)
 
     @property
     def alive(self):
@@ -152,60 +357,104 @@ class SandboxKernel:
     def seconds_left(self):
         return self.deadline - time.monotonic()
 
-    def execute(self, code, timeout=None):
-        """Run code; interrupt it after timeout (the cell limit) or when the wall clock runs out."""
-        timeout = min(timeout or self.limits.cell_seconds, max(self.seconds_left(), 0.0))
-        start = time.monotonic()
-        if timeout <= 0:
+    def _cpu(self):
+        return self.group.cpu_seconds() if self.group else None
+
+    def execute(self, code, cpu_seconds=None):
+        """Run code; interrupt it once it has used cpu_seconds of CPU (the cell limit by
+        default), wall_factor times that of wall clock, or the submission's time."""
+        cpu_limit = cpu_seconds or self.limits.cell_seconds
+        wall = min(cpu_limit * self.limits.wall_factor, max(self.seconds_left(), 0.0))
+        if wall <= 0:
             return Execution("timeout", "the submission's time limit was reached before this ran")
-        msg_id = self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
-        result = Execution("ok")
-        kept = []
+        start, cpu_start = time.monotonic(), self._cpu()
+        import zmq
+        try:
+            msg_id = self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
+        except zmq.ZMQError:
+            self.kill()
+            return Execution("died", self._death())
+        result, kept = Execution("ok"), []
         while True:
-            remaining = start + timeout - time.monotonic()
-            if remaining <= 0:
-                return self._interrupt(msg_id, result, timeout)
+            self._drain_output(msg_id, result, kept)
             try:
-                msg = self.client.get_iopub_msg(timeout=min(remaining, 1.0))
+                reply = self.client.shell_channel.get_msg(timeout=0.1)
             except queue.Empty:
-                if not self.alive:
-                    result.status, result.error = "died", "the kernel died (crash, os._exit or a limit)"
-                    break
-                continue
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "stream" or kind in ("execute_result", "display_data"):
-                text = content.get("text") or str(content.get("data", {}).get("text/plain", ""))
-                result.output_bytes += len(text)
-                if result.output_bytes <= self.limits.output_bytes:
-                    kept.append(text)
-            elif kind == "error":
-                result.status = "error"
-                result.error = f"{content.get('ename')}: {content.get('evalue')}"
-            elif kind == "status" and content.get("execution_state") == "idle":
+                reply = None
+            if reply is not None and reply["parent_header"].get("msg_id") == msg_id:
+                content = reply["content"]
+                if content.get("status") == "error":
+                    result.status = "error"
+                    result.error = f"{content.get('ename')}: {content.get('evalue')}"
                 break
+            cpu_used = self._cpu() - cpu_start if cpu_start is not None else None
+            if time.monotonic() - start > wall or (cpu_used is not None and cpu_used > cpu_limit):
+                return self._interrupt(msg_id, result, cpu_limit)
+            if not self.alive:
+                result.status, result.error = "died", self._death()
+                break
+        self._drain_output(msg_id, result, kept, until_idle=0.5)
+        if result.status != "died" and self.alive and self._output_cut():
+            result.notes.append(f"printed more than {self.limits.message_bytes // 2**20} MB at once: the "
+                                f"rest of this kernel's output was not read")
         result.output = "".join(kept)
         if result.output_bytes > self.limits.output_bytes:
             result.notes.append(f"printed {result.output_bytes:,} characters; only the first "
                                 f"{self.limits.output_bytes:,} were kept")
         return result
 
-    def _interrupt(self, msg_id, result, timeout):
-        """Interrupt a cell that ran too long; if it will not stop, kill the kernel."""
-        self.manager.interrupt_kernel()
+    def _drain_output(self, msg_id, result, kept, until_idle=0.0):
+        """Take the output messages waiting (or, with until_idle, wait that long for the
+        cell's idle status), counting every character and keeping the first output_bytes."""
+        deadline = time.monotonic() + until_idle
+        while True:
+            try:
+                msg = self.client.get_iopub_msg(timeout=max(deadline - time.monotonic(), 0) or 0.001)
+            except queue.Empty:
+                return
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind in ("stream", "execute_result", "display_data"):
+                text = content.get("text") or str(content.get("data", {}).get("text/plain", ""))
+                result.output_bytes += len(text)
+                if result.output_bytes <= self.limits.output_bytes:
+                    kept.append(text)
+            elif kind == "status" and content.get("execution_state") == "idle" and until_idle:
+                return
+
+    def _output_cut(self):
+        """Whether the output connection was cut since the last call (once per kernel)."""
+        if not self.output_lost and self.output_monitor.poll(0):
+            self.output_lost = True
+            return True
+        return False
+
+    def _death(self):
+        if self.group is not None and self.group.out_of_memory():
+            return (f"the kernel was stopped: it used more than {self.limits.memory_bytes // 2**30} GB "
+                    f"of memory")
+        return "the kernel died (crash, os._exit or a limit)"
+
+    def _interrupt(self, msg_id, result, cpu_limit):
+        """Interrupt a cell that ran too long; if it will not stop, kill the kernel.
+        (The client's control channel: the manager's connected before the kernel was up.)"""
+        import zmq
+        try:
+            self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
+        except zmq.ZMQError:
+            pass
         grace = time.monotonic() + 5
         while time.monotonic() < grace:
             try:
-                msg = self.client.get_iopub_msg(timeout=0.5)
+                reply = self.client.shell_channel.get_msg(timeout=0.5)
             except queue.Empty:
                 continue
-            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
-                    and msg["content"].get("execution_state") == "idle"):
-                return Execution("timeout", f"stopped after {timeout:.0f} s (an endless loop?)",
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return Execution("timeout", f"stopped after {cpu_limit:.0f} s (an endless loop?)",
                                  result.output_bytes)
         self.kill()
-        return Execution("died", f"did not stop within {timeout:.0f} s, even when interrupted; the "
+        return Execution("died", f"did not stop within {cpu_limit:.0f} s, even when interrupted; the "
                                  f"kernel was stopped", result.output_bytes)
 
     def kill(self):
@@ -218,8 +467,5 @@ class SandboxKernel:
                 self.client.stop_channels()
             self.kill()
         finally:
-            if self.cgroup is not None:
-                try:
-                    self.cgroup.rmdir()
-                except OSError:
-                    pass
+            if self.manager is not None:
+                self.context.destroy(linger=0)

@@ -82,20 +82,21 @@ def grade_rows(verdicts, exercise_names):
     """The gradebook as rows: a header, then one row per student sorted by student_id.
 
     Columns: student_id, status, score, max_score, then the points of each exercise
-    (graded cell grade_id) in the order of exercise_names; 0 for ungradable submissions.
+    (graded cell grade_id) in the order of exercise_names (0 for ungradable submissions),
+    then the seed of the hidden inputs the submission was graded on.
     """
     assignment_max = sum(_exercise_max_points(verdicts, exercise_names).values())
-    rows = [["student_id", "status", "score", "max_score", *exercise_names]]
+    rows = [["student_id", "status", "score", "max_score", *exercise_names, "seed"]]
     for verdict in _sorted(verdicts):
         points = _points_by_exercise(verdict)
         rows.append([verdict.student, verdict.status, _fmt(verdict.score),
                      _fmt(_max_score(verdict, assignment_max)),
-                     *(_fmt(points.get(name, 0.0)) for name in exercise_names)])
+                     *(_fmt(points.get(name, 0.0)) for name in exercise_names), verdict.seed])
     return rows
 
 
 def write_grades_csv(verdicts, exercise_names, path):
-    """Write grades.csv: header student_id, status, score, max_score, <one column per grade_id>;
+    """Write grades.csv: header student_id, status, score, max_score, <one column per grade_id>, seed;
     one row per student sorted by student_id. Creates parent folders; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

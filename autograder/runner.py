@@ -1,36 +1,48 @@
 """Grade submissions clean-room: the student's code runs in its own sandboxed kernel,
 the checks' references and comparisons run here.
 
-For one submission: read the notebook (or say why it cannot be), build the program
-(submission.build_program), run it cell by cell in a SandboxKernel, then for each
-graded exercise save its cases into the sandbox, let the kernel call the student's
-function on them (harness.run_saved_cases), read the outcomes back (wire) and score
-them here (check.score). A cell that runs too long is interrupted and skipped; a
-kernel that dies is restarted and the cells that had run are replayed.
+For one submission: read its files without trusting them (files.py), build the
+program (submission.build_program), run it cell by cell in a SandboxKernel, then for
+each graded exercise save its cases where the kernel can only read them, let the
+kernel call the student's function on them (harness.run_cases), take the outcomes
+from the results pipe (wire) and score them here (check.score). A cell that runs too
+long is interrupted and skipped; a kernel that dies is restarted and the cells that
+had run are replayed.
+
+A CleanRoom is one grading run's private folder and control groups; it says once
+what protection this machine cannot give, and refuses to grade without it unless
+the instructor accepts the risk. `python -m autograder.runner` grades one
+submission described on standard input (a worker of classroom.grade_class).
 """
-import functools
+import contextlib
+import hashlib
+import json
 import os
 import pathlib
+import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-import nbformat
-
-from . import harness, wire
+from . import cgroup, harness, wire
 from .check import score, settle
 from .checks import NOTEBOOKS
 from .course import notebook_path
-from .kernel import Limits, SandboxKernel
-from .submission import Unreadable, build_program, find_notebook, read_notebook
+from .files import Refused, list_folder, open_folder, read_file, read_relative
+from .kernel import PROJECT, Folders, SandboxKernel, kernel_env, python_paths, sandbox_argv, sandbox_available
+from .limits import Limits
+from .submission import Unreadable, build_program, parse_notebook
 from .verdict import ExerciseResult, Verdict
 
-RESTARTS = 2                 # kernel restarts allowed per submission
-CASE_SECONDS = 20            # one case of a check, inside the kernel
-SUBMISSION_FILES_BYTES = 50 * 2**20
 HARNESS = "_grader_harness_"     # the kernel's name for the harness, bound before the student's code runs
+RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
+HELD_OUT = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")   # graded on, never shown to a kernel
+
+
+class Unprotected(Exception):
+    """This machine cannot give the protection grading needs; the message lists what is missing."""
 
 
 def _shorten(text, limit=300):
@@ -38,53 +50,151 @@ def _shorten(text, limit=300):
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def ungradable(student, assignment, notebook, reason):
+def _grader_failed(error):
+    return f"the grader failed on this submission ({type(error).__name__}: {_shorten(error)})"
+
+
+def ungradable(student, assignment, notebook, reason, seed=0):
     """A verdict for a submission that could not be run: every exercise 0, the reason said."""
     exercises = [ExerciseResult(c.name, 0.0, c.points, [f"  not graded: {reason}"]) for c in NOTEBOOKS[assignment]]
-    return Verdict(student, assignment, notebook, f"ungradable: {reason}", exercises)
+    return Verdict(student, assignment, notebook, f"ungradable: {reason}", exercises, seed=seed)
 
 
-def _copy_submission(folder, sandbox, notebook):
-    """The student's other files (data they saved, helper files), up to a size limit."""
-    total = 0
-    for path in sorted(pathlib.Path(folder).rglob("*")):
-        if path.is_file() and not path.is_symlink() and path != notebook and path.suffix != ".ipynb":
-            total += path.stat().st_size
-            if total > SUBMISSION_FILES_BYTES:
-                return f"the submission's other files exceed {SUBMISSION_FILES_BYTES // 2**20} MB; the rest were left out"
-            target = sandbox / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    return None
+def student_seed(run_seed, student):
+    """The seed of one student's hidden inputs in a run: reproducible from the run's seed."""
+    return int.from_bytes(hashlib.sha256(f"{run_seed}/{student}".encode()).digest()[:4], "big")
 
 
-@functools.lru_cache(maxsize=1)
-def _matplotlib_cache():
-    """A matplotlib font cache built once per grading process (each kernel would otherwise
-    spend a few tenths of a second rebuilding it in its fresh config folder)."""
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="mplcache-"))
+# The room ---------------------------------------------------------------------------------------
+
+def _matplotlib_cache(folder):
+    """A matplotlib font cache built once per run (a fresh kernel would spend a few tenths
+    of a second rebuilding it)."""
+    folder.mkdir()
     subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
                    env=dict(os.environ, MPLCONFIGDIR=str(folder)), timeout=120)
     return folder
 
 
-def _seed_sandbox(sandbox):
-    """The kernel-side modules, and the font cache, copied into a fresh sandbox."""
-    for module, name in ((harness, "_grader_harness.py"), (wire, "_grader_wire.py")):
-        shutil.copyfile(module.__file__, sandbox / name)
-    shutil.copytree(_matplotlib_cache(), sandbox / ".matplotlib")
+def _sandbox_problem(room_folder, limits):
+    """Why a sandboxed process cannot start here as it must (no capability, not root), or ""."""
+    if not sandbox_available():
+        return "bubblewrap (bwrap) is not installed: student code would run unconfined (`make sandbox`)"
+    folders = Folders(room_folder / "preflight")
+    folders.fresh_ipc()
+    folders.connection.write_text("{}")
+    folders.connection.chmod(0o644)
+    probe = ("import os; status = dict(l.split(':', 1) for l in open('/proc/self/status'));"
+             "print(os.getuid(), int(status['CapEff'], 16), int(status['NoNewPrivs']))")
+    argv = sandbox_argv(folders, {}, limits) + [sys.executable, "-P", "-s", "-c", probe]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                              env=kernel_env(limits, -1, "/", "/"))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"bubblewrap cannot start a sandbox here ({error})"
+    finally:
+        shutil.rmtree(folders.root, ignore_errors=True)
+    try:
+        uid, caps, no_new_privs = map(int, done.stdout.split())
+    except ValueError:
+        return f"bubblewrap cannot start a sandbox here: {_shorten(done.stderr) or 'no reason given'}"
+    if uid == 0 or caps or not no_new_privs:
+        return f"the sandbox runs as uid {uid} with capabilities {caps:#x} and no_new_privs {no_new_privs}"
+    return ""
 
+
+def _answers_in_view(data_dir):
+    """Folders the kernel sees that hold the answers, the grader or the course (a problem each)."""
+    seen = [*python_paths(), PROJECT / "coursekit", *([pathlib.Path(data_dir)] if data_dir else [])]
+    secret = [PROJECT / "solutions", PROJECT / "autograder", PROJECT / "course"]
+    return [f"the kernel would see {s}, inside {v}" for v in seen for s in secret
+            if pathlib.Path(s).resolve().is_relative_to(pathlib.Path(v).resolve())]
+
+
+def leftovers():
+    """The run folders and control groups of grading runs that exist now (none once every
+    run has ended)."""
+    folders = set(map(str, pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*")))
+    return folders | set(map(str, cgroup.existing(RUN_PREFIX)))
+
+
+class CleanRoom:
+    """One grading run: a private folder for every submission's sandbox, the run's control
+    groups, a font cache; all removed when the run ends, whatever happened.
+
+    require: refuse (Unprotected) when a protection is missing, unless accept_risk;
+    the problems are said once on stderr either way (the self-check passes require=False).
+    """
+
+    def __init__(self, limits=None, data_dir=None, require=True, accept_risk=False, quiet=False):
+        self.limits = limits or Limits()
+        self.data_dir = data_dir
+        self.require, self.accept_risk, self.quiet = require, accept_risk, quiet
+        self.folder = self.groups = self.mpl_cache = None
+        self.problems = []
+
+    def __enter__(self):
+        self.folder = pathlib.Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
+        try:
+            self.groups = cgroup.RunGroups(self.folder.name)
+            self.problems = self.groups.create()
+            if not self.groups.bases:
+                self.groups = None
+            self.problems += [p for p in [_sandbox_problem(self.folder, self.limits)] if p]
+            self.problems += _answers_in_view(self.data_dir)
+            self._say()
+            self.mpl_cache = _matplotlib_cache(self.folder / "mplcache")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _say(self):
+        if not self.problems:
+            return
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        if self.require and not self.accept_risk:
+            raise Unprotected(f"refusing to grade: this machine cannot confine student code as it must:\n{lines}\n"
+                              f"Fix these (as root, with bubblewrap and cgroups), or pass --accept-risk to "
+                              f"grade anyway with what there is.")
+        if not self.quiet:
+            print(f"WARNING: student code is graded with less protection than it needs:\n{lines}",
+                  file=sys.stderr, flush=True)
+
+    def __exit__(self, *exc):
+        if self.groups is not None:
+            self.groups.remove()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def as_job(self):
+        """What a worker process needs to grade in this room (see attach)."""
+        return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.mpl_cache)}
+
+    @classmethod
+    def attach(cls, job, limits, data_dir):
+        """The room of a run opened by another process (a worker's view of it)."""
+        room = cls(limits, data_dir, require=False)
+        room.folder, room.mpl_cache = pathlib.Path(job["folder"]), pathlib.Path(job["mpl_cache"])
+        if job["groups"]:
+            room.groups = cgroup.RunGroups(room.folder.name)
+            room.groups.attach()
+        return room
+
+
+# One submission ---------------------------------------------------------------------------------
 
 class _Session:
     """A kernel plus the cells that ran in it, so a dead kernel can be replayed."""
 
-    def __init__(self, sandbox, limits, data_dir, hide):
-        self.sandbox, self.limits, self.data_dir, self.hide = sandbox, limits, data_dir, hide
+    def __init__(self, folders, limits, data_dir, data_files, group):
+        self.folders, self.limits, self.group = folders, limits, group
+        self.data_dir, self.data_files = data_dir, data_files
         self.kernel, self.ran, self.restarts, self.notes = None, [], 0, []
         self.deadline = time.monotonic() + limits.submission_seconds
 
     def start(self):
-        self.kernel = SandboxKernel(self.sandbox, self.limits, self.data_dir, self.hide)
+        self.kernel = SandboxKernel(self.folders, self.limits, self.data_dir, self.data_files, self.group)
         self.kernel.deadline = self.deadline
         self.kernel.start()
 
@@ -92,12 +202,12 @@ class _Session:
         if self.kernel is not None:
             self.kernel.shutdown()
 
-    def run(self, label, code, timeout=None):
-        result = self.kernel.execute(code, timeout)
+    def run(self, label, code, cpu_seconds=None):
+        result = self.kernel.execute(code, cpu_seconds)
         self.notes.extend(f"{label}: {note}" for note in result.notes)
         if result.status == "error":
             self.notes.append(f"{label} raised {_shorten(result.error)}")
-        if result.status == "ok" or result.status == "error":
+        if result.status in ("ok", "error"):
             self.ran.append(code)
         elif result.status == "timeout":
             self.notes.append(f"{label} {result.error}; it was skipped")
@@ -109,7 +219,7 @@ class _Session:
     def restart(self):
         """A new kernel with the cells that had run before, replayed in order."""
         self.kernel.shutdown()
-        if self.restarts >= RESTARTS or self.kernel.seconds_left() <= 0:
+        if self.restarts >= self.limits.restarts or self.kernel.seconds_left() <= 0:
             self.kernel = None
             return
         self.restarts += 1
@@ -121,36 +231,40 @@ class _Session:
                 return
 
 
-def _outcomes(folder, count, reason):
-    outcomes = []
-    for i in range(count):
-        stem = folder / f"outcome-{i}"
-        try:
-            outcomes.append(wire.load(stem))
-        except (OSError, ValueError) as error:
-            outcomes.append({"error": reason or f"no result ({type(error).__name__})"})
-    return outcomes
+def _outcome(payload, problem):
+    """An outcome from a frame of the results pipe (harness.call_case's dict), or why not."""
+    if payload is None or problem:
+        return {"error": f"no result: {problem}", "lost": True}
+    try:
+        outcome = wire.decode(payload)
+    except ValueError as error:
+        return {"error": f"no result: it could not be read ({error})", "lost": True}
+    return outcome if isinstance(outcome, dict) else {"error": "no result: it was not an outcome", "lost": True}
 
 
-def _check_exercise(session, check, folder):
+def _check_exercise(session, check, absent):
     """Run one check's cases in the kernel; score the outcomes here (a check.Report)."""
     cases = check.cases()
-    folder.mkdir(parents=True)
+    folder = f"cases/{check.name}"
     for i, case in enumerate(cases):
-        wire.dump(case.args, folder / f"case-{i}")
-        tables = check.stand_ins(case)
+        session.folders.write_shared(f"{folder}/{wire.case_file(i)}", wire.encode(case.args))
+        tables = {name: table for name, table in check.stand_ins(case).items() if name not in absent}
         if tables:
-            wire.dump(tables, folder / f"uses-{i}")
-    reason = None
+            session.folders.write_shared(f"{folder}/{wire.uses_file(i)}", wire.encode(tables))
     if session.kernel is None:
-        reason = "not run: the kernel had stopped for good (see the notes)"
+        outcomes = [{"error": "not run: the kernel had stopped for good (see the notes)"}] * len(cases)
+        return score(check, outcomes, cases)
+    token = secrets.token_bytes(16)
+    seconds = session.limits.case_seconds
+    code = (f"{HARNESS}.run_cases({check.name!r}, {str(session.folders.shared / folder)!r}, {len(cases)}, "
+            f"{token.hex()!r}, {check.adapter!r}, {seconds})")
+    results = session.kernel.results
+    result = session.run(f"the check of {check.name}", code, cpu_seconds=seconds * len(cases) + 10)
+    if result.status in ("timeout", "died"):
+        outcomes = [{"error": f"no result: {result.error}", "lost": True}] * len(cases)
     else:
-        code = (f"{HARNESS}.run_saved_cases({check.name!r}, {str(folder)!r}, {check.adapter!r}, "
-                f"{CASE_SECONDS})")
-        result = session.run(f"the check of {check.name}", code, timeout=CASE_SECONDS * len(cases) + 10)
-        if result.status in ("timeout", "died"):
-            reason = f"no result: {result.error}"
-    return score(check, _outcomes(folder, len(cases), reason), cases)
+        outcomes = [_outcome(*frame) for frame in results.collect(token, len(cases), seconds=10)]
+    return score(check, outcomes, cases)
 
 
 def _exercise(report):
@@ -158,49 +272,135 @@ def _exercise(report):
                           report.text().splitlines()[1:])
 
 
-def grade_submission(course_root, assignment, student, submission=None, limits=None, data_dir=None):
+def _read_submission(course_root, student, assignment, submission, expected, limits):
+    """(notebook name, its bytes, {relative path: bytes} of the other files, notes), read
+    without following a link; Refused or Unreadable with the reason."""
+    if submission is None:
+        trusted, parts, chosen = course_root / "submitted", [student, assignment], None
+    elif submission.is_file():
+        trusted, parts, chosen = submission.parent, [], submission.name
+    else:
+        trusted, parts, chosen = submission.parent, [submission.name], None
+    fd = open_folder(trusted, parts)
+    try:
+        listing = list_folder(fd, limits.submission_files)
+        notes = list(listing.notes)
+        if chosen is None:
+            if expected in listing.notebooks:
+                chosen = expected
+            elif not listing.notebooks:
+                raise Unreadable(f"no notebook submitted (expected {expected})")
+            elif len(listing.notebooks) > 1:
+                raise Unreadable(f"{expected} is missing and {len(listing.notebooks)} other notebooks were "
+                                 f"submitted ({', '.join(listing.notebooks)}): which one to grade is not clear")
+            else:
+                chosen = listing.notebooks[0]
+                notes.append(f"graded {chosen}: the expected name is {expected}")
+        raw = read_file(fd, chosen, limits.notebook_bytes)
+        others, total = {}, 0
+        for relative in listing.others:
+            try:
+                data = read_relative(fd, relative, limits.submission_files_bytes - total)
+            except Refused:
+                notes.append(f"the submission's other files exceed {limits.submission_files_bytes // 2**20} MB "
+                             f"(or could not be read); {relative} and what follows were left out")
+                break
+            others[relative] = data
+            total += len(data)
+        return chosen, raw, others, notes
+    finally:
+        os.close(fd)
+
+
+def _data_files(data_dir):
+    """{path inside the data folder: host path} of the data files a kernel may read: every
+    dataset's files but the held-out test digits the model is graded on."""
+    if not data_dir:
+        return {}
+    root = pathlib.Path(data_dir)
+    return {f"{dataset.name}/{f.name}": f for dataset in sorted(root.iterdir()) if dataset.is_dir()
+            for f in sorted(dataset.iterdir()) if f.is_file() and f.name not in HELD_OUT}
+
+
+def _prepare(folders, others, mpl_cache):
+    """The kernel's read-only folder: the harness, the submission's other files, the font cache."""
+    for module, name in ((harness, "_grader_harness.py"), (wire, "_grader_wire.py")):
+        folders.write_shared(name, pathlib.Path(module.__file__).read_bytes())
+    for relative, data in others.items():
+        folders.write_shared(f"submission/{relative}", data)
+    for path in sorted(pathlib.Path(mpl_cache).rglob("*")):
+        if path.is_file():
+            folders.write_shared(f"mplcache/{path.relative_to(mpl_cache)}", path.read_bytes())
+    return (f"import sys\nsys.path.insert(0, {str(folders.shared)!r})\nimport _grader_harness as {HARNESS}\n"
+            f"sys.path.remove({str(folders.shared)!r})\n"
+            f"{HARNESS}.setup({str(folders.shared / 'submission')!r}, {str(folders.shared / 'mplcache')!r})")
+
+
+def grade_submission(course_root, assignment, student, submission=None, limits=None, data_dir=None,
+                     room=None, seed=0):
     """The Verdict of one student's submission of one assignment (never raises for bad input).
 
-    submission: the folder (default <course_root>/submitted/<student>/<assignment>) or a
-    notebook file (the self-check).
+    submission: None for <course_root>/submitted/<student>/<assignment>, else a folder or a
+    notebook file (the self-check); room: the run's CleanRoom (one of its own when None,
+    which does not refuse: the self-check grades the learner's own code).
     """
+    if room is None:
+        with CleanRoom(limits, data_dir, require=False, quiet=True) as room:
+            return grade_submission(course_root, assignment, student, submission, limits, data_dir, room, seed)
     course_root = pathlib.Path(course_root).resolve()
     source_path = notebook_path(course_root, assignment)
-    submission = pathlib.Path(submission or course_root / "submitted" / student / assignment)
     limits = limits or Limits()
-    notes = []
     try:
-        if submission.is_file():
-            notebook, note = submission, None
-        else:
-            notebook, note = find_notebook(submission, source_path.name)
-        notes += [note] if note else []
-        student_nb = read_notebook(notebook)
-    except Unreadable as error:
-        return ungradable(student, assignment, source_path.stem, str(error))
-
-    program = build_program(nbformat.read(source_path, as_version=4), student_nb)
+        name, raw, others, notes = _read_submission(course_root, student, assignment,
+                                                    pathlib.Path(submission) if submission else None,
+                                                    source_path.name, limits)
+        program = build_program(json.loads(source_path.read_text()), parse_notebook(raw, name),
+                                seconds=limits.build_seconds)
+    except (Refused, Unreadable) as error:
+        return ungradable(student, assignment, source_path.stem, str(error), seed)
+    except Exception as error:  # the grader's own failure: say so, never a silent 0
+        return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)
     notes += program.notes
-    with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
-        sandbox = pathlib.Path(tmp)
-        note = _copy_submission(notebook.parent, sandbox, notebook)
-        notes += [note] if note else []
-        _seed_sandbox(sandbox)
-        session = _Session(sandbox, limits, data_dir, hide=[course_root])
-        try:
-            session.start()
-            session.run("grader set-up", f"import _grader_harness as {HARNESS}\n{HARNESS}.protect()")
-            for label, code in program.cells:
-                if session.kernel is None:
-                    break
-                session.run(label, code)
-            reports = [_check_exercise(session, check, sandbox / ".cases" / check.name)
-                       for check in NOTEBOOKS[assignment]]
-            exercises = [_exercise(report) for report in settle(reports)]
-        except Exception as error:  # the grader's own failure: say so, never a silent 0
-            return ungradable(student, assignment, source_path.stem,
-                              f"the grader failed on this submission ({type(error).__name__}: {error})")
-        finally:
-            session.close()
+    folders = Folders(room.folder / f"{secrets.token_hex(8)}")
+    group = room.groups.kernel_group(folders.root.name, limits) if room.groups else None
+    session = _Session(folders, limits, data_dir, _data_files(data_dir), group)
+    try:
+        setup = _prepare(folders, others, room.mpl_cache)
+        session.start()
+        session.run("grader set-up", setup)
+        for label, code in program.cells:
+            if session.kernel is None:
+                break
+            session.run(label, code)
+        reports = []
+        for check in NOTEBOOKS[assignment]:
+            absent = {r.check.name for r in reports if not r.attempted}
+            reports.append(_check_exercise(session, check, absent))
+        exercises = [_exercise(report) for report in settle(reports)]
+    except Exception as error:  # the grader's own failure: say so, never a silent 0
+        return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)
+    finally:
+        session.close()
+        if group is not None:
+            group.remove()
+        shutil.rmtree(folders.root, ignore_errors=True)
     notes += session.notes
-    return Verdict(student, assignment, source_path.stem, "graded", exercises, notes)
+    return Verdict(student, assignment, source_path.stem, "graded", exercises, notes, seed=seed)
+
+
+def worker_main():
+    """Grade the one submission described on stdin (JSON); print its verdict (JSON)."""
+    import ctypes
+    import signal
+    with contextlib.suppress(OSError):       # die with the class run that started this worker
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
+    job = json.loads(sys.stdin.read())
+    limits = Limits(**job["limits"])
+    room = CleanRoom.attach(job["room"], limits, job["data_dir"])
+    verdict = grade_submission(job["course_root"], job["assignment"], job["student"], job["submission"],
+                               limits, job["data_dir"], room, job["seed"])
+    sys.stdout.write(json.dumps(verdict.as_dict()))
+
+
+if __name__ == "__main__":
+    worker_main()

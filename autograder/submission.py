@@ -27,19 +27,15 @@ file, the number of cells and the code keep everything before that linear.
 """
 import ast
 import json
-import pathlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-import nbformat
-from nbformat.v4.convert import upgrade_cell
+from .limits import Limits
 
-MAX_NOTEBOOK_BYTES = 64 * 2**20   # the file, outputs included
 MAX_CELLS = 2_000                 # cells in a notebook
 MAX_CODE_CHARS = 4_000_000        # all the cells' sources together
 MAX_CELL_CHARS = 100_000          # larger cells are matched by their keys only (pass 1)
-BUILD_SECONDS = 5.0               # build_program's default time budget (passes 2 and 3)
 SIMILAR = 0.6                     # share of lines in common that makes a cell an edited copy
 
 
@@ -76,39 +72,12 @@ def nbgrader_meta(cell):
 
 # Reading ------------------------------------------------------------------------------
 
-def find_notebook(folder, expected_name):
-    """The notebook to grade in a submission folder, and a note when it is not the expected one."""
-    folder = pathlib.Path(folder)
-    expected = folder / expected_name
-    if expected.is_file():
-        return expected, None
-    candidates = sorted(p for p in folder.glob("*.ipynb") if p.is_file()) if folder.is_dir() else []
-    if not candidates:
-        raise Unreadable(f"no notebook submitted (expected {expected_name})")
-    if len(candidates) > 1:
-        names = ", ".join(p.name for p in candidates)
-        raise Unreadable(f"{expected_name} is missing and {len(candidates)} other notebooks were "
-                         f"submitted ({names}): which one to grade is not clear")
-    return candidates[0], f"graded {candidates[0].name}: the expected name is {expected_name}"
-
-
-def read_notebook(path):
-    """parse_notebook on a file's first MAX_NOTEBOOK_BYTES + 1 bytes (the runner reads files itself)."""
-    path = pathlib.Path(path)
-    try:
-        with open(path, "rb") as file:
-            raw = file.read(MAX_NOTEBOOK_BYTES + 1)
-    except OSError as error:
-        raise Unreadable(f"{path.name} could not be read ({error.strerror})") from None
-    return parse_notebook(raw, path.name)
-
-
-def parse_notebook(raw, name):
+def parse_notebook(raw, name, limit=Limits.notebook_bytes):
     """The notebook in `raw` (a file's bytes, named `name` in messages) as a Notebook: its
     nbformat 4 content, repaired, with a note per repair in .notes (build_program passes them
     on in Program.notes). Unreadable with the reason when it is not a notebook at all."""
-    if len(raw) > MAX_NOTEBOOK_BYTES:
-        raise Unreadable(f"{name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB, more than the grader reads")
+    if len(raw) > limit:
+        raise Unreadable(f"{name} is larger than {limit // 2**20} MB, more than the grader reads")
     if not raw.strip():
         raise Unreadable(f"{name} is empty")
     try:
@@ -171,6 +140,8 @@ def _upgrade_cell(cell):
     """An nbformat 3 cell as nbformat 4, by nbformat's own cell converter. Cell by cell, because
     its whole-notebook converter validates the file first (slow on a large one) and stops at the
     first odd cell; an odd cell keeps its `input` as source and is left to _repair_cell."""
+    import nbformat            # here: importing it costs seconds (jsonschema), and few need it
+    from nbformat.v4.convert import upgrade_cell
     try:
         return upgrade_cell(nbformat.from_dict(cell))
     except Exception:  # nbformat's converter assumes a valid cell; this one is not
@@ -441,7 +412,7 @@ class _Match:
 
 # The program --------------------------------------------------------------------------
 
-def build_program(source_nb, student_nb, seconds=BUILD_SECONDS):
+def build_program(source_nb, student_nb, seconds=Limits.build_seconds):
     """The (label, code) cells to run for a student's notebook (see the module docstring),
     matching cells within `seconds`. Either notebook may be a Notebook (from parse_notebook) or
     any JSON dict (repaired here); its repair notes start Program.notes. Raises only Unreadable."""

@@ -4,7 +4,7 @@ Every submission ends with a Verdict, whatever happened to it: "graded" with a
 result for every exercise, or "ungradable: <reason>" with every exercise at 0
 and the reason said, never a silent 0.
 """
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -38,6 +38,15 @@ class Verdict:
     status: str
     exercises: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    seed: int = 0          # of the hidden inputs this submission was graded on (runner.student_seed)
+
+    def as_dict(self):
+        """The verdict as plain data (JSON-ready); from_dict turns it back."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**{**data, "exercises": [ExerciseResult(**e) for e in data["exercises"]]})
 
     @property
     def graded(self):

@@ -1,12 +1,33 @@
-"""Values across the sandbox wall: JSON for structure, .npz for arrays, never pickle.
+"""Values across the sandbox wall, and the protocol of the two sides.
 
-The grader sends each case's arguments into the student's kernel this way and
-reads the outputs back the same way, so nothing the student's code returns can
-run code in the grader's process. Needs only numpy: it is copied into the sandbox.
+A value travels as bytes: a JSON tree for structure and raw array bytes after it,
+never pickle and never compression, so decoding runs no code, allocates no more
+than the bytes received, and refuses what it cannot bound (a dtype that is not a
+plain number, nesting deeper than MAX_DEPTH). The grader writes each case's
+arguments into a folder the kernel can only read; the kernel sends each outcome
+back as a frame on a pipe the grader reads. Needs only numpy: it is copied into
+the sandbox.
 """
 import json
+import struct
 
 import numpy as np
+
+MAX_DEPTH = 64                  # nesting of tuples, lists and dicts in one value
+RESULTS_FD = "GRADER_RESULTS_FD"    # environment variable: the kernel's end of the results pipe
+FRAME = struct.Struct(">4s16sIQ")   # magic, token of the check, case index, payload length
+MAGIC = b"CNN1"
+END = 0xFFFFFFFF                # the index of the frame that ends a check's outcomes
+
+
+def case_file(index):
+    """The name of case `index`'s arguments in a check's folder."""
+    return f"case-{index}.bin"
+
+
+def uses_file(index):
+    """The name of case `index`'s stand-in tables, when it has any."""
+    return f"uses-{index}.bin"
 
 
 class Opaque:
@@ -19,55 +40,104 @@ class Opaque:
         return f"<{self.type_name}>"
 
 
-def _encode(value, arrays):
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        arrays.append(value)
-        return {"__array__": len(arrays) - 1}
-    if isinstance(value, np.generic):
-        arrays.append(np.asarray(value))
-        return {"__scalar__": len(arrays) - 1}
+def _encode(value, arrays, depth):
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in "biufc" \
+            and not np.asarray(value).dtype.fields:
+        array = np.ascontiguousarray(value)
+        arrays.append(array)
+        return {"__array__" if isinstance(value, np.ndarray) else "__scalar__": len(arrays) - 1}
     if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+            return {"__opaque__": "int (too large)"}
         return value
-    if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v, arrays) for v in value]}
-    if isinstance(value, list):
-        return [_encode(v, arrays) for v in value]
+    if isinstance(value, (tuple, list)):
+        items = [_encode(v, arrays, depth + 1) for v in value]
+        return {"__tuple__": items} if isinstance(value, tuple) else items
     if isinstance(value, dict):
-        return {"__dict__": [[_encode(k, arrays), _encode(v, arrays)] for k, v in value.items()]}
+        return {"__dict__": [[_encode(k, arrays, depth + 1), _encode(v, arrays, depth + 1)]
+                             for k, v in value.items()]}
     return {"__opaque__": type(value).__name__}
 
 
-def _decode(tree, arrays):
+def encode(value):
+    """value as bytes: 8 bytes of header length, the JSON header, then every array's bytes."""
+    arrays = []
+    tree = _encode(value, arrays, 0)
+    specs, offset = [], 0
+    for array in arrays:
+        specs.append([array.dtype.str, list(array.shape), offset])
+        offset += array.nbytes
+    header = json.dumps({"tree": tree, "arrays": specs}, allow_nan=True).encode()
+    return b"".join([struct.pack(">Q", len(header)), header, *(a.tobytes() for a in arrays)])
+
+
+def _array(spec, body):
+    """One array from its [dtype, shape, offset] spec, checked against the bytes there are."""
+    dtype_text, shape, offset = spec
+    dtype = np.dtype(str(dtype_text))
+    if dtype.kind not in "biufc" or dtype.fields or dtype.subdtype or dtype.itemsize > 32:
+        raise ValueError(f"an array of dtype {dtype_text!r} is not a number array")
+    if not isinstance(shape, list) or len(shape) > 32 or not all(
+            type(n) is int and 0 <= n < 2**40 for n in shape) or type(offset) is not int or offset < 0:
+        raise ValueError("an array's shape or offset is malformed")
+    count = 1
+    for n in shape:
+        count *= n
+    if offset + count * dtype.itemsize > len(body):
+        raise ValueError("an array is larger than the bytes received")
+    return np.frombuffer(body, dtype, count, offset).reshape(shape).copy()
+
+
+def _decode(tree, arrays, depth):
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
     if isinstance(tree, list):
-        return [_decode(v, arrays) for v in tree]
+        return [_decode(v, arrays, depth + 1) for v in tree]
     if not isinstance(tree, dict):
         return tree
-    if "__array__" in tree:
-        return arrays[f"a{tree['__array__']}"]
-    if "__scalar__" in tree:
-        return arrays[f"a{tree['__scalar__']}"][()]
-    if "__tuple__" in tree:
-        return tuple(_decode(v, arrays) for v in tree["__tuple__"])
-    if "__dict__" in tree:
-        return {_decode(k, arrays): _decode(v, arrays) for k, v in tree["__dict__"]}
-    if "__opaque__" in tree:             # a subclass named after the type, so messages read "got function"
-        name = str(tree["__opaque__"])
+    if len(tree) != 1:
+        raise ValueError("a malformed record")
+    (kind, content), = tree.items()
+    if kind in ("__array__", "__scalar__"):
+        array = arrays(content)
+        return array if kind == "__array__" else array[()]
+    if kind == "__tuple__" and isinstance(content, list):
+        return tuple(_decode(v, arrays, depth + 1) for v in content)
+    if kind == "__dict__" and isinstance(content, list):
+        pairs = [(_decode(k, arrays, depth + 1), _decode(v, arrays, depth + 1)) for k, v in content]
+        try:
+            return dict(pairs)
+        except TypeError:                # an unhashable key: the dict is not a plain value
+            return type("dict", (Opaque,), {})("dict")
+    if kind == "__opaque__" and isinstance(content, str):   # named after the type: "got function"
+        name = content[:80]
         return type(name if name.isidentifier() else "object", (Opaque,), {})(name)
-    raise ValueError(f"unknown wire record {sorted(tree)}")
+    raise ValueError(f"unknown wire record {kind[:40]!r}")
 
 
-def dump(value, stem):
-    """Write value to stem.json (+ stem.npz when it holds arrays)."""
-    arrays = []
-    tree = _encode(value, arrays)
-    np.savez(f"{stem}.npz", **{f"a{i}": a for i, a in enumerate(arrays)})
-    with open(f"{stem}.json", "w") as f:
-        json.dump(tree, f, allow_nan=True)
+def decode(data):
+    """The value encode() made; ValueError for anything malformed or out of bounds."""
+    data = bytes(data)
+    try:
+        (length,) = struct.unpack_from(">Q", data)
+        if length > len(data) - 8:
+            raise ValueError("the header is longer than the bytes received")
+        header = json.loads(data[8:8 + length])
+        body = memoryview(data)[8 + length:]
+        specs = header["arrays"]
+
+        def array(index):
+            if type(index) is not int or not 0 <= index < len(specs):
+                raise ValueError("a reference to a missing array")
+            return _array(specs[index], body)
+        return _decode(header["tree"], array, 0)
+    except (struct.error, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError,
+            RecursionError) as error:
+        raise ValueError(f"malformed value ({type(error).__name__})") from None
 
 
-def load(stem):
-    """The value written by dump(value, stem); arrays are read without pickle."""
-    with open(f"{stem}.json") as f:
-        tree = json.load(f)
-    with np.load(f"{stem}.npz", allow_pickle=False) as arrays:
-        return _decode(tree, {name: arrays[name] for name in arrays.files})
+def frame(token, index, payload):
+    """The bytes of one outcome on the results pipe."""
+    return FRAME.pack(MAGIC, token, index, len(payload)) + payload

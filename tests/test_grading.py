@@ -99,3 +99,114 @@ def test_self_check_exits_0_only_at_full_marks(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "relu_forward: 0 / 1" in out and "hint:" in out
     assert main(["check", str(tmp_path / "missing.ipynb")]) == 2
+
+
+def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind(tmp_path, sandbox):
+    """One grading worker is killed mid-run (as the OOM killer would): that submission alone
+    is ungradable, with the reason; the class goes on; no folder or control group remains."""
+    import signal
+    import threading
+    import time
+
+    from autograder.classroom import grade_class
+    from autograder.limits import Limits
+    from autograder.runner import leftovers
+
+    students = {h.student: h for h in hostile.CORPUS if h.student in ("model-solution", "deleted-cell",
+                                                                        "returns-nan", "wrong-name")}
+    root = hostile.build_class(tmp_path, students.values())
+    before = leftovers()
+    killed = []
+
+    def kill_one_worker():
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for proc in pathlib.Path("/proc").iterdir():
+                try:
+                    if b"autograder.runner" in (proc / "cmdline").read_bytes():
+                        os.kill(int(proc.name), signal.SIGKILL)
+                        killed.append(proc.name)
+                        return
+                except (OSError, ValueError):
+                    continue
+            time.sleep(0.05)
+    killer = threading.Thread(target=kill_one_worker)
+    killer.start()
+    verdicts = grade_class(root, ASSIGNMENT, workers=2, limits=Limits(cell_seconds=hostile.CELL_SECONDS),
+                           progress=False)
+    killer.join()
+    assert killed
+    lost = [v for v in verdicts if not v.graded]
+    assert len(lost) == 1 and "the grading worker was killed (SIGKILL" in lost[0].status
+    assert len(verdicts) == len(students)
+    for verdict in verdicts:
+        if verdict.graded:
+            assert hostile.judge(students[verdict.student], verdict) == "", verdict.student
+    assert leftovers() <= before
+
+
+def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
+    import autograder.runner as runner
+    monkeypatch.setattr(runner, "sandbox_available", lambda: False)
+    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student == "invalid-json"])
+    assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet"]) == 2
+    assert "refusing to grade" in capsys.readouterr().err and not (root / "reports").exists()
+    assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet", "--accept-risk"]) == 1   # ungradable JSON
+    assert "WARNING" in capsys.readouterr().err
+
+
+def test_a_cpu_hog_does_not_cost_its_neighbour_points(tmp_path, data_root, sandbox):
+    """Notebook 05's model solution graded beside a submission that keeps 30 processes busy
+    (each kernel's CPU is shared equally and its cells are timed in CPU, not wall clock)."""
+    from autograder.classroom import grade_class
+    from autograder.course import copy_course
+    from autograder.limits import Limits
+
+    root = copy_course(tmp_path / "course")
+    source = json.loads(notebook_path(root, "05-mnist").read_text())
+    hog = json.loads(json.dumps(source))
+    hog["cells"].insert(0, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                            "source": "import subprocess, sys\n"
+                                      "busy = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) "
+                                      "for _ in range(30)]"})
+    for student, notebook in (("model", source), ("hog", hog)):
+        folder = root / "submitted" / student / "05-mnist"
+        folder.mkdir(parents=True)
+        (folder / "mnist.ipynb").write_text(json.dumps(notebook))
+    verdicts = {v.student: v for v in grade_class(root, "05-mnist", workers=2, limits=Limits(cell_seconds=20),
+                                                  data_dir=str(data_root), progress=False)}
+    model = verdicts["model"]
+    assert model.graded and model.score == model.max_score, (model.notes, [e.lines for e in model.exercises])
+
+
+def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
+    """SIGTERM (a scheduler's time limit, kill) mid-run: workers, kernels, folders and control
+    groups all go."""
+    import signal
+    import time
+
+    from autograder.runner import leftovers
+    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("endless-loop-top-level",
+                                                                                       "model-solution")])
+    before = leftovers()
+    run = subprocess.Popen([sys.executable, "-m", "autograder", "--course", str(root), "grade", ASSIGNMENT,
+                            "--quiet", "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    started = []
+    while not started:                 # a kernel of this run has its socket folder
+        assert time.monotonic() < deadline, "no kernel started"
+        started = [f for f in leftovers() - before if list(pathlib.Path(f).glob("*/ipc-1"))]
+        time.sleep(0.1)
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=60) == 128 + signal.SIGTERM
+    time.sleep(1)
+    assert leftovers() <= before
+    run_name = pathlib.Path(started[0]).name.encode()
+    assert not [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and run_name in _cmdline(p)]
+
+
+def _cmdline(proc):
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""

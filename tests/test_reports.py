@@ -55,9 +55,9 @@ def read_csv(path):
 def test_grades_csv_header_and_rows(tmp_path, verdicts):
     path = reports.write_grades_csv(verdicts, EXERCISES, tmp_path / "deep" / "grades.csv")
     header, *rows = read_csv(path)
-    assert header == ["student_id", "status", "score", "max_score", *EXERCISES]
+    assert header == ["student_id", "status", "score", "max_score", *EXERCISES, "seed"]
     assert [row[0] for row in rows] == ["alice", "bob", "carol"]
-    alice, bob, carol = ({"status": r[1], "numbers": [float(x) for x in r[2:]]} for r in rows)
+    alice, bob, carol = ({"status": r[1], "numbers": [float(x) for x in r[2:-1]]} for r in rows)
     assert alice == {"status": "graded", "numbers": [3.5, 5.0, 1.5, 2.0]}
     assert bob == {"status": "graded", "numbers": [5.0, 5.0, 3.0, 2.0]}
     assert carol["status"].startswith("ungradable:") and REASON in carol["status"]
@@ -71,7 +71,7 @@ def test_ungradable_row_is_zero_even_without_exercises_or_with_stray_points(tmp_
     path = reports.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv")
     rows = {row[0]: row for row in read_csv(path)[1:]}
     for student in ("dave", "erin"):
-        score, max_score, *points = map(float, rows[student][2:])
+        score, max_score, *points = map(float, rows[student][2:-1])
         assert score == 0 and points == [0.0, 0.0]
         assert max_score == 5.0                          # the assignment's max, from the others
 
@@ -79,8 +79,8 @@ def test_ungradable_row_is_zero_even_without_exercises_or_with_stray_points(tmp_
 def test_grades_csv_follows_exercise_order(tmp_path, verdicts):
     order = list(reversed(EXERCISES))
     header, *rows = read_csv(reports.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
-    assert header[4:] == order
-    assert [float(x) for x in rows[0][4:]] == [2.0, 1.5]    # alice: pool, then conv
+    assert header[4:-1] == order
+    assert [float(x) for x in rows[0][4:-1]] == [2.0, 1.5]    # alice: pool, then conv
 
 
 # ---------------------------------------------------------------- feedback HTML

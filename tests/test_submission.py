@@ -12,7 +12,7 @@ import pytest
 
 from autograder import submission
 from autograder.course import DEFAULT_ROOT, notebook_path
-from autograder.submission import Notebook, Unreadable, build_program, parse_notebook, read_notebook
+from autograder.submission import Unreadable, build_program, parse_notebook
 
 RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
 IMPORTS, EXAMPLE = "cell-01", "cell-03"        # notebook 02's unlocked import cell and its first example
@@ -77,7 +77,6 @@ def test_a_file_that_is_no_notebook_is_unreadable_with_the_reason(raw, words):
 
 
 @pytest.mark.parametrize("bound, content, words", [
-    ("MAX_NOTEBOOK_BYTES", {"cells": []}, "larger than"),
     ("MAX_CELLS", {"cells": [{}] * 3}, "3 cells"),
     ("MAX_CODE_CHARS", {"cells": [{"cell_type": "code", "source": "x = 1\n" * 3}]}, "characters"),
 ])
@@ -96,12 +95,9 @@ def test_a_parsed_notebook_is_a_dict_with_notes_that_build_program_passes_on():
     assert build_program(source(), parsed).notes[0] == parsed.notes[0]
 
 
-def test_read_notebook_reads_a_file(tmp_path):
-    path = tmp_path / "pooling.ipynb"
-    path.write_bytes(encode(source()))
-    assert isinstance(read_notebook(path), Notebook)
-    with pytest.raises(Unreadable, match="could not be read"):
-        read_notebook(tmp_path / "missing.ipynb")
+def test_a_notebook_larger_than_the_limit_is_unreadable():
+    with pytest.raises(Unreadable, match="larger than"):
+        parse_notebook(encode({"cells": []}), "pooling.ipynb", limit=4)
 
 
 def test_nbformat_3_is_converted_and_graded_alike():

@@ -169,7 +169,7 @@ CORPUS = [
             ("Unable to allocate",)),
     Hostile("huge-file", _relu_cell("with open('huge.bin', 'wb') as f:\n    for _ in range(4096):\n"
                                     "        f.write(bytes(2**20))"), NO_RELU),
-    Hostile("prints-100-mb", _relu_cell("print('x' * 100_000_000)"), FULL, ("only the first",)),
+    Hostile("prints-100-mb", _relu_cell("print('x' * 100_000_000)"), FULL, ("at once",)),
     Hostile("asks-for-input", _relu_cell("name = input('your name? ')"), NO_RELU, ("input",)),
     # Cheating
     Hostile("patches-numpy-allclose", _edited(RELU, lambda s, course: (
@@ -194,7 +194,8 @@ CORPUS = [
         "open({course!r} + '/submitted/model-solution/02-pooling/pooling.ipynb').read()"), NO_RELU,
         ("No such file",)),
     Hostile("writes-outside", _relu_cell(f"open({ESCAPE!r}, 'w').write('out')\n"
-                                         "open({course!r} + '/gradebook.db', 'w').write('')"), FULL),
+                                         "open({course!r} + '/gradebook.db', 'w').write('')"), NO_RELU,
+            ("No such file",)),
     Hostile("uses-the-network", _relu_cell(
         "import urllib.request\nurllib.request.urlopen('http://example.com', timeout=5)"), NO_RELU,
         ("URLError",)),
@@ -212,6 +213,41 @@ CORPUS = [
             FULL, ("nbgrader metadata was not a dictionary",)),
     Hostile("nbformat-3", _nbformat_3, FULL, ("nbformat 3",)),
     Hostile("250-copies", _notebook(_pasted), FULL),
+    # The clean room: no privilege, nothing of the host in view, no trust in the sandbox's files
+    Hostile("becomes-root", _relu_cell("import os\nos.setuid(0)"), NO_RELU, ("OSError",)),
+    Hostile("mounts-the-host", _relu_cell(
+        "import subprocess\nsubprocess.run(['mount', '--bind', '/', '/tmp'], check=True, capture_output=True)"),
+        NO_RELU, ("CalledProcessError",)),
+    Hostile("new-user-namespace", _relu_cell(
+        "import subprocess\nsubprocess.run(['unshare', '--user', '--map-root-user', 'true'], check=True, "
+        "capture_output=True)"), NO_RELU, ("CalledProcessError",)),
+    Hostile("walks-the-filesystem", _relu_cell(
+        "import os\nwanted = {{'model-solution', 'submitted', 'gradebook.db', 'solutions', 'autograder', "
+        "'pooling.ipynb', 'nbgrader_config.py', 't10k-labels-idx1-ubyte.gz'}}\nfound = []\n"
+        "for top, dirs, files in os.walk('/', onerror=lambda error: None):\n"
+        "    if top.startswith(('/proc', '/sys', '/dev')) or '/site-packages/nbgrader' in top:\n"
+        "        dirs[:] = []\n"
+        "    found += [os.path.join(top, name) for name in dirs + files if name in wanted]\n"
+        "assert not found, found"), FULL),
+    Hostile("links-its-sockets", _relu_cell(
+        "import os, sys\nipc = os.path.dirname(__import__('json').load(open(sys.argv[sys.argv.index('-f') + 1]))['ip'])\n"
+        "for name in os.listdir(ipc):\n    os.remove(os.path.join(ipc, name))\n"
+        "    os.symlink({course!r} + '/gradebook.db', os.path.join(ipc, name))\nos._exit(1)"),
+        NO_RELU, ("kernel died",)),
+    Hostile("garbles-the-results-pipe", _relu_cell(
+        "import os\nos.write(int(os.environ['GRADER_RESULTS_FD']), b'garbage' * 1000)"),
+        {"pool_forward_naive": 0.0, "relu_forward": 0.0}, ("something other than the grader wrote",)),
+    Hostile("returns-128-mb", relu_returns("np.zeros((4096, 4096, 1))"), NO_RELU, ("larger than",)),
+    # One submission cannot take its classmates down
+    Hostile("fork-bomb", _relu_cell(
+        "import os, time\nfor _ in range(500):\n    try:\n        if os.fork() == 0:\n"
+        "            time.sleep(600)\n            os._exit(0)\n    except OSError:\n        break"), FULL),
+    Hostile("fills-its-disk", _relu_cell(
+        "for folder in ('', '/tmp/'):\n    try:\n        with open(folder + 'filler', 'wb') as f:\n"
+        "            while True:\n                f.write(bytes(2**20))\n    except OSError:\n        pass"), FULL),
+    Hostile("floods-stdout-from-a-thread", _relu_cell(
+        "import threading\nthreading.Thread(target=lambda: [print('x' * 10**6) for _ in range(300)], "
+        "daemon=True).start()"), FULL),
 ]
 
 
@@ -259,26 +295,39 @@ def feedback_text(verdict):
     return "\n".join(lines)
 
 
+def _snapshot(root):
+    """{path: bytes} of what no submission may change: the course's sources, every
+    submission and the gradebook."""
+    paths = [root / "gradebook.db", *sorted((root / "source").rglob("*")), *sorted((root / "submitted").rglob("*"))]
+    return {str(p): p.read_bytes() for p in paths if p.is_file() and not p.is_symlink()}
+
+
 def prove_hostile(progress=False):
     """Grade the hostile class: ([(Hostile, Verdict, problem)], escapes), problem "" when as
-    expected; escapes, the files written outside the sandbox (ESCAPE, the course's gradebook)."""
+    expected; escapes, what the run changed or left outside the sandboxes (ESCAPE, the
+    course's files, run folders and control groups). Where this machine cannot confine
+    the class (not root), the class is graded with what there is, and said so, except on CI."""
     import os
     import tempfile
 
     from ..classroom import grade_class
-    from ..kernel import Limits
+    from ..limits import Limits
+    from ..runner import leftovers
 
     if os.path.exists(ESCAPE):
         os.remove(ESCAPE)
+    before = leftovers()
+    accept_risk = os.geteuid() != 0 and not os.environ.get("CI")
     with tempfile.TemporaryDirectory(prefix="hostile-class-") as tmp:
         root = build_class(tmp)
-        gradebook = (root / "gradebook.db").read_bytes()
+        snapshot = _snapshot(root)
         verdicts = {v.student: v for v in grade_class(
             root, ASSIGNMENT, workers=WORKERS, limits=Limits(cell_seconds=CELL_SECONDS),
-            data_dir=data_dir(), progress=progress)}
+            data_dir=data_dir(), progress=progress, accept_risk=accept_risk)}
         escapes = [ESCAPE] if os.path.exists(ESCAPE) else []
-        if (root / "gradebook.db").read_bytes() != gradebook:
-            escapes.append(str(root / "gradebook.db"))
+        after = _snapshot(root)
+        escapes += sorted(path for path in snapshot.keys() | after.keys() if snapshot.get(path) != after.get(path))
+    escapes += sorted(leftovers() - before)
     results = []
     for hostile in CORPUS:
         verdict = verdicts[hostile.student]
