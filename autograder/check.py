@@ -1,11 +1,12 @@
 """A check: seeded cases, the reference answer, a comparison, and hints for known bugs.
 
-A check grades one exercise. Its cases are inputs built from a seed; for each
-case the student's output is compared with the reference's (from `solutions`)
-and the case earns its weight when they agree. A failed case reports what
-differs and, when the student's output is exactly what a known mistake would
-produce, names that mistake. The points earned are a plain float, so nbgrader
-gives partial credit.
+A check grades one exercise. Its cases are inputs built from a seed (one per
+student: the same cases, other values); for each case the student's output is
+compared with the reference's (from `solutions`) and the case earns its weight
+when they agree. A failed case reports how the answer differs, never the hidden
+answer itself, and, when the student's output is exactly what a known mistake
+would produce, names that mistake. The points earned are a plain float, so
+nbgrader gives partial credit.
 
 Running a check has two halves: harness.call_case runs where the student's code
 runs; score() runs where the reference is, which may be another process.
@@ -15,7 +16,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from coursekit.compare import explain_difference
+from coursekit.compare import explain_difference, number_problem, quote
 
 from .harness import ADAPTERS, call_case
 
@@ -43,7 +44,9 @@ class Check:
 
     name: the function's name, also the grade_id of its graded test cell;
     points: the cell's points; reference: the function from `solutions`;
-    cases: () -> list of Case; compare(got, expected, case) -> None or a sentence;
+    cases(seed=0) -> list of Case: random inputs drawn from the seed (case_rng), the course's
+    worked examples as they are; names, weights and count are the same for every seed;
+    compare(got, expected, case) -> None or a sentence;
     bugs: known mistakes, tried in order when a case fails;
     bug_compare(got, buggy, case): how got is matched with a bug's output (compare when None);
     adapter: name of a harness.ADAPTERS entry when the call needs one;
@@ -82,6 +85,12 @@ class Check:
         import solutions
         return {name: [(args, getattr(solutions, name)(*args)) for args in calls]
                 for name, calls in self.uses(*case.args).items()}
+
+
+def case_rng(stream, seed):
+    """The generator of one check's random inputs: stream (a number of its own) tells the
+    checks apart, seed (an int >= 0, one per student) the students."""
+    return np.random.default_rng([stream, seed])
 
 
 @dataclass
@@ -181,7 +190,8 @@ def _diagnose(check, case, got, expected):
 
 
 def _first_difference(got, expected):
-    """The first pair of arrays that differ, looking inside tuples (out, cache), (dx, dw, db)."""
+    """The first pair of arrays of real numbers that differ, looking inside tuples (out, cache),
+    (dx, dw, db)."""
     if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)):
         for g, e in zip(got, expected):
             pair = _first_difference(g, e)
@@ -189,9 +199,12 @@ def _first_difference(got, expected):
                 return pair
         return None
     try:
-        got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
+        got, expected = np.asarray(got), np.asarray(expected)
+    except ValueError:           # ragged lists
         return None
+    if number_problem(got) or number_problem(expected):
+        return None
+    got, expected = got.astype(float), expected.astype(float)
     return None if _roughly(got, expected) else (got, expected)
 
 
@@ -230,7 +243,7 @@ def _pattern(got, expected):
 def judge(check, case, outcome):
     """CaseResult of one case from the harness's outcome (see harness.call_case)."""
     if "error" in outcome:
-        error = outcome["error"]
+        error = quote(outcome["error"])     # the student's text: it may quote the hidden input
         if error.startswith("NotImplementedError"):
             return CaseResult(case, False, "not implemented yet",
                               "replace `raise NotImplementedError()` with your code", answered=False)
@@ -252,13 +265,13 @@ def judge(check, case, outcome):
 
 
 def score(check, outcomes, cases):
-    """Report of a check from the harness outcomes of its cases (the check.cases() they ran)."""
+    """Report of a check from the harness outcomes of its cases (the check.cases(seed) they ran)."""
     return Report(check, [judge(check, case, outcome) for case, outcome in zip(cases, outcomes)])
 
 
-def run_check(check, fn):
-    """Run every case of a check on fn in this process and return the Report."""
-    cases, outcomes, seen = check.cases(), [], {}
+def run_check(check, fn, seed=0):
+    """Run every case of check.cases(seed) on fn in this process and return the Report."""
+    cases, outcomes, seen = check.cases(seed), [], {}
     for case in cases:           # cases holding the very same arguments are called once
         key = tuple(map(id, case.args))
         if key not in seen:
@@ -267,10 +280,9 @@ def run_check(check, fn):
     return score(check, outcomes, cases)
 
 
-def backward_cases(forward_cases, forward, seed):
-    """Cases of a backward pass, one per forward case: (dout, cache), with dout a seeded
-    normal array of the forward's output shape and dtype, and the forward's own cache."""
-    rng = np.random.default_rng(seed)
+def backward_cases(forward_cases, forward, rng):
+    """Cases of a backward pass, one per forward case: (dout, cache), with dout a normal array
+    drawn from rng, of the forward's output shape and dtype, and the forward's own cache."""
     cases = []
     for case in forward_cases:
         out, cache = forward(*case.args)
@@ -280,27 +292,29 @@ def backward_cases(forward_cases, forward, seed):
 
 # Comparisons ---------------------------------------------------------------------------------
 
-def _close(got, expected, name, case):
-    rtol, atol = (1e-4, 1e-5) if _float32(case) else (1e-6, 1e-8)
-    return explain_difference(got, expected, name, rtol=rtol, atol=atol)
-
-
 def _float32(case):
     return any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in case.args)
 
 
+def type_name(value):
+    """The name of value's type, as a report may quote it."""
+    return quote(type(value).__name__)
+
+
 def compare_value(got, expected, case, name="the result"):
-    """A single array or number. Values are judged, not dtypes: a correct answer computed
-    in float64 from float32 inputs earns its points (with float32's tolerance)."""
-    return _close(got, expected, name, case)
+    """A single array or number, said in words that do not give the hidden expected away.
+    Values are judged, not dtypes: a correct answer computed in float64 from float32 inputs
+    earns its points (with float32's tolerance)."""
+    rtol, atol = (1e-4, 1e-5) if _float32(case) else (1e-6, 1e-8)
+    return explain_difference(got, expected, name, rtol=rtol, atol=atol, reveal=False)
 
 
 def compare_tuple(names):
     """A tuple of arrays, e.g. ("dx", "dw", "db"), compared entry by entry."""
     def compare(got, expected, case):
         if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return (f"should return a tuple ({', '.join(names)}); got "
-                    f"{type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
+            return (f"should return a tuple ({', '.join(names)}); got {type_name(got)}"
+                    + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
         for name, g, e in zip(names, got, expected):
             message = compare_value(g, e, case, name)
             if message is not None:
@@ -328,7 +342,7 @@ def compare_forward(input_names):
     """(out, cache): out compared as a value; the cache must start with the inputs, in order."""
     def compare(got, expected, case):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            return f"should return (out, cache); got {type(got).__name__}"
+            return f"should return (out, cache); got {type_name(got)}"
         message = compare_value(got[0], expected[0], case, "out")
         if message is not None:
             return message

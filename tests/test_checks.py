@@ -1,4 +1,6 @@
 """The checks behind the hidden tests, against the reference and against known bugs."""
+import re
+
 import numpy as np
 import pytest
 
@@ -6,6 +8,7 @@ import solutions as S
 from autograder.check import compare_out, run_check
 from autograder.checks import CHECKS
 from autograder.notebook import grade
+from autograder.proof.answers import load as load_answers
 
 
 def as_student(check, bug):
@@ -164,7 +167,7 @@ def test_a_float64_answer_to_float32_inputs_earns_full_marks():
 def test_trained_model_is_graded_on_held_out_accuracy(data_root):
     from coursekit.data import load_mnist
     check = CHECKS["trained_model"]
-    images, labels = load_mnist(limit=1000).test
+    images, labels = load_mnist(limit=10_000).test        # every test digit: the cases draw from them
     lookup = {image.tobytes(): label for image, label in zip(images, labels)}
 
     def knows(x):
@@ -211,6 +214,91 @@ def test_an_exercise_built_on_a_failed_one_keeps_its_points():
     not_done = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "not implemented yet",
                                          answered=False)])
     assert settle([wrong, not_done])[1].points == 0.0     # nor is it one here: no points for a stub
+
+
+# Seeds: the same cases for every student, other values --------------------------------------
+
+@pytest.mark.parametrize("name", WITH_REFERENCE)
+def test_a_seed_changes_the_values_of_the_cases_not_the_cases(name):
+    check = CHECKS[name]
+    first, second = check.cases(0), check.cases(1)
+    assert [(c.name, c.weight) for c in first] == [(c.name, c.weight) for c in second]
+    assert [(c.name, c.weight) for c in first] == [(c.name, c.weight) for c in check.cases(0)]
+    assert any(repr(a.args) != repr(b.args) for a, b in zip(first, second)), "no input depends on the seed"
+    assert run_check(check, getattr(S, name), seed=1).points == check.points
+
+
+def hard_coded_relu(seed):
+    """A relu_forward that looks its answers up: right on the hidden inputs of `seed` only."""
+    answers = {x.tobytes(): S.relu_forward(x)[0] for x, in (c.args for c in CHECKS["relu_forward"].cases(seed))}
+    return lambda x: (answers.get(x.tobytes(), x), (x,))
+
+
+def test_hard_coded_hidden_outputs_lose_points_under_another_seed(monkeypatch):
+    from autograder import notebook
+    monkeypatch.setattr(notebook, "_GRADED", {})
+    check = CHECKS["relu_forward"]
+    assert run_check(check, hard_coded_relu(0), seed=0).points == check.points
+    assert run_check(check, hard_coded_relu(0), seed=1).points == 0.0
+    monkeypatch.setenv("COURSE_GRADING_SEED", "7")          # stock nbgrader: the instructor's seed
+    assert grade("relu_forward", hard_coded_relu(0)) == 0.0
+    assert grade("relu_forward", hard_coded_relu(7)) == check.points
+
+
+@pytest.mark.parametrize("notebook", ["convolution"])
+def test_the_bank_holds_under_another_seed(notebook):
+    from autograder.proof.play import play
+    answers = [a for a in load_answers() if a.notebook == notebook]
+    problems = [f"{a.name} ({a.what}): {result.problem}" for a in answers
+                for result in [play(a, seed=1)] if result.problem]
+    assert problems == []
+
+
+# Feedback says how an answer differs, never the hidden answer ----------------------------------
+
+WRONG = [("conv_param_count", lambda f, c_in, c_out: -1), ("output_size", lambda n, f, s=1, p=0: (n - f) // s),
+         ("conv_single_step", lambda a, w, b: float(np.sum(a * w) - b)),
+         ("dense_forward", lambda x, w, b: (x @ w, (x, w, b))), ("relu_forward", lambda x: (np.abs(x), (x,)))]
+
+
+def numbers_in(text):
+    """The numbers written in text, but 0 and 1, which say little (an index, a count)."""
+    return set(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)) - {"0", "1", "0.0", "1.0"}
+
+
+def written(value):
+    """How a sentence would write the numbers of value (as explain_difference did, and as str does)."""
+    return {f"{v:.6g}" for v in np.ravel(np.asarray(value, dtype=float))} | {str(v) for v in np.ravel(value)}
+
+
+@pytest.mark.parametrize("name, student", WRONG, ids=[n for n, _ in WRONG])
+def test_feedback_never_shows_the_expected_value_of_a_hidden_case(name, student):
+    check = CHECKS[name]
+    report = run_check(check, student, seed=3)
+    assert report.points < check.points
+    for result in report.results:
+        if not result.passed:
+            expected = check.expected(result.case)
+            out = expected[0] if isinstance(expected, tuple) else expected
+            assert not numbers_in(result.message) & written(out), result.message
+
+
+def test_quoted_text_is_cut_to_one_bound():
+    from coursekit.compare import QUOTE_LIMIT
+
+    def tells_its_input(x):
+        raise ValueError(f"the input was {x.tolist()}")
+    report = run_check(CHECKS["relu_forward"], tells_its_input)
+    for result in report.results:
+        assert result.message.startswith("raised ValueError: the input was")
+        assert len(result.message) <= len("raised ") + QUOTE_LIMIT and result.message.endswith("...")
+
+
+def test_complex_values_fail_even_when_their_real_part_is_right():
+    report = run_check(CHECKS["relu_forward"], lambda x: (np.maximum(x, 0).astype(complex), (x,)))
+    assert report.points == 0.0 and all("returned complex values" in r.message for r in report.results)
+    step = run_check(CHECKS["conv_single_step"], lambda a, w, b: complex(np.sum(a * w) + b))
+    assert step.points == 0.0 and "returned complex values" in step.results[0].message
 
 
 UNKNOWN_MISTAKES = [

@@ -3,13 +3,14 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, compare_forward, compare_out
+from ..check import Bug, Case, Check, case_rng, compare_forward, compare_out
 
 
-def pool_cases(seed):
+def pool_cases(stream, seed):
     """Pooling problems: both modes, the usual 2x2/2 and overlapping 3x3/2, stride 1,
-    uneven fits, non-square inputs, a batch of 1, ties, float32."""
-    rng = np.random.default_rng(seed)
+    uneven fits, non-square inputs, a batch of 1, ties, float32; values drawn from
+    case_rng(stream, seed)."""
+    rng = case_rng(stream, seed)
     specs = [((2, 4, 4, 3), 2, 2, "max", "2x2 max pool, stride 2"),
              ((2, 4, 4, 3), 2, 2, "avg", "2x2 average pool, stride 2"),
              ((1, 7, 7, 2), 3, 2, "max", "overlapping 3x3 max pool, stride 2, batch of 1"),
@@ -76,7 +77,7 @@ def _no_avg(x, size, stride, mode):
 
 
 pool_forward_naive = Check(
-    "pool_forward_naive", 3, S.pool_forward_naive, lambda: pool_cases(201),
+    "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed),
     compare_forward(("x", "size", "stride", "mode")),
     bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
               _other_mode),
@@ -112,8 +113,8 @@ pool_forward_naive = Check(
     hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
 
 
-def relu_cases():
-    rng = np.random.default_rng(202)
+def relu_cases(seed=0):
+    rng = case_rng(202, seed)
     with_zeros = rng.standard_normal((3, 4))
     with_zeros[0, :2] = 0.0
     return [Case("a batch of images", (rng.standard_normal((2, 3, 3, 4)),)),
