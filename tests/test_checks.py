@@ -1,4 +1,5 @@
 """The checks behind the hidden tests, against the reference and against known bugs."""
+import math
 import re
 
 import numpy as np
@@ -299,6 +300,17 @@ def test_complex_values_fail_even_when_their_real_part_is_right():
     assert report.points == 0.0 and all("returned complex values" in r.message for r in report.results)
     step = run_check(CHECKS["conv_single_step"], lambda a, w, b: complex(np.sum(a * w) + b))
     assert step.points == 0.0 and "returned complex values" in step.results[0].message
+
+
+ROUNDED = [("output_size", lambda n, f, s=1, p=0: 1 + math.ceil((n + 2 * p - f) / s - 0.5)),
+           ("output_size", lambda n, f, s=1, p=0: 1 + round((n + 2 * p - f) / s))]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("name, student", ROUNDED, ids=["half-down", "half-even"])
+def test_rounding_the_output_size_to_the_nearest_integer_loses_points(name, student, seed):
+    report = run_check(CHECKS[name], student, seed)
+    assert report.points < 1 and any("not to the nearest" in r.hint for r in report.results), report.text()
 
 
 UNKNOWN_MISTAKES = [
