@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from coursekit.compare import explain_difference, number_problem, quote
+from coursekit.compare import explain_difference, form_difference, number_problem, quote
 
 from .harness import ADAPTERS, call_case
 
@@ -46,7 +46,8 @@ class Check:
     points: the cell's points; reference: the function from `solutions`;
     cases(seed=0) -> list of Case: random inputs drawn from the seed (case_rng), the course's
     worked examples as they are; names, weights and count are the same for every seed;
-    compare(got, expected, case) -> None or a sentence;
+    compare(got, expected, case) -> None or a sentence (a Malformed one when got has not the
+    expected form);
     bugs: known mistakes, tried in order when a case fails;
     bug_compare(got, buggy, case): how got is matched with a bug's output (compare when None);
     adapter: name of a harness.ADAPTERS entry when the call needs one;
@@ -93,14 +94,22 @@ def case_rng(stream, seed):
     return np.random.default_rng([stream, seed])
 
 
+class Malformed(str):
+    """A comparison's sentence for an answer without the expected form (None, another type,
+    length or shape, values that are not real numbers): nothing in it could be judged."""
+
+
 @dataclass
 class CaseResult:
-    """answered: False when there was no answer to judge (a stub, or no such function)."""
+    """answered: False when nothing was attempted (a stub, or no such function);
+    judged: False when there was no answer to judge on its values: not attempted, an error,
+    a timeout, a kernel that stopped, or an answer without the expected form (Malformed)."""
     case: Case
     passed: bool
     message: str = ""
     hint: str = ""
     answered: bool = True
+    judged: bool = True
 
     def line(self):
         mark = "PASS" if self.passed else "FAIL"
@@ -122,16 +131,29 @@ class Report:
 
     @property
     def points(self):
-        if self.excused:
-            return float(self.check.points)
+        return float(self.check.points) if self.excused else self.earned
+
+    @property
+    def earned(self):
+        """The points the cases earned, excused or not."""
         total = sum(r.case.weight for r in self.results)
-        earned = sum(r.case.weight for r in self.results if r.passed)
-        return round(self.check.points * earned / total, 4) if total else 0.0
+        passed = sum(r.case.weight for r in self.results if r.passed)
+        return round(self.check.points * passed / total, 4) if total else 0.0
 
     @property
     def attempted(self):
         """Whether any case got an answer (not a stub's NotImplementedError, not a missing function)."""
         return any(r.answered for r in self.results)
+
+    @property
+    def partly_right(self):
+        """A real attempt that is partly right: some of the points earned, not all."""
+        return 0 < self.earned < self.check.points
+
+    @property
+    def judged(self):
+        """Whether every case got an answer judged on its values (see CaseResult)."""
+        return bool(self.results) and all(r.judged for r in self.results)
 
     @property
     def undefined(self):
@@ -154,16 +176,25 @@ def _undefined(name):
 
 
 def settle(reports):
-    """Reports with each mistake counted once: an exercise built from other graded functions
-    (check.builds_on) keeps its points when one of those was attempted but lost points,
-    since that mistake, not this exercise, is the likely cause. A stub or a missing
-    function is no mistake, upstream or here: what is built on it, or the exercise itself,
-    is not done. reports: in notebook order."""
-    lost = {r.check.name for r in reports if r.points < r.check.points and r.attempted}
+    """Reports with each mistake counted once, and nothing earned for nothing.
+
+    An exercise built from other graded functions (check.builds_on: trained_model is trained
+    with them) may fail because of a mistake upstream. It keeps its points when both:
+    - an upstream function is a real attempt that is partly right (Report.partly_right): it
+      earned some of its points, not all, so it was made to work and has a mistake, which
+      already costs points there. One that earns nothing (a stub, None or a crash everywhere,
+      wrong on every case) shows no work done: excusing it would pay for doing nothing (an
+      sgd_momentum that returns w unchanged would buy trained_model's 3 points for 1);
+    - this exercise gave a real answer on every case (Report.judged): a wrong value can be
+      the upstream mistake's doing; a stub, a crash, a timeout, a kernel that died, None or
+      an answer of the wrong form cannot, and earn nothing.
+    The price: a function wrong on every case also costs what is built on it.
+    reports: in notebook order."""
+    partly_right = {r.check.name for r in reports if r.partly_right}
     settled = []
     for report in reports:
-        causes = [name for name in report.check.builds_on if name in lost]
-        if causes and report.attempted and report.points < report.check.points:
+        causes = [name for name in report.check.builds_on if name in partly_right]
+        if causes and report.judged and report.earned < report.check.points:
             report = Report(report.check, report.results,
                             f"not counted: built from {', '.join(causes)}, which already lost points "
                             f"(fix {'it' if len(causes) == 1 else 'them'} first)")
@@ -246,21 +277,22 @@ def judge(check, case, outcome):
         error = quote(outcome["error"])     # the student's text: it may quote the hidden input
         if error.startswith("NotImplementedError"):
             return CaseResult(case, False, "not implemented yet",
-                              "replace `raise NotImplementedError()` with your code", answered=False)
+                              "replace `raise NotImplementedError()` with your code", answered=False, judged=False)
         if outcome.get("undefined"):
-            return CaseResult(case, False, _undefined(check.name), answered=False)
+            return CaseResult(case, False, _undefined(check.name), answered=False, judged=False)
         if outcome.get("timeout"):          # this case, or an earlier one it waited behind
-            return CaseResult(case, False, error, "look for a loop that never ends")
-        if error.startswith("not run"):     # the runner's (the kernel had stopped): nothing raised
-            return CaseResult(case, False, error)
-        return CaseResult(case, False, f"raised {error}", check.hint)
+            return CaseResult(case, False, error, "look for a loop that never ends", judged=False)
+        if error.startswith(("not run", "no result")):     # the runner's: the kernel had stopped
+            return CaseResult(case, False, error, judged=False)
+        return CaseResult(case, False, f"raised {error}", check.hint, judged=False)
     if outcome.get("mutated"):  # always wrong, and the likely cause of any other difference
         names = ", ".join(f"argument {i + 1}" for i in outcome["mutated"])
         return CaseResult(case, False, f"changed its input in place ({names})", check.mutation_hint)
     got, expected = outcome["output"], check.expected(case)
     message = check.compare(got, expected, case)
     if message is not None:
-        return CaseResult(case, False, message, _diagnose(check, case, got, expected))
+        return CaseResult(case, False, message, _diagnose(check, case, got, expected),
+                          judged=not isinstance(message, Malformed))
     return CaseResult(case, True)
 
 
@@ -305,6 +337,9 @@ def compare_value(got, expected, case, name="the result"):
     """A single array or number, said in words that do not give the hidden expected away.
     Values are judged, not dtypes: a correct answer computed in float64 from float32 inputs
     earns its points (with float32's tolerance)."""
+    form = form_difference(got, expected, name)
+    if form is not None:
+        return Malformed(form)
     rtol, atol = (1e-4, 1e-5) if _float32(case) else (1e-6, 1e-8)
     return explain_difference(got, expected, name, rtol=rtol, atol=atol, reveal=False)
 
@@ -313,8 +348,8 @@ def compare_tuple(names):
     """A tuple of arrays, e.g. ("dx", "dw", "db"), compared entry by entry."""
     def compare(got, expected, case):
         if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return (f"should return a tuple ({', '.join(names)}); got {type_name(got)}"
-                    + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
+            return Malformed(f"should return a tuple ({', '.join(names)}); got {type_name(got)}"
+                             + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
         for name, g, e in zip(names, got, expected):
             message = compare_value(g, e, case, name)
             if message is not None:
@@ -342,7 +377,7 @@ def compare_forward(input_names):
     """(out, cache): out compared as a value; the cache must start with the inputs, in order."""
     def compare(got, expected, case):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            return f"should return (out, cache); got {type_name(got)}"
+            return Malformed(f"should return (out, cache); got {type_name(got)}")
         message = compare_value(got[0], expected[0], case, "out")
         if message is not None:
             return message

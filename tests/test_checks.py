@@ -201,20 +201,88 @@ def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypat
     assert points()["conv_forward_naive"] < 3.0                          # the mistake would count twice
 
 
-def test_an_exercise_built_on_a_failed_one_keeps_its_points():
-    from autograder.check import Case, CaseResult, Report, settle
-    dense, model = CHECKS["dense_backward"], CHECKS["trained_model"]
-    wrong = run_check(dense, lambda dout, cache: (0 * dout, 0, 0))
-    failed = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "accuracy 9.8%")])
-    wrong_settled, model_settled = settle([wrong, failed])
-    assert wrong_settled.points == 0.0
-    assert model_settled.points == model.points and "built from dense_backward" in model_settled.text()
-    assert settle([run_check(dense, S.dense_backward), failed])[1].points == 0.0  # nothing upstream failed
+# settle: a mistake costs points once; doing nothing, crashing or timing out earns nothing -------
+
+def trained_model_report(outcome, n=1000):
+    """trained_model's Report from one harness outcome given to every case, on n made-up labels
+    (the accuracy is what matters, not which digits)."""
+    from autograder.check import Case, score
+    from autograder.checks.training import THRESHOLDS
+    labels = np.arange(n) % 10
+    cases = [Case(f"accuracy at least {t:.0%}", (None,), expected=(labels, t)) for t in THRESHOLDS]
+    return score(CHECKS["trained_model"], [outcome] * len(cases), cases)
+
+
+def at_accuracy(fraction, n=1000):
+    """The outcome of a trained_model whose labels are right on `fraction` of n digits."""
+    labels = np.arange(n) % 10
+    right = int(round(fraction * n))
+    return {"output": np.concatenate([labels[:right], (labels[right:] + 1) % 10]), "mutated": []}
+
+
+def settled_points(*reports):
+    from autograder.check import settle
+    return {r.check.name: r.points for r in settle(list(reports))}
+
+
+def partly_wrong_dense_backward():
+    """db a mean over the batch: right on the batch of 1 only."""
+    report = run_check(CHECKS["dense_backward"], lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout,
+                                                                      dout.mean(axis=0)))
+    assert 0 < report.points < CHECKS["dense_backward"].points, report.text()
+    return report
+
+
+def test_an_honest_partly_wrong_upstream_does_not_cost_trained_model_twice():
+    from autograder.check import settle
+    upstream, model = settle([partly_wrong_dense_backward(), trained_model_report(at_accuracy(0.139))])
+    assert upstream.points < 2 and model.points == 3.0 and "built from dense_backward" in model.text()
+    right = run_check(CHECKS["dense_backward"], S.dense_backward)
+    assert settled_points(right, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0   # nothing to excuse
+
+
+def test_an_upstream_that_earns_nothing_excuses_nothing():
+    dense = CHECKS["dense_backward"]
+    wrong_everywhere = run_check(dense, lambda dout, cache: (0 * dout, 0 * cache[1], 0 * cache[2]))
     stub = run_check(dense, lambda dout, cache: (_ for _ in ()).throw(NotImplementedError()))
-    assert settle([stub, failed])[1].points == 0.0        # a stub is not a mistake: nothing to excuse
-    not_done = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "not implemented yet",
-                                         answered=False)])
-    assert settle([wrong, not_done])[1].points == 0.0     # nor is it one here: no points for a stub
+    crash = run_check(dense, lambda dout, cache: 1 / 0)
+    for upstream in (wrong_everywhere, stub, crash, run_check(dense, None)):
+        assert upstream.points == 0.0
+        assert settled_points(upstream, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0
+
+
+def test_sgd_momentum_that_never_updates_gets_no_free_points():
+    """The model stays at chance (13.9%): sgd_momentum fails every case, and trained_model is not
+    excused for it (it once scored 13 of 14)."""
+    never = run_check(CHECKS["sgd_momentum"], lambda w, dw, velocity, lr=0.01, momentum=0.9: (w, velocity))
+    assert never.points == 0.0 and "come back unchanged" in never.text()
+    assert settled_points(never, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0
+
+
+NO_ANSWER = {
+    "None": {"output": None, "mutated": []},
+    "a crash": {"error": "MemoryError: Unable to allocate 2.0 GiB"},
+    "a timeout": {"error": "took more than 20 s (an endless loop?)", "timeout": True},
+    "a kernel that died": {"error": "no result: the kernel died (out of memory?)"},
+    "a kernel stopped for good": {"error": "not run: the kernel had stopped for good (see the notes)"},
+    "a stub": {"error": "NotImplementedError: "},
+    "the wrong form": {"output": (np.zeros((1000, 10)), []), "mutated": []},
+}
+
+
+@pytest.mark.parametrize("outcome", NO_ANSWER.values(), ids=NO_ANSWER.keys())
+def test_trained_model_without_a_real_answer_earns_nothing_whatever_went_wrong_upstream(outcome):
+    report = trained_model_report(outcome)
+    assert not report.judged
+    assert settled_points(partly_wrong_dense_backward(), report)["trained_model"] == 0.0
+
+
+def test_a_notebook_whose_functions_all_return_none_earns_nothing():
+    from autograder.checks import NOTEBOOKS
+    reports = [run_check(check, lambda *args, **kwargs: None) for check in NOTEBOOKS["05-mnist"]
+               if check.name != "trained_model"]
+    points = settled_points(*reports, trained_model_report(NO_ANSWER["None"]))
+    assert set(points.values()) == {0.0}, points
 
 
 # Seeds: the same cases for every student, other values --------------------------------------

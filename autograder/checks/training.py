@@ -5,8 +5,8 @@ import numpy as np
 import solutions as S
 from coursekit.compare import number_problem
 
-from ..check import (Bug, Case, Check, backward_cases, case_rng, compare_forward, compare_out, compare_tuple,
-                     compare_value, same_entry, type_name)
+from ..check import (Bug, Case, Check, Malformed, backward_cases, case_rng, compare_forward, compare_out,
+                     compare_tuple, compare_value, same_entry, type_name)
 
 
 def dense_cases(seed=0):
@@ -103,7 +103,7 @@ def loss_cases(seed=0):
 
 def compare_loss(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"should return (loss, dscores); got {type_name(got)}"
+        return Malformed(f"should return (loss, dscores); got {type_name(got)}")
     message = compare_value(got[0], expected[0], case, "loss")
     return message or compare_value(got[1], expected[1], case, "dscores")
 
@@ -255,7 +255,7 @@ def network_cases(seed=0):
 
 def compare_scores(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"should return (scores, caches); got {type_name(got)}"
+        return Malformed(f"should return (scores, caches); got {type_name(got)}")
     message = compare_value(got[0], expected[0], case, "scores")
     if message is not None:
         return message
@@ -302,7 +302,7 @@ def network_backward_cases(seed=0):
 
 def compare_network_grads(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"should return (dx, grads); got {type_name(got)}"
+        return Malformed(f"should return (dx, grads); got {type_name(got)}")
     message = compare_value(got[0], expected[0], case, "dx")
     if message:
         return message
@@ -388,7 +388,9 @@ sgd_momentum = Check(
               "without (1 - momentum)",
               lambda w, dw, v, lr, m: (w - lr * (m * v + (1 - m) * dw), m * v + (1 - m) * dw)),
           Bug("keep a velocity: velocity = momentum * velocity - lr * dw, then w + velocity, and return both",
-              lambda w, dw, v, lr, m: (w - lr * dw, v))],
+              lambda w, dw, v, lr, m: (w - lr * dw, v)),
+          Bug("w and the velocity come back unchanged: compute velocity = momentum * velocity - lr * dw, "
+              "then return w + velocity and the new velocity", lambda w, dw, v, lr, m: (w, v))],
     mutation_hint="return new arrays; do not change w, dw or velocity in place (velocity *= ..., "
                   "w += ... do)",
     hint="velocity = momentum * velocity - lr * dw; w = w + velocity")
@@ -429,7 +431,7 @@ def compare_accuracy(got, expected, case):
     labels, threshold = expected
     form = _form(got, labels)
     if form is not None:
-        return f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got {form}"
+        return Malformed(f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got {form}")
     array = np.asarray(got)
     predicted = array.argmax(axis=1) if array.ndim == 2 else array
     accuracy = float(np.mean(predicted == labels))
