@@ -79,13 +79,15 @@ class Check:
         call = ADAPTERS[self.adapter] if self.adapter else (lambda f, *a: f(*a))
         return call(fn, *case.args)
 
-    def stand_ins(self, case):
-        """{name: [(args, the reference's answer)]} for the calls of self.uses on this case."""
+    def stand_ins(self, case, absent=()):
+        """{name: [(args, the reference's answer)]} for the calls of self.uses on this case,
+        leaving out the graded functions named in `absent` (see unattempted()): a stand-in
+        replaces a helper's wrong answer, not its absence."""
         if self.uses is None:
             return {}
         import solutions
         return {name: [(args, getattr(solutions, name)(*args)) for args in calls]
-                for name, calls in self.uses(*case.args).items()}
+                for name, calls in self.uses(*case.args).items() if name not in absent}
 
 
 def case_rng(stream, seed):
@@ -276,8 +278,9 @@ def judge(check, case, outcome):
     if "error" in outcome:
         error = quote(outcome["error"])     # the student's text: it may quote the hidden input
         if error.startswith("NotImplementedError"):
-            return CaseResult(case, False, "not implemented yet",
-                              "replace `raise NotImplementedError()` with your code", answered=False, judged=False)
+            return CaseResult(case, False, "not implemented yet", "replace `raise NotImplementedError()` "
+                              "with your code (here, or in a function this one calls)",
+                              answered=False, judged=False)
         if outcome.get("undefined"):
             return CaseResult(case, False, _undefined(check.name), answered=False, judged=False)
         if outcome.get("timeout"):          # this case, or an earlier one it waited behind
@@ -301,13 +304,21 @@ def score(check, outcomes, cases):
     return Report(check, [judge(check, case, outcome) for case, outcome in zip(cases, outcomes)])
 
 
-def run_check(check, fn, seed=0):
-    """Run every case of check.cases(seed) on fn in this process and return the Report."""
+def unattempted(reports):
+    """Names of the graded functions whose reports say nothing was attempted (a stub, or no such
+    function): what calls them gets no stand-in for them (Check.stand_ins). reports: those of the
+    exercises of the same notebook graded so far."""
+    return {r.check.name for r in reports if not r.attempted}
+
+
+def run_check(check, fn, seed=0, absent=()):
+    """Run every case of check.cases(seed) on fn in this process and return the Report; absent:
+    the graded functions that get no stand-in (see unattempted())."""
     cases, outcomes, seen = check.cases(seed), [], {}
     for case in cases:           # cases holding the very same arguments are called once
         key = tuple(map(id, case.args))
         if key not in seen:
-            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case))
+            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case, absent))
         outcomes.append(seen[key])
     return score(check, outcomes, cases)
 

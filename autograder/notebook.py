@@ -14,10 +14,10 @@ import os
 
 import __main__
 
-from .check import run_check, settle
+from .check import run_check, settle, unattempted
 from .checks import CHECKS
 
-_GRADED = {}        # this kernel's reports so far, by name: settle() reads the earlier ones
+_GRADED = {}        # this kernel's reports so far, by name: settle() and unattempted() read them
 SEED = "COURSE_GRADING_SEED"     # the instructor's seed of the hidden inputs, for stock nbgrader
 
 
@@ -27,7 +27,9 @@ def grade(name, fn=None, seed=None):
     check = CHECKS[name]
     fn = fn if fn is not None else getattr(__main__, name, None)     # None: run_check says so
     seed = _seed() if seed is None else seed
-    report = _GRADED[name] = settle([*_GRADED.values(), run_check(check, fn, seed)])[-1]
+    earlier = [report for other, report in _GRADED.items() if other != name]
+    report = run_check(check, fn, seed, absent=unattempted(earlier))
+    report = _GRADED[name] = settle([*earlier, report])[-1]
     print(report.text())
     return float(report.points)
 

@@ -1,4 +1,5 @@
 """The checks behind the hidden tests, against the reference and against known bugs."""
+import inspect
 import math
 import re
 
@@ -283,6 +284,58 @@ def test_a_notebook_whose_functions_all_return_none_earns_nothing():
                if check.name != "trained_model"]
     points = settled_points(*reports, trained_model_report(NO_ANSWER["None"]))
     assert set(points.values()) == {0.0}, points
+
+
+# Stand-ins: a helper's wrong answer is replaced, not its absence ------------------------------
+
+CALLS_ITS_HELPERS = next(a for a in load_answers() if a.name == "conv_forward_naive" and "earlier functions" in a.what)
+STUBS = {name: f"def {name}{inspect.signature(getattr(S, name))}:\n    raise NotImplementedError()\n"
+         for name in ("output_size", "zero_pad", "conv_single_step")}     # as the release has them
+
+
+def test_a_caller_earns_nothing_on_helpers_that_are_stubs():
+    from autograder.proof.play import grade_with
+    reports = grade_with("01-convolution", [*STUBS.values(), CALLS_ITS_HELPERS.source])
+    points = {r.check.name: r.points for r in reports}
+    assert points["conv_forward_naive"] == 0.0, points
+    one_stub = grade_with("01-convolution", [STUBS["zero_pad"], CALLS_ITS_HELPERS.source])
+    assert {r.check.name: r.points for r in one_stub}["conv_forward_naive"] == 0.0
+
+
+NETWORK = """
+import numpy as np
+import solutions as S
+
+def dense_forward(x, w, b):
+    {dense}
+
+FORWARD = {{"conv": lambda x, p: S.conv_forward(x, p["w"], p["b"], p["stride"], p["pad"]),
+           "relu": lambda x, p: S.relu_forward(x),
+           "pool": lambda x, p: S.pool_forward(x, p["size"], p["stride"], p["mode"]),
+           "flatten": lambda x, p: S.flatten_forward(x),
+           "dense": lambda x, p: dense_forward(x, p["w"], p["b"])}}
+
+def network_forward(x, layers):
+    caches = []
+    for kind, params in layers:
+        x, cache = FORWARD[kind](x, params)
+        caches.append((kind, cache))
+    return x, caches
+"""
+
+
+@pytest.mark.parametrize("dense, network_points", [
+    ("raise NotImplementedError()", 0.0),                      # a stub: no stand-in, nothing earned
+    ("return x @ w, (x, w, b)", 2.0),                          # wrong (no bias): the stand-in answers
+])
+def test_network_forward_gets_stand_ins_for_a_wrong_dense_forward_not_a_missing_one(
+        dense, network_points, monkeypatch):
+    from autograder import notebook
+    namespace = {}
+    exec(NETWORK.format(dense=dense), namespace)
+    monkeypatch.setattr(notebook, "_GRADED", {})
+    assert notebook.grade("dense_forward", namespace["dense_forward"]) < 1.0
+    assert notebook.grade("network_forward", namespace["network_forward"]) == network_points
 
 
 # Seeds: the same cases for every student, other values --------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..check import run_check, settle
+from ..check import run_check, settle, unattempted
 from ..checks import MODULES, NOTEBOOKS
 from ..course import DEFAULT_ROOT, notebook_path
 from ..submission import nbgrader_meta
@@ -88,7 +88,7 @@ def grade_with(assignment, sources, seed=0, label="answer"):
         for source in sources:
             exec(compile(source, f"<{label}>", "exec"), namespace)
         for check in NOTEBOOKS[assignment]:
-            reports.append(run_check(check, namespace.get(check.name), seed))
+            reports.append(run_check(check, namespace.get(check.name), seed, absent=unattempted(reports)))
     return settle(reports)
 
 
