@@ -187,6 +187,10 @@ def test_trained_model_is_graded_on_held_out_accuracy(data_root):
     assert "accuracy 75.0%, below 80%" in partial.text()
     wrong_shape = run_check(check, lambda x: np.zeros((len(x), 3)))
     assert wrong_shape.points == 0.0 and "scores (N, 10) or labels (N,)" in wrong_shape.text()
+    first, second = check.cases(0), check.cases(1)                                    # other digits, same cases
+    assert [c.name for c in first] == [c.name for c in second]
+    assert not np.array_equal(first[0].args[0], second[0].args[0])
+    assert run_check(check, knows, seed=1).points == check.points
 
 
 def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypatch):
