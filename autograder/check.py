@@ -1,11 +1,12 @@
 """A check: seeded cases, the reference answer, a comparison, and hints for known bugs.
 
-A check grades one exercise. Its cases are inputs built from a seed; for each
-case the student's output is compared with the reference's (from `solutions`)
-and the case earns its weight when they agree. A failed case reports what
-differs and, when the student's output is exactly what a known mistake would
-produce, names that mistake. The points earned are a plain float, so nbgrader
-gives partial credit.
+A check grades one exercise. Its cases are inputs built from a seed (one per
+student: the same cases, other values); for each case the student's output is
+compared with the reference's (from `solutions`) and the case earns its weight
+when they agree. A failed case reports how the answer differs, never the hidden
+answer itself, and, when the student's output is exactly what a known mistake
+would produce, names that mistake. The points earned are a plain float, so
+nbgrader gives partial credit.
 
 Running a check has two halves: harness.call_case runs where the student's code
 runs; score() runs where the reference is, which may be another process.
@@ -15,7 +16,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from coursekit.compare import explain_difference
+from coursekit.compare import explain_difference, form_difference, number_problem, quote
 
 from .harness import ADAPTERS, call_case
 
@@ -43,7 +44,10 @@ class Check:
 
     name: the function's name, also the grade_id of its graded test cell;
     points: the cell's points; reference: the function from `solutions`;
-    cases: () -> list of Case; compare(got, expected, case) -> None or a sentence;
+    cases(seed=0) -> list of Case: random inputs drawn from the seed (case_rng), the course's
+    worked examples as they are; names, weights and count are the same for every seed;
+    compare(got, expected, case) -> None or a sentence (a Malformed one when got has not the
+    expected form);
     bugs: known mistakes, tried in order when a case fails;
     bug_compare(got, buggy, case): how got is matched with a bug's output (compare when None);
     adapter: name of a harness.ADAPTERS entry when the call needs one;
@@ -75,23 +79,39 @@ class Check:
         call = ADAPTERS[self.adapter] if self.adapter else (lambda f, *a: f(*a))
         return call(fn, *case.args)
 
-    def stand_ins(self, case):
-        """{name: [(args, the reference's answer)]} for the calls of self.uses on this case."""
+    def stand_ins(self, case, absent=()):
+        """{name: [(args, the reference's answer)]} for the calls of self.uses on this case,
+        leaving out the graded functions named in `absent` (see unattempted()): a stand-in
+        replaces a helper's wrong answer, not its absence."""
         if self.uses is None:
             return {}
         import solutions
         return {name: [(args, getattr(solutions, name)(*args)) for args in calls]
-                for name, calls in self.uses(*case.args).items()}
+                for name, calls in self.uses(*case.args).items() if name not in absent}
+
+
+def case_rng(stream, seed):
+    """The generator of one check's random inputs: stream (a number of its own) tells the
+    checks apart, seed (an int >= 0, one per student) the students."""
+    return np.random.default_rng([stream, seed])
+
+
+class Malformed(str):
+    """A comparison's sentence for an answer without the expected form (None, another type,
+    length or shape, values that are not real numbers): nothing in it could be judged."""
 
 
 @dataclass
 class CaseResult:
-    """answered: False when there was no answer to judge (a stub, or no such function)."""
+    """answered: False when nothing was attempted (a stub, or no such function);
+    judged: False when there was no answer to judge on its values: not attempted, an error,
+    a timeout, a kernel that stopped, or an answer without the expected form (Malformed)."""
     case: Case
     passed: bool
     message: str = ""
     hint: str = ""
     answered: bool = True
+    judged: bool = True
 
     def line(self):
         mark = "PASS" if self.passed else "FAIL"
@@ -113,16 +133,29 @@ class Report:
 
     @property
     def points(self):
-        if self.excused:
-            return float(self.check.points)
+        return float(self.check.points) if self.excused else self.earned
+
+    @property
+    def earned(self):
+        """The points the cases earned, excused or not."""
         total = sum(r.case.weight for r in self.results)
-        earned = sum(r.case.weight for r in self.results if r.passed)
-        return round(self.check.points * earned / total, 4) if total else 0.0
+        passed = sum(r.case.weight for r in self.results if r.passed)
+        return round(self.check.points * passed / total, 4) if total else 0.0
 
     @property
     def attempted(self):
         """Whether any case got an answer (not a stub's NotImplementedError, not a missing function)."""
         return any(r.answered for r in self.results)
+
+    @property
+    def partly_right(self):
+        """A real attempt that is partly right: some of the points earned, not all."""
+        return 0 < self.earned < self.check.points
+
+    @property
+    def judged(self):
+        """Whether every case got an answer judged on its values (see CaseResult)."""
+        return bool(self.results) and all(r.judged for r in self.results)
 
     @property
     def undefined(self):
@@ -145,16 +178,25 @@ def _undefined(name):
 
 
 def settle(reports):
-    """Reports with each mistake counted once: an exercise built from other graded functions
-    (check.builds_on) keeps its points when one of those was attempted but lost points,
-    since that mistake, not this exercise, is the likely cause. A stub or a missing
-    function is no mistake, upstream or here: what is built on it, or the exercise itself,
-    is not done. reports: in notebook order."""
-    lost = {r.check.name for r in reports if r.points < r.check.points and r.attempted}
+    """Reports with each mistake counted once, and nothing earned for nothing.
+
+    An exercise built from other graded functions (check.builds_on: trained_model is trained
+    with them) may fail because of a mistake upstream. It keeps its points when both:
+    - an upstream function is a real attempt that is partly right (Report.partly_right): it
+      earned some of its points, not all, so it was made to work and has a mistake, which
+      already costs points there. One that earns nothing (a stub, None or a crash everywhere,
+      wrong on every case) shows no work done: excusing it would pay for doing nothing (an
+      sgd_momentum that returns w unchanged would buy trained_model's 3 points for 1);
+    - this exercise gave a real answer on every case (Report.judged): a wrong value can be
+      the upstream mistake's doing; a stub, a crash, a timeout, a kernel that died, None or
+      an answer of the wrong form cannot, and earn nothing.
+    The price: a function wrong on every case also costs what is built on it.
+    reports: in notebook order."""
+    partly_right = {r.check.name for r in reports if r.partly_right}
     settled = []
     for report in reports:
-        causes = [name for name in report.check.builds_on if name in lost]
-        if causes and report.attempted and report.points < report.check.points:
+        causes = [name for name in report.check.builds_on if name in partly_right]
+        if causes and report.judged and report.earned < report.check.points:
             report = Report(report.check, report.results,
                             f"not counted: built from {', '.join(causes)}, which already lost points "
                             f"(fix {'it' if len(causes) == 1 else 'them'} first)")
@@ -181,7 +223,8 @@ def _diagnose(check, case, got, expected):
 
 
 def _first_difference(got, expected):
-    """The first pair of arrays that differ, looking inside tuples (out, cache), (dx, dw, db)."""
+    """The first pair of arrays of real numbers that differ, looking inside tuples (out, cache),
+    (dx, dw, db)."""
     if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)):
         for g, e in zip(got, expected):
             pair = _first_difference(g, e)
@@ -189,9 +232,12 @@ def _first_difference(got, expected):
                 return pair
         return None
     try:
-        got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
+        got, expected = np.asarray(got), np.asarray(expected)
+    except ValueError:           # ragged lists
         return None
+    if number_problem(got) or number_problem(expected):
+        return None
+    got, expected = got.astype(float), expected.astype(float)
     return None if _roughly(got, expected) else (got, expected)
 
 
@@ -230,47 +276,56 @@ def _pattern(got, expected):
 def judge(check, case, outcome):
     """CaseResult of one case from the harness's outcome (see harness.call_case)."""
     if "error" in outcome:
-        error = outcome["error"]
+        error = quote(outcome["error"])     # the student's text: it may quote the hidden input
         if error.startswith("NotImplementedError"):
-            return CaseResult(case, False, "not implemented yet",
-                              "replace `raise NotImplementedError()` with your code", answered=False)
+            return CaseResult(case, False, "not implemented yet", "replace `raise NotImplementedError()` "
+                              "with your code (here, or in a function this one calls)",
+                              answered=False, judged=False)
         if outcome.get("undefined"):
-            return CaseResult(case, False, _undefined(check.name), answered=False)
+            return CaseResult(case, False, _undefined(check.name), answered=False, judged=False)
         if outcome.get("timeout"):          # this case, or an earlier one it waited behind
-            return CaseResult(case, False, error, "look for a loop that never ends")
-        if error.startswith("not run") or outcome.get("lost"):   # the runner's: nothing raised
-            return CaseResult(case, False, error)
-        return CaseResult(case, False, f"raised {error}", check.hint)
+            return CaseResult(case, False, error, "look for a loop that never ends", judged=False)
+        if error.startswith(("not run", "no result")):     # the runner's: the kernel had stopped
+            return CaseResult(case, False, error, judged=False)
+        return CaseResult(case, False, f"raised {error}", check.hint, judged=False)
     if outcome.get("mutated"):  # always wrong, and the likely cause of any other difference
         names = ", ".join(f"argument {i + 1}" for i in outcome["mutated"])
         return CaseResult(case, False, f"changed its input in place ({names})", check.mutation_hint)
     got, expected = outcome["output"], check.expected(case)
     message = check.compare(got, expected, case)
     if message is not None:
-        return CaseResult(case, False, message, _diagnose(check, case, got, expected))
+        return CaseResult(case, False, message, _diagnose(check, case, got, expected),
+                          judged=not isinstance(message, Malformed))
     return CaseResult(case, True)
 
 
 def score(check, outcomes, cases):
-    """Report of a check from the harness outcomes of its cases (the check.cases() they ran)."""
+    """Report of a check from the harness outcomes of its cases (the check.cases(seed) they ran)."""
     return Report(check, [judge(check, case, outcome) for case, outcome in zip(cases, outcomes)])
 
 
-def run_check(check, fn):
-    """Run every case of a check on fn in this process and return the Report."""
-    cases, outcomes, seen = check.cases(), [], {}
+def unattempted(reports):
+    """Names of the graded functions whose reports say nothing was attempted (a stub, or no such
+    function): what calls them gets no stand-in for them (Check.stand_ins). reports: those of the
+    exercises of the same notebook graded so far."""
+    return {r.check.name for r in reports if not r.attempted}
+
+
+def run_check(check, fn, seed=0, absent=()):
+    """Run every case of check.cases(seed) on fn in this process and return the Report; absent:
+    the graded functions that get no stand-in (see unattempted())."""
+    cases, outcomes, seen = check.cases(seed), [], {}
     for case in cases:           # cases holding the very same arguments are called once
         key = tuple(map(id, case.args))
         if key not in seen:
-            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case))
+            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case, absent))
         outcomes.append(seen[key])
     return score(check, outcomes, cases)
 
 
-def backward_cases(forward_cases, forward, seed):
-    """Cases of a backward pass, one per forward case: (dout, cache), with dout a seeded
-    normal array of the forward's output shape and dtype, and the forward's own cache."""
-    rng = np.random.default_rng(seed)
+def backward_cases(forward_cases, forward, rng):
+    """Cases of a backward pass, one per forward case: (dout, cache), with dout a normal array
+    drawn from rng, of the forward's output shape and dtype, and the forward's own cache."""
     cases = []
     for case in forward_cases:
         out, cache = forward(*case.args)
@@ -280,27 +335,32 @@ def backward_cases(forward_cases, forward, seed):
 
 # Comparisons ---------------------------------------------------------------------------------
 
-def _close(got, expected, name, case):
-    rtol, atol = (1e-4, 1e-5) if _float32(case) else (1e-6, 1e-8)
-    return explain_difference(got, expected, name, rtol=rtol, atol=atol)
-
-
 def _float32(case):
     return any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in case.args)
 
 
+def type_name(value):
+    """The name of value's type, as a report may quote it."""
+    return quote(type(value).__name__)
+
+
 def compare_value(got, expected, case, name="the result"):
-    """A single array or number. Values are judged, not dtypes: a correct answer computed
-    in float64 from float32 inputs earns its points (with float32's tolerance)."""
-    return _close(got, expected, name, case)
+    """A single array or number, said in words that do not give the hidden expected away.
+    Values are judged, not dtypes: a correct answer computed in float64 from float32 inputs
+    earns its points (with float32's tolerance)."""
+    form = form_difference(got, expected, name)
+    if form is not None:
+        return Malformed(form)
+    rtol, atol = (1e-4, 1e-5) if _float32(case) else (1e-6, 1e-8)
+    return explain_difference(got, expected, name, rtol=rtol, atol=atol, reveal=False)
 
 
 def compare_tuple(names):
     """A tuple of arrays, e.g. ("dx", "dw", "db"), compared entry by entry."""
     def compare(got, expected, case):
         if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return (f"should return a tuple ({', '.join(names)}); got "
-                    f"{type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
+            return Malformed(f"should return a tuple ({', '.join(names)}); got {type_name(got)}"
+                             + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
         for name, g, e in zip(names, got, expected):
             message = compare_value(g, e, case, name)
             if message is not None:
@@ -328,7 +388,7 @@ def compare_forward(input_names):
     """(out, cache): out compared as a value; the cache must start with the inputs, in order."""
     def compare(got, expected, case):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
-            return f"should return (out, cache); got {type(got).__name__}"
+            return Malformed(f"should return (out, cache); got {type_name(got)}")
         message = compare_value(got[0], expected[0], case, "out")
         if message is not None:
             return message

@@ -82,6 +82,7 @@ class Execution:
     """How one piece of code ran: status is "ok", "error", "timeout" or "died"."""
     status: str
     error: str = ""
+    cpu_seconds: float = None      # used by the kernel's processes while it ran (None: not measured)
     output_bytes: int = 0
     output: str = ""
     notes: list = field(default_factory=list)
@@ -387,7 +388,7 @@ class SandboxKernel:
                     result.status = "error"
                     result.error = f"{content.get('ename')}: {content.get('evalue')}"
                 break
-            cpu_used = self._cpu() - cpu_start if cpu_start is not None else None
+            cpu_used = result.cpu_seconds = self._cpu() - cpu_start if cpu_start is not None else None
             if time.monotonic() - start > wall or (cpu_used is not None and cpu_used > cpu_limit):
                 return self._interrupt(msg_id, result, cpu_limit)
             if not self.alive:

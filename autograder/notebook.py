@@ -10,18 +10,34 @@ prints one line per case, and returns the points as a plain float: the cell's
 value, which nbgrader reads as partial credit. It never raises and never writes
 to stderr (nbgrader would score the cell 0).
 """
+import os
+
 import __main__
 
-from .check import run_check, settle
+from .check import run_check, settle, unattempted
 from .checks import CHECKS
 
-_GRADED = {}        # this kernel's reports so far, by name: settle() reads the earlier ones
+_GRADED = {}        # this kernel's reports so far, by name: settle() and unattempted() read them
+SEED = "COURSE_GRADING_SEED"     # the instructor's seed of the hidden inputs, for stock nbgrader
 
 
-def grade(name, fn=None):
-    """Points earned by the notebook's function `name` (or fn) on its check; prints the report."""
+def grade(name, fn=None, seed=None):
+    """Points earned by the notebook's function `name` (or fn) on its check, with the cases of
+    `seed` (None: $COURSE_GRADING_SEED, else 0); prints the report."""
     check = CHECKS[name]
     fn = fn if fn is not None else getattr(__main__, name, None)     # None: run_check says so
-    report = _GRADED[name] = settle([*_GRADED.values(), run_check(check, fn)])[-1]
+    seed = _seed() if seed is None else seed
+    earlier = [report for other, report in _GRADED.items() if other != name]
+    report = run_check(check, fn, seed, absent=unattempted(earlier))
+    report = _GRADED[name] = settle([*earlier, report])[-1]
     print(report.text())
     return float(report.points)
+
+
+def _seed():
+    text = os.environ.get(SEED, "0")
+    try:
+        return int(text)
+    except ValueError:
+        print(f"{SEED}={text!r} is not a whole number: seed 0 is used")
+        return 0

@@ -26,8 +26,10 @@ import sys
 import tempfile
 import time
 
+from coursekit.compare import quote
+
 from . import cgroup, harness, wire
-from .check import score, settle
+from .check import score, settle, unattempted
 from .checks import NOTEBOOKS
 from .course import notebook_path
 from .files import Refused, list_folder, open_folder, read_file, read_relative
@@ -45,13 +47,8 @@ class Unprotected(Exception):
     """This machine cannot give the protection grading needs; the message lists what is missing."""
 
 
-def _shorten(text, limit=300):
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
 def _grader_failed(error):
-    return f"the grader failed on this submission ({type(error).__name__}: {_shorten(error)})"
+    return f"the grader failed on this submission ({type(error).__name__}: {quote(error)})"
 
 
 def ungradable(student, assignment, notebook, reason, seed=0):
@@ -97,7 +94,7 @@ def _sandbox_problem(room_folder, limits):
     try:
         uid, caps, no_new_privs = map(int, done.stdout.split())
     except ValueError:
-        return f"bubblewrap cannot start a sandbox here: {_shorten(done.stderr) or 'no reason given'}"
+        return f"bubblewrap cannot start a sandbox here: {quote(done.stderr) or 'no reason given'}"
     if uid == 0 or caps or not no_new_privs:
         return f"the sandbox runs as uid {uid} with capabilities {caps:#x} and no_new_privs {no_new_privs}"
     return ""
@@ -206,7 +203,7 @@ class _Session:
         result = self.kernel.execute(code, cpu_seconds)
         self.notes.extend(f"{label}: {note}" for note in result.notes)
         if result.status == "error":
-            self.notes.append(f"{label} raised {_shorten(result.error)}")
+            self.notes.append(f"{label} raised {quote(result.error)}")
         if result.status in ("ok", "error"):
             self.ran.append(code)
         elif result.status == "timeout":
@@ -234,21 +231,22 @@ class _Session:
 def _outcome(payload, problem):
     """An outcome from a frame of the results pipe (harness.call_case's dict), or why not."""
     if payload is None or problem:
-        return {"error": f"no result: {problem}", "lost": True}
+        return {"error": f"no result: {problem}"}
     try:
         outcome = wire.decode(payload)
     except ValueError as error:
-        return {"error": f"no result: it could not be read ({error})", "lost": True}
-    return outcome if isinstance(outcome, dict) else {"error": "no result: it was not an outcome", "lost": True}
+        return {"error": f"no result: it could not be read ({error})"}
+    return outcome if isinstance(outcome, dict) else {"error": "no result: it was not an outcome"}
 
 
-def _check_exercise(session, check, absent):
-    """Run one check's cases in the kernel; score the outcomes here (a check.Report)."""
-    cases = check.cases()
+def _check_exercise(session, check, seed, absent):
+    """Run one check's cases (drawn from seed) in the kernel; score the outcomes here (a
+    check.Report). absent: graded functions not attempted, which get no stand-in."""
+    cases = check.cases(seed)
     folder = f"cases/{check.name}"
     for i, case in enumerate(cases):
         session.folders.write_shared(f"{folder}/{wire.case_file(i)}", wire.encode(case.args))
-        tables = {name: table for name, table in check.stand_ins(case).items() if name not in absent}
+        tables = check.stand_ins(case, absent)
         if tables:
             session.folders.write_shared(f"{folder}/{wire.uses_file(i)}", wire.encode(tables))
     if session.kernel is None:
@@ -261,7 +259,7 @@ def _check_exercise(session, check, absent):
     results = session.kernel.results
     result = session.run(f"the check of {check.name}", code, cpu_seconds=seconds * len(cases) + 10)
     if result.status in ("timeout", "died"):
-        outcomes = [{"error": f"no result: {result.error}", "lost": True}] * len(cases)
+        outcomes = [{"error": f"no result: {result.error}"}] * len(cases)
     else:
         outcomes = [_outcome(*frame) for frame in results.collect(token, len(cases), seconds=10)]
     return score(check, outcomes, cases)
@@ -374,8 +372,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
             session.run(label, code)
         reports = []
         for check in NOTEBOOKS[assignment]:
-            absent = {r.check.name for r in reports if not r.attempted}
-            reports.append(_check_exercise(session, check, absent))
+            reports.append(_check_exercise(session, check, seed, unattempted(reports)))
         exercises = [_exercise(report) for report in settle(reports)]
     except Exception as error:  # the grader's own failure: say so, never a silent 0
         return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)

@@ -39,6 +39,17 @@ def data_root():
     return root
 
 
+@pytest.fixture
+def held_out_data(data_root, tmp_path, monkeypatch):
+    """A data dir as a graded kernel sees it in the grading sandbox: mnist's training files only
+    (links to the real ones), and COURSE_HELD_OUT=hidden."""
+    (tmp_path / "mnist").mkdir()
+    for f in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (tmp_path / "mnist" / f).symlink_to(data_root / "mnist" / f)
+    monkeypatch.setenv("COURSE_HELD_OUT", "hidden")
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def sandbox():
     """Whether student kernels run in the bubblewrap sandbox (else they run unsandboxed).

@@ -1,5 +1,8 @@
 """The checks behind the hidden tests, against the reference and against known bugs."""
+import inspect
+import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -8,6 +11,7 @@ import solutions as S
 from autograder.check import compare_out, run_check
 from autograder.checks import CHECKS
 from autograder.notebook import grade
+from autograder.proof.answers import load as load_answers
 
 
 def as_student(check, bug):
@@ -177,7 +181,7 @@ def test_a_float64_answer_to_float32_inputs_earns_full_marks():
 def test_trained_model_is_graded_on_held_out_accuracy(data_root):
     from coursekit.data import load_mnist
     check = CHECKS["trained_model"]
-    images, labels = load_mnist(limit=1000).test
+    images, labels = load_mnist(limit=10_000).test        # every test digit: the cases draw from them
     lookup = {image.tobytes(): label for image, label in zip(images, labels)}
 
     def knows(x):
@@ -195,6 +199,10 @@ def test_trained_model_is_graded_on_held_out_accuracy(data_root):
     assert "accuracy 75.0%, below 80%" in partial.text()
     wrong_shape = run_check(check, lambda x: np.zeros((len(x), 3)))
     assert wrong_shape.points == 0.0 and "scores (N, 10) or labels (N,)" in wrong_shape.text()
+    first, second = check.cases(0), check.cases(1)                                    # other digits, same cases
+    assert [c.name for c in first] == [c.name for c in second]
+    assert not np.array_equal(first[0].args[0], second[0].args[0])
+    assert run_check(check, knows, seed=1).points == check.points
 
 
 def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypatch):
@@ -210,20 +218,236 @@ def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypat
     assert points()["conv_forward_naive"] < 3.0                          # the mistake would count twice
 
 
-def test_an_exercise_built_on_a_failed_one_keeps_its_points():
-    from autograder.check import Case, CaseResult, Report, settle
-    dense, model = CHECKS["dense_backward"], CHECKS["trained_model"]
-    wrong = run_check(dense, lambda dout, cache: (0 * dout, 0, 0))
-    failed = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "accuracy 9.8%")])
-    wrong_settled, model_settled = settle([wrong, failed])
-    assert wrong_settled.points == 0.0
-    assert model_settled.points == model.points and "built from dense_backward" in model_settled.text()
-    assert settle([run_check(dense, S.dense_backward), failed])[1].points == 0.0  # nothing upstream failed
+# settle: a mistake costs points once; doing nothing, crashing or timing out earns nothing -------
+
+LABELS = np.arange(1000) % 10       # made-up test labels: the accuracy is what matters, not the digits
+
+
+def trained_model_report(outcome):
+    """trained_model's Report from one harness outcome given to every case."""
+    from autograder.check import Case, score
+    from autograder.checks.training import THRESHOLDS
+    cases = [Case(f"accuracy at least {t:.0%}", (None,), expected=(LABELS, t)) for t in THRESHOLDS]
+    return score(CHECKS["trained_model"], [outcome] * len(cases), cases)
+
+
+def at_accuracy(fraction):
+    """The outcome of a trained_model whose labels are right on `fraction` of LABELS."""
+    right = int(round(fraction * len(LABELS)))
+    return {"output": np.concatenate([LABELS[:right], (LABELS[right:] + 1) % 10]), "mutated": []}
+
+
+def settled_points(*reports):
+    from autograder.check import settle
+    return {r.check.name: r.points for r in settle(list(reports))}
+
+
+def partly_wrong_dense_backward():
+    """db a mean over the batch: right on the batch of 1 only."""
+    report = run_check(CHECKS["dense_backward"], lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout,
+                                                                      dout.mean(axis=0)))
+    assert 0 < report.points < CHECKS["dense_backward"].points, report.text()
+    return report
+
+
+def test_an_honest_partly_wrong_upstream_does_not_cost_trained_model_twice():
+    from autograder.check import settle
+    upstream, model = settle([partly_wrong_dense_backward(), trained_model_report(at_accuracy(0.139))])
+    assert upstream.points < 2 and model.points == 3.0 and "built from dense_backward" in model.text()
+    right = run_check(CHECKS["dense_backward"], S.dense_backward)
+    assert settled_points(right, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0   # nothing to excuse
+
+
+def test_an_upstream_that_earns_nothing_excuses_nothing():
+    dense = CHECKS["dense_backward"]
+    wrong_everywhere = run_check(dense, lambda dout, cache: (0 * dout, 0 * cache[1], 0 * cache[2]))
     stub = run_check(dense, lambda dout, cache: (_ for _ in ()).throw(NotImplementedError()))
-    assert settle([stub, failed])[1].points == 0.0        # a stub is not a mistake: nothing to excuse
-    not_done = Report(model, [CaseResult(Case("held-out accuracy", ()), False, "not implemented yet",
-                                         answered=False)])
-    assert settle([wrong, not_done])[1].points == 0.0     # nor is it one here: no points for a stub
+    crash = run_check(dense, lambda dout, cache: 1 / 0)
+    for upstream in (wrong_everywhere, stub, crash, run_check(dense, None)):
+        assert upstream.points == 0.0
+        assert settled_points(upstream, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0
+
+
+def test_sgd_momentum_that_never_updates_gets_no_free_points():
+    """The model stays at chance (13.9%): sgd_momentum fails every case, and trained_model is not
+    excused for it (it once scored 13 of 14)."""
+    never = run_check(CHECKS["sgd_momentum"], lambda w, dw, velocity, lr=0.01, momentum=0.9: (w, velocity))
+    assert never.points == 0.0 and "come back unchanged" in never.text()
+    assert settled_points(never, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0
+
+
+NO_ANSWER = {
+    "None": {"output": None, "mutated": []},
+    "a crash": {"error": "MemoryError: Unable to allocate 2.0 GiB"},
+    "a timeout": {"error": "took more than 20 s (an endless loop?)", "timeout": True},
+    "a kernel that died": {"error": "no result: the kernel died (out of memory?)"},
+    "a kernel stopped for good": {"error": "not run: the kernel had stopped for good (see the notes)"},
+    "a stub": {"error": "NotImplementedError: "},
+    "the wrong form": {"output": (np.zeros((1000, 10)), []), "mutated": []},
+}
+
+
+@pytest.mark.parametrize("outcome", NO_ANSWER.values(), ids=NO_ANSWER.keys())
+def test_trained_model_without_a_real_answer_is_not_excused(outcome):
+    report = trained_model_report(outcome)
+    assert not report.judged
+    assert settled_points(partly_wrong_dense_backward(), report)["trained_model"] == 0.0
+
+
+def test_a_notebook_whose_functions_all_return_none_earns_nothing():
+    from autograder.checks import NOTEBOOKS
+    reports = [run_check(check, lambda *args, **kwargs: None) for check in NOTEBOOKS["05-mnist"]
+               if check.name != "trained_model"]
+    points = settled_points(*reports, trained_model_report(NO_ANSWER["None"]))
+    assert set(points.values()) == {0.0}, points
+
+
+# Stand-ins: a helper's wrong answer is replaced, not its absence ------------------------------
+
+CALLS_ITS_HELPERS = next(a for a in load_answers() if a.name == "conv_forward_naive" and "earlier functions" in a.what)
+STUBS = {name: f"def {name}{inspect.signature(getattr(S, name))}:\n    raise NotImplementedError()\n"
+         for name in ("output_size", "zero_pad", "conv_single_step")}     # as the release has them
+
+
+def test_a_caller_earns_nothing_on_helpers_that_are_stubs():
+    from autograder.proof.play import grade_with
+    reports = grade_with("01-convolution", [*STUBS.values(), CALLS_ITS_HELPERS.source])
+    points = {r.check.name: r.points for r in reports}
+    assert points["conv_forward_naive"] == 0.0, points
+    one_stub = grade_with("01-convolution", [STUBS["zero_pad"], CALLS_ITS_HELPERS.source])
+    assert {r.check.name: r.points for r in one_stub}["conv_forward_naive"] == 0.0
+
+
+NETWORK = """
+import numpy as np
+import solutions as S
+
+def dense_forward(x, w, b):
+    {dense}
+
+FORWARD = {{"conv": lambda x, p: S.conv_forward(x, p["w"], p["b"], p["stride"], p["pad"]),
+           "relu": lambda x, p: S.relu_forward(x),
+           "pool": lambda x, p: S.pool_forward(x, p["size"], p["stride"], p["mode"]),
+           "flatten": lambda x, p: S.flatten_forward(x),
+           "dense": lambda x, p: dense_forward(x, p["w"], p["b"])}}
+
+def network_forward(x, layers):
+    caches = []
+    for kind, params in layers:
+        x, cache = FORWARD[kind](x, params)
+        caches.append((kind, cache))
+    return x, caches
+"""
+
+
+@pytest.mark.parametrize("dense, network_points", [
+    ("raise NotImplementedError()", 0.0),                      # a stub: no stand-in, nothing earned
+    ("return x @ w, (x, w, b)", 2.0),                          # wrong (no bias): the stand-in answers
+])
+def test_network_forward_gets_stand_ins_for_a_wrong_dense_forward_not_a_missing_one(
+        dense, network_points, monkeypatch):
+    from autograder import notebook
+    namespace = {}
+    exec(NETWORK.format(dense=dense), namespace)
+    monkeypatch.setattr(notebook, "_GRADED", {})
+    assert notebook.grade("dense_forward", namespace["dense_forward"]) < 1.0
+    assert notebook.grade("network_forward", namespace["network_forward"]) == network_points
+
+
+# Seeds: the same cases for every student, other values --------------------------------------
+
+@pytest.mark.parametrize("name", WITH_REFERENCE)
+def test_a_seed_changes_the_values_of_the_cases_not_the_cases(name):
+    check = CHECKS[name]
+    first, second = check.cases(0), check.cases(1)
+    assert [(c.name, c.weight) for c in first] == [(c.name, c.weight) for c in second]
+    assert [(c.name, c.weight) for c in first] == [(c.name, c.weight) for c in check.cases(0)]
+    assert any(repr(a.args) != repr(b.args) for a, b in zip(first, second)), "no input depends on the seed"
+    assert run_check(check, getattr(S, name), seed=1).points == check.points
+
+
+def hard_coded_relu(seed):
+    """A relu_forward that looks its answers up: right on the hidden inputs of `seed` only."""
+    answers = {x.tobytes(): S.relu_forward(x)[0] for x, in (c.args for c in CHECKS["relu_forward"].cases(seed))}
+    return lambda x: (answers.get(x.tobytes(), x), (x,))
+
+
+def test_hard_coded_hidden_outputs_lose_points_under_another_seed(monkeypatch):
+    from autograder import notebook
+    monkeypatch.setattr(notebook, "_GRADED", {})
+    check = CHECKS["relu_forward"]
+    assert run_check(check, hard_coded_relu(0), seed=0).points == check.points
+    assert run_check(check, hard_coded_relu(0), seed=1).points == 0.0
+    monkeypatch.setenv("COURSE_GRADING_SEED", "7")          # stock nbgrader: the instructor's seed
+    assert grade("relu_forward", hard_coded_relu(0)) == 0.0
+    assert grade("relu_forward", hard_coded_relu(7)) == check.points
+
+
+@pytest.mark.parametrize("notebook", ["convolution"])
+def test_the_bank_holds_under_another_seed(notebook):
+    from autograder.proof.play import play
+    answers = [a for a in load_answers() if a.notebook == notebook]
+    problems = [f"{a.name} ({a.what}): {result.problem}" for a in answers
+                for result in [play(a, seed=1)] if result.problem]
+    assert problems == []
+
+
+# Feedback says how an answer differs, never the hidden answer ----------------------------------
+
+WRONG = [("conv_param_count", lambda f, c_in, c_out: -1), ("output_size", lambda n, f, s=1, p=0: (n - f) // s),
+         ("conv_single_step", lambda a, w, b: float(np.sum(a * w) - b)),
+         ("dense_forward", lambda x, w, b: (x @ w, (x, w, b))), ("relu_forward", lambda x: (np.abs(x), (x,)))]
+
+
+def numbers_in(text):
+    """The numbers written in text, but 0 and 1, which say little (an index, a count)."""
+    return set(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)) - {"0", "1", "0.0", "1.0"}
+
+
+def written(value):
+    """How a sentence would write the numbers of value (as explain_difference did, and as str does)."""
+    return {f"{v:.6g}" for v in np.ravel(np.asarray(value, dtype=float))} | {str(v) for v in np.ravel(value)}
+
+
+@pytest.mark.parametrize("name, student", WRONG, ids=[n for n, _ in WRONG])
+def test_feedback_never_shows_the_expected_value_of_a_hidden_case(name, student):
+    check = CHECKS[name]
+    report = run_check(check, student, seed=3)
+    assert report.points < check.points
+    for result in report.results:
+        if not result.passed:
+            expected = check.expected(result.case)
+            out = expected[0] if isinstance(expected, tuple) else expected
+            assert not numbers_in(result.message) & written(out), result.message
+
+
+def test_quoted_text_is_cut_to_one_bound():
+    from coursekit.compare import QUOTE_LIMIT
+
+    def tells_its_input(x):
+        raise ValueError(f"the input was {x.tolist()}")
+    report = run_check(CHECKS["relu_forward"], tells_its_input)
+    for result in report.results:
+        assert result.message.startswith("raised ValueError: the input was")
+        assert len(result.message) <= len("raised ") + QUOTE_LIMIT and result.message.endswith("...")
+
+
+def test_complex_values_fail_even_when_their_real_part_is_right():
+    report = run_check(CHECKS["relu_forward"], lambda x: (np.maximum(x, 0).astype(complex), (x,)))
+    assert report.points == 0.0 and all("returned complex values" in r.message for r in report.results)
+    step = run_check(CHECKS["conv_single_step"], lambda a, w, b: complex(np.sum(a * w) + b))
+    assert step.points == 0.0 and "returned complex values" in step.results[0].message
+
+
+ROUNDED = {"half down": lambda n, f, s=1, p=0: 1 + math.ceil((n + 2 * p - f) / s - 0.5),
+           "half to even": lambda n, f, s=1, p=0: 1 + round((n + 2 * p - f) / s)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("student", ROUNDED.values(), ids=ROUNDED.keys())
+def test_an_output_size_rounded_to_the_nearest_integer_loses_points(student, seed):
+    report = run_check(CHECKS["output_size"], student, seed)
+    assert report.points < 1 and any("not to the nearest" in r.hint for r in report.results), report.text()
 
 
 UNKNOWN_MISTAKES = [

@@ -1,4 +1,6 @@
 """The comparison helper's sentences, which students read in every failing test."""
+import re
+
 import numpy as np
 import pytest
 
@@ -58,3 +60,44 @@ def test_assert_shape():
     assert_shape(np.zeros((2, 3)), (2, 3))
     with pytest.raises(AssertionError, match=r"out has shape \(3, 2\) but should have shape \(2, 3\).*swapped"):
         assert_shape(np.zeros((3, 2)), (2, 3), "out")
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    (5, 4, ["size is too large"]),                 # whole numbers: no amount (it would give 4 away)
+    (4.5, 5.0, ["size is too small by 10%"]),
+    (-1, 34944, ["size has the wrong sign"]),
+    (np.array([[1.0, 2.0], [3.0, 9.0]]), np.array([[1.0, 2.0], [3.0, 4.5]]),
+     ["size differs at 1 of 4 entries", "the first, at index (1, 1), is too large by 100%"]),
+    (np.array([0.5, 2.0, -3.0]), np.array([0.5, 1.5, 3.0]), ["2 of 3", "index (1,)", "too large by 33%"]),
+    (np.ones((2, 3)), np.ones((3, 2)), ["shape (2, 3)", "(3, 2)", "swapped"]),
+    (np.array([np.inf]), np.array([1.0]), ["NaN or infinite"]),
+])
+def test_a_hidden_case_says_how_the_answer_differs_but_not_what_it_should_be(got, expected, words):
+    message = explain_difference(got, expected, "size", reveal=False)
+    for word in words:
+        assert word in message, message
+    assert not re.search(r"(should be|expected) -?\d", message) and "34944" not in message
+    assert "by" not in explain_difference(5, 4, reveal=False)
+
+
+@pytest.mark.parametrize("got, words", [
+    (np.array([1.0 + 0j, 2.0]), "returned complex values (dtype complex128)"),
+    (1.0 + 0j, "returned complex values"),
+    (np.array([True, False]), "returned True/False values"),
+    (np.array(["1", "2"]), "returned text"),
+    (np.array([1.0, None]), "returned Python objects"),
+])
+def test_values_that_are_not_real_numbers_fail_and_are_named(got, words):
+    for reveal in (True, False):
+        message = explain_difference(got, np.array([1.0, 2.0]) if np.ndim(got) else 1.0, "out", reveal=reveal)
+        assert message is not None and words in message, message
+    assert explain_difference(np.array([True]), np.array([True])) is None      # booleans where booleans belong
+
+
+def test_quoted_text_is_one_line_within_the_limit():
+    from coursekit.compare import QUOTE_LIMIT, quote
+    assert quote("a\n  short   message") == "a short message"
+    long = quote("x" * 1000)
+    assert len(long) == QUOTE_LIMIT and long.endswith("...")
+    named = explain_difference(type("A" * 500, (), {})(), np.ones(2), "out")
+    assert len(named) < QUOTE_LIMIT + 40 and named.endswith("...")

@@ -225,3 +225,29 @@ def test_photo_is_a_real_image_in_gray_and_colour():
     assert gray.dtype == rgb.dtype == np.float32
     assert 0 <= gray.min() < 0.1 and 0.9 < gray.max() <= 1 and gray.std() > 0.1
     assert np.allclose(gray, rgb @ np.array([0.299, 0.587, 0.114]), atol=1e-5)
+
+
+def test_a_held_out_test_split_comes_back_empty_without_a_download(held_out_data, capsys):
+    before = leftovers(held_out_data / "mnist")
+    split = data.load_mnist(limit=100, val_size=10, root=held_out_data)
+    (x, y), (xv, yv), (xt, yt) = split.train, split.val, split.test
+    assert x.shape == (90, 28, 28, 1) and xv.shape == (10, 28, 28, 1)
+    assert xt.shape == (0, 28, 28, 1) and xt.dtype == np.float32 and yt.shape == (0,) and yt.dtype == np.int64
+    assert capsys.readouterr().out.count("\n") == 1          # said once, on one line
+    assert leftovers(held_out_data / "mnist") == before    # nothing fetched (the mirrors are unreachable)
+
+
+def test_a_held_out_split_still_verifies_the_training_files(held_out_data):
+    labels = held_out_data / "mnist" / "train-labels-idx1-ubyte.gz"
+    raw = bytearray(labels.read_bytes())
+    labels.unlink()
+    raw[100] ^= 0xFF
+    labels.write_bytes(bytes(raw))
+    with pytest.raises(DataError, match="SHA-256"):
+        data.load_mnist(limit=10, root=held_out_data)
+
+
+def test_the_test_split_is_read_when_not_held_out(held_out_data, monkeypatch):
+    monkeypatch.delenv("COURSE_HELD_OUT")
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz is missing"):
+        data.load_mnist(limit=10, root=held_out_data)

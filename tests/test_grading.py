@@ -7,6 +7,7 @@ model solution, the untouched release, and a few mangled or broken submissions.
 Each must end with its expected verdict and reason, and reach the reports, the
 feedback (without hidden tests) and nbgrader's gradebook.
 """
+import contextlib
 import csv
 import html
 import json
@@ -157,7 +158,10 @@ def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path
 
 def test_a_cpu_hog_does_not_cost_its_neighbour_points(tmp_path, data_root, sandbox):
     """Notebook 05's model solution graded beside a submission that keeps 30 processes busy
-    (each kernel's CPU is shared equally and its cells are timed in CPU, not wall clock)."""
+    for as long as it is graded. Each kernel's CPU is shared equally and its cells are timed
+    in CPU seconds: the model keeps full marks. (Timed by wall clock without equal shares,
+    its training cell, about 6 s of CPU, would take 15 times longer and be stopped: measured
+    with the cpu controllers left out of cgroup.py.)"""
     from autograder.classroom import grade_class
     from autograder.course import copy_course
     from autograder.limits import Limits
@@ -165,48 +169,32 @@ def test_a_cpu_hog_does_not_cost_its_neighbour_points(tmp_path, data_root, sandb
     root = copy_course(tmp_path / "course")
     source = json.loads(notebook_path(root, "05-mnist").read_text())
     hog = json.loads(json.dumps(source))
-    hog["cells"].insert(0, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                            "source": "import subprocess, sys\n"
-                                      "busy = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) "
-                                      "for _ in range(30)]"})
+    busy = ("import subprocess, sys\nbusy = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) "
+            "for _ in range(30)]")
+    hog["cells"][:0] = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                         "source": code} for code in [busy] + ["import time\ntime.sleep(5)"] * 8]
     for student, notebook in (("model", source), ("hog", hog)):
         folder = root / "submitted" / student / "05-mnist"
         folder.mkdir(parents=True)
         (folder / "mnist.ipynb").write_text(json.dumps(notebook))
-    verdicts = {v.student: v for v in grade_class(root, "05-mnist", workers=2, limits=Limits(cell_seconds=20),
-                                                  data_dir=str(data_root), progress=False)}
+    with _no_autogroups():
+        verdicts = {v.student: v for v in grade_class(root, "05-mnist", workers=2, limits=Limits(cell_seconds=10),
+                                                      data_dir=str(data_root), progress=False)}
     model = verdicts["model"]
     assert model.graded and model.score == model.max_score, (model.notes, [e.lines for e in model.exercises])
 
 
-def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
-    """SIGTERM (a scheduler's time limit, kill) mid-run: workers, kernels, folders and control
-    groups all go."""
-    import signal
-    import time
-
-    from autograder.runner import leftovers
-    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("endless-loop-top-level",
-                                                                                       "model-solution")])
-    before = leftovers()
-    run = subprocess.Popen([sys.executable, "-m", "autograder", "--course", str(root), "grade", ASSIGNMENT,
-                            "--quiet", "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    started = []
-    while not started:                 # a kernel of this run has its socket folder
-        assert time.monotonic() < deadline, "no kernel started"
-        started = [f for f in leftovers() - before if list(pathlib.Path(f).glob("*/ipc-1"))]
-        time.sleep(0.1)
-    run.send_signal(signal.SIGTERM)
-    assert run.wait(timeout=60) == 128 + signal.SIGTERM
-    time.sleep(1)
-    assert leftovers() <= before
-    run_name = pathlib.Path(started[0]).name.encode()
-    assert not [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and run_name in _cmdline(p)]
-
-
-def _cmdline(proc):
+@contextlib.contextmanager
+def _no_autogroups():
+    """Linux's session autogroups also share the CPU between sandboxes (each starts a
+    session); Docker hosts and systemd services often run without them. Off for the test
+    where it may be switched (as root), so the grader's own CPU shares are what is tested."""
+    switch = pathlib.Path("/proc/sys/kernel/sched_autogroup_enabled")
+    saved = switch.read_text() if switch.exists() and os.access(switch, os.W_OK) else None
+    if saved is not None:
+        switch.write_text("0")
     try:
-        return (proc / "cmdline").read_bytes()
-    except OSError:
-        return b""
+        yield
+    finally:
+        if saved is not None:
+            switch.write_text(saved)

@@ -189,3 +189,20 @@ def test_solved_notebook_runs_without_any_error(course, assignment):
               for cell in executed.cells if cell.cell_type == "code"
               for output in cell.outputs if output.output_type == "error"]
     assert errors == []
+
+
+def test_mnist_notebook_runs_graded_without_the_test_split(held_out_data, monkeypatch):
+    """As in the grading sandbox: graded (short training), the test files absent and held out.
+    The graded cells are left out: their checks run in the grader, on the test digits."""
+    from nbclient import NotebookClient
+    nb = nbformat.read(notebook_path(DEFAULT_ROOT, "05-mnist"), as_version=4)
+    nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
+    for name, value in {"COURSE_DATA_DIR": str(held_out_data), "NBGRADER_EXECUTION": "autograde",
+                        "MPLBACKEND": "Agg"}.items():
+        monkeypatch.setenv(name, value)
+    NotebookClient(nb, timeout=600).execute()         # raises CellExecutionError on an error
+    stderr = [out.text for cell in nb.cells if cell.cell_type == "code"
+              for out in cell.outputs if out.get("name") == "stderr"]
+    assert stderr == []                                # no warning either (a division by zero)
+    printed = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+    assert "the test split is held out" in printed and "validation accuracy" in printed

@@ -9,15 +9,15 @@ import numpy as np
 import solutions as S
 from coursekit.compare import explain_difference
 
-from ..check import Bug, Case, Check, backward_cases, compare_tuple, compare_value
+from ..check import Bug, Case, Check, backward_cases, case_rng, compare_tuple, compare_value
 from .convolution import conv_cases
 from .pooling import pool_cases
 
 # numerical_gradient --------------------------------------------------------------------------
 
 
-def gradient_cases():
-    rng = np.random.default_rng(301)
+def gradient_cases(seed=0):
+    rng = case_rng(301, seed)
     specs = [((5,), None, 1e-5, "a vector, scalar output (dout None)"),
              ((3, 4), "dout", 1e-5, "a matrix, weighted by dout"),
              ((2, 3, 2), "dout", 1e-4, "3-D input, h = 1e-4"),
@@ -111,8 +111,8 @@ numerical_gradient = Check(
 
 # relu_backward ---------------------------------------------------------------------------------
 
-def relu_backward_cases():
-    rng = np.random.default_rng(302)
+def relu_backward_cases(seed=0):
+    rng = case_rng(302, seed)
     cases = []
     for shape, name in (((2, 3, 3, 4), "a batch of images"), ((3, 5), "a matrix with exact zeros"),
                         ((6,), "a vector"), ((2, 4), "float32 input")):
@@ -146,8 +146,8 @@ relu_backward = Check(
 
 # conv_backward_naive ---------------------------------------------------------------------------
 
-def conv_backward_cases():
-    return backward_cases(conv_cases(304), S.conv_forward_naive, 303)
+def conv_backward_cases(seed=0):
+    return backward_cases(conv_cases(304, seed), S.conv_forward_naive, case_rng(303, seed))
 
 
 def wrong_grad(index, value_of):
@@ -250,8 +250,8 @@ conv_backward_naive = Check(
 
 # pool_backward_naive ---------------------------------------------------------------------------
 
-def pool_backward_cases():
-    return backward_cases(pool_cases(306), S.pool_forward_naive, 305)
+def pool_backward_cases(seed=0):
+    return backward_cases(pool_cases(306, seed), S.pool_forward_naive, case_rng(305, seed))
 
 
 def _first_max(window):

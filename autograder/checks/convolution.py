@@ -4,19 +4,37 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, compare_forward, compare_out, compare_value
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
-
+from ..check import Bug, Case, Check, case_rng, compare_forward, compare_out, compare_value
 
 # output_size ----------------------------------------------------------------------------------
 
-def output_size_cases():
-    sizes = [(7, 3, 1, 0), (7, 3, 2, 0), (227, 11, 4, 0), (10, 3, 2, 0), (32, 5, 1, 2),
-             (5, 5, 1, 0), (28, 5, 2, 2), (6, 4, 3, 1), (13, 1, 3, 0)]
-    return [Case(f"n={n}, f={f}, stride={s}, pad={p}", (n, f, s, p)) for n, f, s, p in sizes]
+# (name, filter sizes to draw from, stride, pad, what is left over after the last whole
+# stride); the size n is drawn. Above half a stride left over, rounding to the nearest
+# integer counts one window too many; a pad of 2 or more at stride 1 tells padding on
+# one side from an off-by-one.
+OUTPUT_SIZES = [("stride 1, a 5x5 or 7x7 filter, the padding keeps the size", (5, 7), 1, "same", 0),
+                ("stride 2, pad 0, half a stride left over", (3, 5, 7), 2, 0, 1),
+                ("stride 2, pad 2, half a stride left over", (3, 5, 7), 2, 2, 1),
+                ("stride 3, pad 1, a third of a stride left over", (3, 5, 7), 3, 1, 1),
+                ("stride 3, pad 0, two thirds of a stride left over", (3, 5, 7), 3, 0, 2),
+                ("stride 4, pad 1, three quarters of a stride left over", (3, 5, 7), 4, 1, 3),
+                ("stride 5, pad 2, four fifths of a stride left over", (3, 5, 7), 5, 2, 4),
+                ("1x1 filter, stride 3", (1,), 3, 0, 2)]
+
+
+def output_size_cases(seed=0):
+    """The course's worked examples, then sizes drawn from the seed (OUTPUT_SIZES) and a
+    filter as large as the padded input."""
+    rng = case_rng(100, seed)
+    cases = [Case("7x7 input, 3x3 filter", (7, 3, 1, 0)), Case("7x7 input, 3x3 filter, stride 2", (7, 3, 2, 0)),
+             Case("AlexNet's first layer: 227x227, 11x11 filter, stride 4", (227, 11, 4, 0))]
+    for name, filters, stride, pad, left in OUTPUT_SIZES:
+        f = int(rng.choice(filters))
+        pad = (f - 1) // 2 if pad == "same" else pad
+        n = int(rng.integers(2, 12)) * stride + left + f - 2 * pad     # n + 2*pad - f = k*stride + left
+        cases.append(Case(name, (n, f, stride, pad)))
+    f = int(rng.choice([5, 7, 9]))
+    return cases + [Case("a filter as large as the padded input", (f - 2, f, 1, 1))]
 
 
 output_size = Check(
@@ -40,8 +58,8 @@ output_size = Check(
 
 # zero_pad -------------------------------------------------------------------------------------
 
-def zero_pad_cases():
-    rng = _rng(101)
+def zero_pad_cases(seed=0):
+    rng = case_rng(101, seed)
     shapes = [((2, 3, 4, 2), 1, "pad 1"), ((1, 5, 3, 1), 2, "pad 2, non-square, batch of 1"),
               ((2, 3, 3, 3), 0, "pad 0 (nothing to add)"), ((3, 2, 2, 4), 3, "pad 3, 4 channels")]
     cases = [Case(name, (rng.standard_normal(shape), pad)) for shape, pad, name in shapes]
@@ -70,8 +88,8 @@ zero_pad = Check(
 
 # conv_single_step -------------------------------------------------------------------------------
 
-def conv_single_step_cases():
-    rng = _rng(102)
+def conv_single_step_cases(seed=0):
+    rng = case_rng(102, seed)
     shapes = [((3, 3, 1), "3x3, one channel"), ((5, 5, 3), "5x5, 3 channels"),
               ((1, 1, 4), "1x1, 4 channels"), ((2, 2, 2), "2x2, 2 channels")]
     cases = [Case(name, (rng.standard_normal(s), rng.standard_normal(s), float(rng.standard_normal())))
@@ -100,10 +118,10 @@ conv_single_step = Check(
 
 # conv_forward_naive ------------------------------------------------------------------------------
 
-def conv_cases(seed):
+def conv_cases(stream, seed):
     """Conv problems covering the corners: stride > 1, pad 0 and > 0, non-square, batch of 1,
-    C_in != C_out, 1x1 filters, uneven fits and float32."""
-    rng = _rng(seed)
+    C_in != C_out, 1x1 filters, uneven fits and float32; values drawn from case_rng(stream, seed)."""
+    rng = case_rng(stream, seed)
     specs = [((2, 5, 5, 3), (3, 3, 3, 4), 1, 0, "stride 1, pad 0, C_in 3 -> C_out 4"),
              ((2, 6, 6, 2), (3, 3, 2, 2), 2, 1, "stride 2, pad 1"),
              ((1, 7, 5, 2), (3, 3, 2, 3), 2, 1, "non-square 7x5 input, batch of 1"),
@@ -192,7 +210,7 @@ def _naive_calls(x, w, b, stride, pad):
 
 
 conv_forward_naive = Check(
-    "conv_forward_naive", 3, S.conv_forward_naive, lambda: conv_cases(103),
+    "conv_forward_naive", 3, S.conv_forward_naive, lambda seed=0: conv_cases(103, seed),
     compare_forward(("x", "w", "b", "stride", "pad")), uses=_naive_calls,
     bugs=conv_forward_bugs(S.conv_forward), bug_compare=compare_out,
     hint="out[n, i, j, c] = sum(window * w[:, :, :, c]) + b[c], window = "
@@ -201,11 +219,17 @@ conv_forward_naive = Check(
 
 # conv_param_count ---------------------------------------------------------------------------------
 
-def conv_param_count_cases():
-    specs = [(11, 3, 96, "AlexNet's first layer"), (5, 1, 6, "LeNet's first layer"),
-             (5, 6, 16, "LeNet's second layer"), (3, 16, 32, "3x3, 16 -> 32"),
-             (1, 64, 32, "1x1 convolution, 64 -> 32")]
-    return [Case(f"F={f}, C_in={ci}, C_out={co} ({name})", (f, ci, co)) for f, ci, co, name in specs]
+def conv_param_count_cases(seed=0):
+    """The course's worked examples, then layers whose channel counts (C_in != C_out) are
+    drawn from the seed."""
+    worked = [(11, 3, 96, "AlexNet's first layer"), (5, 1, 6, "LeNet's first layer"),
+              (5, 6, 16, "LeNet's second layer")]
+    cases = [Case(f"F={f}, C_in={ci}, C_out={co} ({name})", (f, ci, co)) for f, ci, co, name in worked]
+    rng = case_rng(104, seed)
+    for f, name in ((3, "3x3 filters"), (1, "1x1 convolution"), (7, "7x7 filters")):
+        c_in, c_out = (int(c) for c in rng.choice(np.arange(2, 65), 2, replace=False))
+        cases.append(Case(f"{name}, C_in != C_out", (f, c_in, c_out)))
+    return cases
 
 
 conv_param_count = Check(

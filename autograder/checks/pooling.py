@@ -3,13 +3,15 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, compare_forward, compare_out
+from ..check import Bug, Case, Check, case_rng, compare_forward, compare_out
 
 
-def pool_cases(seed):
+def pool_cases(stream, seed):
     """Pooling problems: both modes, the usual 2x2/2 and overlapping 3x3/2, stride 1,
-    uneven fits, non-square inputs, a batch of 1, ties, float32."""
-    rng = np.random.default_rng(seed)
+    uneven fits (one leaving more than half a stride, which rounding the output size to
+    the nearest integer would count as a window), non-square inputs, a batch of 1, ties,
+    float32; values drawn from case_rng(stream, seed)."""
+    rng = case_rng(stream, seed)
     specs = [((2, 4, 4, 3), 2, 2, "max", "2x2 max pool, stride 2"),
              ((2, 4, 4, 3), 2, 2, "avg", "2x2 average pool, stride 2"),
              ((1, 7, 7, 2), 3, 2, "max", "overlapping 3x3 max pool, stride 2, batch of 1"),
@@ -17,6 +19,7 @@ def pool_cases(seed):
              ((2, 5, 4, 1), 2, 1, "max", "2x2 max pool, stride 1, non-square"),
              ((2, 7, 6, 2), 2, 2, "avg", "uneven fit: 7x6 input, 2x2 pool"),
              ((1, 6, 9, 3), 3, 3, "max", "3x3 max pool, stride 3, non-square"),
+             ((1, 10, 7, 2), 2, 3, "avg", "2x2 average pool, stride 3: two thirds of a stride left over"),
              ((2, 4, 6, 2), 2, 2, "max", "ties: small integers"),
              ((2, 6, 6, 2), 2, 2, "avg", "float32 input")]
     cases = []
@@ -51,6 +54,11 @@ def _sizes(x, size, stride):
     return S.output_size(x.shape[1], size, stride), S.output_size(x.shape[2], size, stride)
 
 
+def _rounded_sizes(x, size, stride):
+    """H_out and W_out with the division rounded to the nearest integer instead of down."""
+    return tuple(1 + round((n - size) / stride) for n in x.shape[1:3])
+
+
 def _grid(x, size, mode, step, rows, cols):
     """rows x cols windows starting every `step` pixels, cut short at the border as a slice
     x[a:b] is: the output of a loop whose windows or output size are wrong."""
@@ -76,7 +84,7 @@ def _no_avg(x, size, stride, mode):
 
 
 pool_forward_naive = Check(
-    "pool_forward_naive", 3, S.pool_forward_naive, lambda: pool_cases(201),
+    "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed),
     compare_forward(("x", "size", "stride", "mode")),
     bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
               _other_mode),
@@ -107,13 +115,15 @@ pool_forward_naive = Check(
           Bug("pool each image on its own: the window is x[n, rows, cols, c], not the whole batch",
               _over_batch),
           Bug("the last window is dropped: output size 1 + (H - size) // stride",
-              lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1])],
+              lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1]),
+          Bug("the output size rounds down, 1 + (H - size) // stride: a window that does not fit "
+              "is dropped, not rounded to", lambda x, f, s, m: _grid(x, f, m, s, *_rounded_sizes(x, f, s)))],
     bug_compare=compare_out,
     hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
 
 
-def relu_cases():
-    rng = np.random.default_rng(202)
+def relu_cases(seed=0):
+    rng = case_rng(202, seed)
     with_zeros = rng.standard_normal((3, 4))
     with_zeros[0, :2] = 0.0
     return [Case("a batch of images", (rng.standard_normal((2, 3, 3, 4)),)),

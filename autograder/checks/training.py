@@ -3,13 +3,14 @@ softmax_cross_entropy, network_forward, network_backward, sgd_momentum, trained_
 import numpy as np
 
 import solutions as S
+from coursekit.compare import number_problem
 
-from ..check import (Bug, Case, Check, backward_cases, compare_forward, compare_out, compare_tuple, compare_value,
-                     same_entry)
+from ..check import (Bug, Case, Check, Malformed, backward_cases, case_rng, compare_forward, compare_out,
+                     compare_tuple, compare_value, same_entry, type_name)
 
 
-def dense_cases():
-    rng = np.random.default_rng(501)
+def dense_cases(seed=0):
+    rng = case_rng(501, seed)
     specs = [((4, 3), 2, "4 examples, 3 -> 2"), ((1, 6), 5, "batch of 1"), ((7, 10), 10, "square weights"),
              ((3, 5), 1, "one output unit"), ((5, 4), 3, "float32 input")]
     cases = []
@@ -37,8 +38,8 @@ dense_forward = Check(
     bug_compare=compare_out, hint="out = x @ w + b; cache = (x, w, b)")
 
 
-def dense_backward_cases():
-    return backward_cases(dense_cases(), S.dense_forward, 502)
+def dense_backward_cases(seed=0):
+    return backward_cases(dense_cases(seed), S.dense_forward, case_rng(502, seed))
 
 
 def compare_given(names):
@@ -85,8 +86,8 @@ dense_backward = Check(
     hint="dx = dout @ w.T; dw = x.T @ dout; db = dout.sum(axis=0)")
 
 
-def loss_cases():
-    rng = np.random.default_rng(503)
+def loss_cases(seed=0):
+    rng = case_rng(503, seed)
     cases = [Case("4 examples, 3 classes", (rng.standard_normal((4, 3)), np.array([0, 2, 1, 2]))),
              Case("10 classes, scaled scores", (rng.standard_normal((6, 10)) * 5, rng.integers(0, 10, 6))),
              Case("batch of 1", (rng.standard_normal((1, 5)), np.array([3]))),
@@ -102,7 +103,7 @@ def loss_cases():
 
 def compare_loss(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"should return (loss, dscores); got {type(got).__name__}"
+        return Malformed(f"should return (loss, dscores); got {type_name(got)}")
     message = compare_value(got[0], expected[0], case, "loss")
     return message or compare_value(got[1], expected[1], case, "dscores")
 
@@ -236,8 +237,8 @@ def network_layers(rng, dtype=np.float64):
             ("flatten", {}), ("dense", {"w": normal(3, 5), "b": normal(5)})]
 
 
-def network_cases():
-    rng = np.random.default_rng(504)
+def network_cases(seed=0):
+    rng = case_rng(504, seed)
     cases = [Case("CONV-RELU-POOL x2, FLATTEN, DENSE", (rng.standard_normal((3, 8, 8, 1)), network_layers(rng))),
              Case("batch of 1", (rng.standard_normal((1, 8, 8, 1)), network_layers(rng))),
              Case("dense layers only", (rng.standard_normal((4, 6)),
@@ -254,7 +255,7 @@ def network_cases():
 
 def compare_scores(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"should return (scores, caches); got {type(got).__name__}"
+        return Malformed(f"should return (scores, caches); got {type_name(got)}")
     message = compare_value(got[0], expected[0], case, "scores")
     if message is not None:
         return message
@@ -295,13 +296,13 @@ network_forward = Check(
          "is the next one's input; keep (kind, cache) for every layer, in order")
 
 
-def network_backward_cases():
-    return backward_cases(network_cases(), S.network_forward, 505)
+def network_backward_cases(seed=0):
+    return backward_cases(network_cases(seed), S.network_forward, case_rng(505, seed))
 
 
 def compare_network_grads(got, expected, case):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"should return (dx, grads); got {type(got).__name__}"
+        return Malformed(f"should return (dx, grads); got {type_name(got)}")
     message = compare_value(got[0], expected[0], case, "dx")
     if message:
         return message
@@ -363,8 +364,8 @@ network_backward = Check(
          "{} for the others, in the order of the layers")
 
 
-def sgd_cases():
-    rng = np.random.default_rng(506)
+def sgd_cases(seed=0):
+    rng = case_rng(506, seed)
     cases = []
     for shape, lr, momentum, name in (((3, 4), 0.1, 0.9, "momentum 0.9"), ((5,), 0.01, 0.0, "plain SGD"),
                                       ((2, 2, 3), 0.5, 0.5, "momentum 0.5"), ((4,), 0.05, 0.99, "momentum 0.99")):
@@ -387,7 +388,9 @@ sgd_momentum = Check(
               "without (1 - momentum)",
               lambda w, dw, v, lr, m: (w - lr * (m * v + (1 - m) * dw), m * v + (1 - m) * dw)),
           Bug("keep a velocity: velocity = momentum * velocity - lr * dw, then w + velocity, and return both",
-              lambda w, dw, v, lr, m: (w - lr * dw, v))],
+              lambda w, dw, v, lr, m: (w - lr * dw, v)),
+          Bug("w and the velocity come back unchanged: compute velocity = momentum * velocity - lr * dw, "
+              "then return w + velocity and the new velocity", lambda w, dw, v, lr, m: (w, v))],
     mutation_hint="return new arrays; do not change w, dw or velocity in place (velocity *= ..., "
                   "w += ... do)",
     hint="velocity = momentum * velocity - lr * dw; w = w + velocity")
@@ -395,34 +398,41 @@ sgd_momentum = Check(
 
 # trained_model ---------------------------------------------------------------------------------
 
-HELD_OUT = 1000          # the first test images: never used for training in the notebook
+HELD_OUT = 1000          # test digits drawn from the seed: the notebook never trains on test digits
 THRESHOLDS = (0.5, 0.7, 0.8, 0.85)
 
 
-def trained_model_cases():
-    from coursekit.data import fetch, read_idx
-    images = read_idx(fetch("mnist", "t10k-images-idx3-ubyte.gz"), "images")[:HELD_OUT]
-    x = (images[..., None] / np.float32(255)).astype(np.float32)
-    y = read_idx(fetch("mnist", "t10k-labels-idx1-ubyte.gz"), "labels")[:HELD_OUT].astype(np.int64)
+def trained_model_cases(seed=0):
+    """HELD_OUT digits of MNIST's test split, drawn from the seed. The grader reads them here;
+    a graded kernel has no test split to read (coursekit.data, COURSE_HELD_OUT)."""
+    from coursekit.data import read_split
+    images, labels = read_split("mnist", "t10k")
+    chosen = np.sort(case_rng(507, seed).choice(len(images), HELD_OUT, replace=False))
+    x, y = images[chosen], labels[chosen]
     return [Case(f"held-out accuracy at least {t:.0%} on {HELD_OUT} test digits", (x,), expected=(y, t))
             for t in THRESHOLDS]
 
 
-def _array(got):
-    """got as a numeric array, or None (a tuple of scores and caches, batches of unequal sizes)."""
+def _form(got, labels):
+    """What got is when it is neither scores (N, 10) nor labels (N,) of real numbers for
+    the N labels (its type, the kind of its values, or its shape), else None."""
     try:
-        got = np.asarray(got)
-    except ValueError:
-        return None
-    return got if got.dtype.kind in "biuf" else None
+        array = np.asarray(got)
+    except ValueError:                   # batches of unequal sizes, (scores, caches)
+        return type_name(got)
+    if array.dtype == object:
+        return type_name(got)
+    if number_problem(array):
+        return number_problem(array)
+    return None if array.shape in ((len(labels),), (len(labels), 10)) else f"shape {array.shape}"
 
 
 def compare_accuracy(got, expected, case):
     labels, threshold = expected
-    array = _array(got)
-    if array is None or array.shape not in ((len(labels),), (len(labels), 10)):
-        what = f"shape {array.shape}" if array is not None else type(got).__name__
-        return f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got {what}"
+    form = _form(got, labels)
+    if form is not None:
+        return Malformed(f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got {form}")
+    array = np.asarray(got)
     predicted = array.argmax(axis=1) if array.ndim == 2 else array
     accuracy = float(np.mean(predicted == labels))
     if accuracy < threshold:
@@ -457,14 +467,7 @@ def _accuracy(got, labels):
 def _batches(got, labels):
     """A list of per-batch scores, or the scores of one batch only."""
     parts = list(got) if isinstance(got, list) or np.ndim(got) == 3 else [got]
-    array = _array(got)
-    return (all(np.ndim(part) == 2 and np.shape(part)[1] == 10 for part in parts)
-            and (array is None or array.shape != (len(labels), 10)))
-
-
-def _other_form(got, labels):
-    array = _array(got)
-    return array is None or array.shape not in ((len(labels),), (len(labels), 10))
+    return all(np.ndim(part) == 2 and np.shape(part)[1] == 10 for part in parts) and _form(got, labels) is not None
 
 
 NOTHING = Sign(lambda got, labels: got is None)
@@ -472,7 +475,7 @@ SCORES_AND_CACHES = Sign(lambda got, labels: isinstance(got, tuple) and len(got)
                          and isinstance(got[1], list))                       # network_forward's result
 LABELS_PER_CLASS = Sign(lambda got, labels: np.shape(got) == (10,))          # argmax(axis=0)
 NOT_ONE_ROW_EACH = Sign(_batches)
-OTHER_FORM = Sign(_other_form)
+OTHER_FORM = Sign(lambda got, labels: _form(got, labels) is not None)
 CHANCE = Sign(lambda got, labels: np.shape(got) in ((len(labels),), (len(labels), 10))
               and _accuracy(np.asarray(got), labels) < 0.2)                # untrained layers, rescaled images
 

@@ -4,7 +4,8 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, backward_cases, compare_forward, compare_out, compare_tuple, compare_value
+from ..check import (Bug, Case, Check, backward_cases, case_rng, compare_forward, compare_out, compare_tuple,
+                     compare_value)
 from .backprop import conv_backward_bugs, wrong_grad
 from .convolution import conv_cases, conv_forward_bugs
 
@@ -21,8 +22,8 @@ def _sizes(x_shape, f, s, p):
 
 # im2col -----------------------------------------------------------------------------------------
 
-def im2col_cases():
-    rng = np.random.default_rng(401)
+def im2col_cases(seed=0):
+    rng = case_rng(401, seed)
     return [Case(name, (rng.standard_normal(shape), f, s, p)) for shape, f, s, p, name in WINDOWS]
 
 
@@ -84,8 +85,8 @@ im2col = Check(
 
 # col2im -----------------------------------------------------------------------------------------
 
-def col2im_cases():
-    rng = np.random.default_rng(402)
+def col2im_cases(seed=0):
+    rng = case_rng(402, seed)
     cases = []
     for shape, f, s, p, name in WINDOWS:
         rows = S.im2col(np.zeros(shape), f, s, p).shape
@@ -178,7 +179,7 @@ _RESHAPE = ("out2d has one row per output position (n, i, j) and one column per 
             "reshape it to (N, H_out, W_out, C_out) as it is")
 
 conv_forward = Check(
-    "conv_forward", 2, S.conv_forward, lambda: conv_cases(403),
+    "conv_forward", 2, S.conv_forward, lambda seed=0: conv_cases(403, seed),
     compare_forward(("x", "w", "b", "stride", "pad")),
     uses=lambda x, w, b, stride, pad: {"im2col": [(x, w.shape[0], stride, pad)]},
     bugs=conv_forward_bugs(S.conv_forward) + [
@@ -193,8 +194,8 @@ conv_forward = Check(
 
 # conv_backward ----------------------------------------------------------------------------------
 
-def conv_backward_cases():
-    return backward_cases(conv_cases(405), S.conv_forward, 404)
+def conv_backward_cases(seed=0):
+    return backward_cases(conv_cases(405, seed), S.conv_forward, case_rng(404, seed))
 
 
 def _dcols(dout2d, w):
@@ -250,8 +251,8 @@ conv_backward = Check(
 
 # conv_as_matrix ---------------------------------------------------------------------------------
 
-def conv_matrix_cases():
-    rng = np.random.default_rng(406)
+def conv_matrix_cases(seed=0):
+    rng = case_rng(406, seed)
     specs = [((3, 3, 2, 2), (4, 4, 2), 1, 0, "3x3 filters on 4x4x2"), ((3, 3, 1, 3), (5, 4, 1), 2, 1, "stride 2, pad 1"),
              ((2, 2, 3, 1), (3, 3, 3), 1, 0, "one filter"), ((1, 1, 4, 2), (3, 2, 4), 1, 0, "1x1 filters")]
     return [Case(name, (rng.standard_normal(w), x, s, p)) for w, x, s, p, name in specs]

@@ -1,6 +1,6 @@
 """Prove the grader: play every answer of the bank, grade the hostile class, print the score.
 
-    python -m autograder.proof [--only NAME ...] [--bank-only] [--verbose]
+    python -m autograder.proof [--only NAME ...] [--bank-only] [--verbose] [--seed N]
 
 The bank (autograder/proof/bank) is played in this process, a notebook at a time
 (answers.py, play.py); the hostile class (hostile.py) goes through the real runner:
@@ -23,8 +23,9 @@ from .hostile import ASSIGNMENT, prove_hostile
 from .play import ASSIGNMENT_OF, play
 
 
-def prove_bank(only=(), verbose=False):
-    """Play the bank; print one line per answer that fails (every line with verbose).
+def prove_bank(only=(), verbose=False, seed=0):
+    """Play the bank with the hidden cases of `seed`; print one line per answer that fails
+    (every line with verbose).
     Answers of a notebook that needs the MNIST files are skipped, and said so, where the
     files are missing (on CI, CI=true, that is an error). Returns (bugs caught, bugs,
     false rejections, correct answers)."""
@@ -36,7 +37,7 @@ def prove_bank(only=(), verbose=False):
             skipped[answer.notebook][1] += 1
             continue
         try:
-            result = play(answer)
+            result = play(answer, seed)
         except DataError as error:
             if os.environ.get("CI"):
                 raise
@@ -70,11 +71,12 @@ def main(argv=None):
     parser.add_argument("--only", nargs="+", default=(), metavar="NAME", help="graded functions to play")
     parser.add_argument("--bank-only", action="store_true", help="skip the hostile class")
     parser.add_argument("--verbose", action="store_true", help="a line for every answer")
+    parser.add_argument("--seed", type=int, default=0, help="the seed of the bank's hidden cases (default 0)")
     args = parser.parse_args(argv)
 
     start = time.monotonic()
-    print("Bank of answers (each played in its notebook, every exercise graded):")
-    caught, bugs, rejected, correct = prove_bank(set(args.only), args.verbose)
+    print(f"Bank of answers (each played in its notebook, every exercise graded, seed {args.seed}):")
+    caught, bugs, rejected, correct = prove_bank(set(args.only), args.verbose, args.seed)
     print(f"mutation score: {caught} / {bugs} bugs caught, each with a hint naming its cause "
           f"and no points lost elsewhere ({100 * caught / max(bugs, 1):.1f}%)")
     print(f"false rejections: {rejected} of {correct} correct answers below full marks")

@@ -4,7 +4,8 @@ swapped for the answer, every exercise of the notebook graded in this process.
 The notebook's given cells run once per notebook, as in a graded run (NBGRADER_EXECUTION
 set, plots to Agg, output discarded). For each answer the solution cells are run again
 in a copy of that namespace, so every function binds the copy, then the answer's own
-source replaces its function; the checks then run exactly as notebook.grade() runs them.
+source replaces its function; the checks then run as notebook.grade() runs them, in
+notebook order, with the cases of one seed.
 """
 import contextlib
 import functools
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..check import run_check, settle
+from ..check import run_check, settle, unattempted
 from ..checks import MODULES, NOTEBOOKS
 from ..course import DEFAULT_ROOT, notebook_path
 from ..submission import nbgrader_meta
@@ -70,16 +71,25 @@ class Play:
     problem: str = ""          # empty when the answer earned what it should
 
 
-def play(answer):
+def play(answer, seed=0):
     """Grade the model solution with `answer` in place of its function (a Play)."""
-    assignment = ASSIGNMENT_OF[answer.notebook]
+    reports = grade_with(ASSIGNMENT_OF[answer.notebook], [answer.source], seed, f"answer: {answer.what}")
+    return Play(answer, reports, _problem(answer, reports))
+
+
+def grade_with(assignment, sources, seed=0, label="answer"):
+    """Reports of every exercise of the notebook, settled, for the model solution with the
+    functions defined by `sources` (texts of code) in place of its own."""
     namespace = dict(base_namespace(assignment))
+    reports = []
     with _graded_run():
         for source in _solution_cells(assignment):
             exec(source, namespace)
-        exec(compile(answer.source, f"<answer: {answer.what}>", "exec"), namespace)
-        reports = settle([run_check(check, namespace.get(check.name)) for check in NOTEBOOKS[assignment]])
-    return Play(answer, reports, _problem(answer, reports))
+        for source in sources:
+            exec(compile(source, f"<{label}>", "exec"), namespace)
+        for check in NOTEBOOKS[assignment]:
+            reports.append(run_check(check, namespace.get(check.name), seed, absent=unattempted(reports)))
+    return settle(reports)
 
 
 def _problem(answer, reports):

@@ -41,6 +41,18 @@ def output_size(n, f, stride=1, pad=0):
     return 1 + round((n + 2 * pad - f) / stride)
 
 
+@bug("rounded half up: int(x + 0.5)", hint="round down (//), not to the nearest")
+def output_size(n, f, stride=1, pad=0):
+    return 1 + int((n + 2 * pad - f) / stride + 0.5)
+
+
+@bug("rounded to the nearest, a half rounded down: passes every case whose fraction is at most a half",
+     hint="round down (//), not to the nearest")
+def output_size(n, f, stride=1, pad=0):
+    import math
+    return 1 + math.ceil((n + 2 * pad - f) / stride - 0.5)
+
+
 @bug("ceil instead of a floor", hint="round down (//)")
 def output_size(n, f, stride=1, pad=0):
     import math

@@ -216,6 +216,19 @@ def pool_forward_naive(x, size=2, stride=2, mode="max"):
     return out, (x, size, stride, mode)
 
 
+@bug("the output size rounded to the nearest integer: a last window that does not fit is pooled",
+     hint="a window that does not fit is dropped, not rounded to")
+def pool_forward_naive(x, size=2, stride=2, mode="max"):
+    N, H, W, C = x.shape
+    H_out, W_out = 1 + round((H - size) / stride), 1 + round((W - size) / stride)
+    out = np.zeros((N, H_out, W_out, C))
+    for i in range(H_out):
+        for j in range(W_out):
+            window = x[:, i * stride:i * stride + size, j * stride:j * stride + size, :]
+            out[:, i, j, :] = window.max(axis=(1, 2)) if mode == "max" else window.mean(axis=(1, 2))
+    return out, (x, size, stride, mode)
+
+
 @bug("one window through all channels at once", hint="pool each channel on its own")
 def pool_forward_naive(x, size=2, stride=2, mode="max"):
     N, H, W, C = x.shape

@@ -926,6 +926,13 @@ def sgd_momentum(w, dw, velocity, lr=0.01, momentum=0.9):
     return w, velocity
 
 
+@bug("never updates: w and the velocity returned as they came (the model stays at chance, and "
+     "trained_model gets no points for it: tests/test_checks.py)", hint="come back unchanged")
+def sgd_momentum(w, dw, velocity, lr=0.01, momentum=0.9):
+    """One step of SGD with momentum. Returns (new w, new velocity)."""
+    return w, velocity
+
+
 # trained_model ----------------------------------------------------------------------------------
 
 @correct("the labels, one batch of 500 at a time")
