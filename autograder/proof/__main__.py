@@ -9,7 +9,8 @@ sandboxed kernels, two workers.
 Prints the mutation score (bugs caught with a hint naming their cause and no points lost
 elsewhere, out of all bugs), the false rejections (correct answers below full marks), the
 hostile submissions handled as expected and the sandbox leaks (files the hostile class
-wrote outside the sandbox). Exit 0 only when all four are perfect.
+wrote outside the sandbox, course files it changed, run folders or control groups left
+behind). Exit 0 only when all four are perfect.
 """
 import argparse
 import os
@@ -91,7 +92,8 @@ def main(argv=None):
         handled = sum(not problem for _, _, problem in results)
         print(f"hostile submissions: {handled} of {len(results)} handled as expected "
               f"(expected points and a reason that says why)")
-        print(f"sandbox leaks: {', '.join(escapes) or 'none'} (files the hostile class wrote outside the sandbox)")
+        print(f"sandbox leaks: {', '.join(escapes) or 'none'} (files written outside the sandbox, course files changed, "
+              f"run folders or control groups left behind)")
         ok = ok and handled == len(results) and not escapes
     print(f"({time.monotonic() - start:.0f} s)")
     return 0 if ok else 1
