@@ -76,7 +76,7 @@ def run(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=Fals
     else:
         notebook, assignment = found
         try:
-            with CleanRoom(data_dir=data_dir(), accept_risk=accept_risk) as room:
+            with CleanRoom(accept_risk=accept_risk) as room:
                 verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=data_dir(),
                                            room=room)
         except Unprotected as error:

@@ -100,9 +100,9 @@ def _sandbox_problem(room_folder, limits):
     return ""
 
 
-def _answers_in_view(data_dir):
+def _answers_in_view():
     """Folders the kernel sees that hold the answers, the grader or the course (a problem each)."""
-    seen = [*python_paths(), PROJECT / "coursekit", *([pathlib.Path(data_dir)] if data_dir else [])]
+    seen = [*python_paths(), PROJECT / "coursekit"]
     secret = [PROJECT / "solutions", PROJECT / "autograder", PROJECT / "course"]
     return [f"the kernel would see {s}, inside {v}" for v in seen for s in secret
             if pathlib.Path(s).resolve().is_relative_to(pathlib.Path(v).resolve())]
@@ -123,9 +123,8 @@ class CleanRoom:
     the problems are said once on stderr either way (the self-check passes require=False).
     """
 
-    def __init__(self, limits=None, data_dir=None, require=True, accept_risk=False, quiet=False):
+    def __init__(self, limits=None, require=True, accept_risk=False, quiet=False):
         self.limits = limits or Limits()
-        self.data_dir = data_dir
         self.require, self.accept_risk, self.quiet = require, accept_risk, quiet
         self.folder = self.groups = self.mpl_cache = None
         self.problems = []
@@ -138,7 +137,7 @@ class CleanRoom:
             if not self.groups.bases:
                 self.groups = None
             self.problems += [p for p in [_sandbox_problem(self.folder, self.limits)] if p]
-            self.problems += _answers_in_view(self.data_dir)
+            self.problems += _answers_in_view()
             self._say()
             self.mpl_cache = _matplotlib_cache(self.folder / "mplcache")
         except BaseException:
@@ -169,9 +168,9 @@ class CleanRoom:
         return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.mpl_cache)}
 
     @classmethod
-    def attach(cls, job, limits, data_dir):
+    def attach(cls, job, limits):
         """The room of a run opened by another process (a worker's view of it)."""
-        room = cls(limits, data_dir, require=False)
+        room = cls(limits, require=False)
         room.folder, room.mpl_cache = pathlib.Path(job["folder"]), pathlib.Path(job["mpl_cache"])
         if job["groups"]:
             room.groups = cgroup.RunGroups(room.folder.name)
@@ -311,13 +310,15 @@ def _read_submission(course_root, student, assignment, submission, expected, lim
 
 
 def _data_files(data_dir):
-    """{path inside the data folder: host path} of the data files a kernel may read: every
-    dataset's files but the held-out test digits the model is graded on."""
+    """{path inside the data folder: host path} of the data files a kernel may read: each
+    dataset's known files (coursekit.data.DATASETS) but the held-out test digits the model
+    is graded on."""
+    from coursekit.data import DATASETS
     if not data_dir:
         return {}
-    root = pathlib.Path(data_dir)
-    return {f"{dataset.name}/{f.name}": f for dataset in sorted(root.iterdir()) if dataset.is_dir()
-            for f in sorted(dataset.iterdir()) if f.is_file() and f.name not in HELD_OUT}
+    files = {f"{name}/{file}": pathlib.Path(data_dir) / name / file
+             for name, spec in DATASETS.items() for file in spec["sha256"] if file not in HELD_OUT}
+    return {inside: path for inside, path in files.items() if path.is_file()}
 
 
 def _prepare(folders, others, mpl_cache):
@@ -343,7 +344,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     which does not refuse: the self-check grades the learner's own code).
     """
     if room is None:
-        with CleanRoom(limits, data_dir, require=False, quiet=True) as room:
+        with CleanRoom(limits, require=False, quiet=True) as room:
             return grade_submission(course_root, assignment, student, submission, limits, data_dir, room, seed)
     course_root = pathlib.Path(course_root).resolve()
     source_path = notebook_path(course_root, assignment)
@@ -393,7 +394,7 @@ def worker_main():
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
     job = json.loads(sys.stdin.read())
     limits = Limits(**job["limits"])
-    room = CleanRoom.attach(job["room"], limits, job["data_dir"])
+    room = CleanRoom.attach(job["room"], limits)
     verdict = grade_submission(job["course_root"], job["assignment"], job["student"], job["submission"],
                                limits, job["data_dir"], room, job["seed"])
     sys.stdout.write(json.dumps(verdict.as_dict()))
