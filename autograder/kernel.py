@@ -29,6 +29,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import zmq
+
 from . import wire
 from .limits import Limits
 
@@ -121,6 +123,11 @@ def sandbox_argv(folders, data_files, limits):
             "--cap-drop", "ALL"]
     if root:        # kept only for setpriv, which gives them up with the user
         argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
+    # The memory-backed folders first: a bind made later may sit inside them (a venv in /tmp).
+    argv += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", "/tmp",
+             *_dirs_for(HOME), "--perms", "0700" if not root else "0777", "--size", str(limits.disk_bytes),
+             "--tmpfs", HOME]
     argv += ["--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64"):
         path = pathlib.Path("/") / name
@@ -138,10 +145,6 @@ def sandbox_argv(folders, data_files, limits):
     argv += _ro(PROJECT / "coursekit", f"{LIBRARY}/coursekit")
     for inside, host in sorted(data_files.items()):
         argv += _ro(host, f"{DATA}/{inside}")
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(limits.disk_bytes), "--tmpfs", "/tmp",
-             *_dirs_for(HOME), "--perms", "0700" if not root else "0777", "--size", str(limits.disk_bytes),
-             "--tmpfs", HOME]
     argv += _ro(folders.shared) + _ro(folders.connection)
     argv += _dirs_for(folders.ipc) + ["--bind", str(folders.ipc), str(folders.ipc), "--chdir", HOME]
     # No new user namespace inside (unshare and mount then fail), whoever starts the grader:
@@ -272,7 +275,7 @@ def _skip(pipe, length):
 
 
 class SandboxKernel:
-    """One kernel, started in `folders` (see runner.Folders) under `group` (a
+    """One kernel, started in `folders` (a Folders) under `group` (a
     cgroup.KernelGroup, or None where the machine has none). Use as a context
     manager; execute() runs code; results collects the checks' outcomes."""
 
@@ -294,7 +297,6 @@ class SandboxKernel:
         self.shutdown()
 
     def start(self):
-        import zmq
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
@@ -369,7 +371,6 @@ class SandboxKernel:
         if wall <= 0:
             return Execution("timeout", "the submission's time limit was reached before this ran")
         start, cpu_start = time.monotonic(), self._cpu()
-        import zmq
         try:
             msg_id = self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
         except zmq.ZMQError:
@@ -440,7 +441,6 @@ class SandboxKernel:
     def _interrupt(self, msg_id, result, cpu_limit):
         """Interrupt a cell that ran too long; if it will not stop, kill the kernel.
         (The client's control channel: the manager's connected before the kernel was up.)"""
-        import zmq
         try:
             self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
         except zmq.ZMQError:
