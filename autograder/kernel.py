@@ -69,12 +69,12 @@ class Folders:
         path.chmod(0o644)
         return path
 
-    def fresh_ipc(self):
+    def fresh_ipc(self, sandboxed=True):
         """A new socket folder, the kernel's own, and a new connection file's path."""
         self.starts += 1
         self.ipc = self.root / f"ipc-{self.starts}"
         self.ipc.mkdir(mode=0o700)
-        if os.geteuid() == 0 and sandbox_available():
+        if os.geteuid() == 0 and sandboxed:
             os.chown(self.ipc, SANDBOX_UID, SANDBOX_UID)
         self.connection = self.control / f"connection-{self.starts}.json"
 
@@ -161,7 +161,7 @@ def sandbox_argv(folders, data_files, limits):
     return argv
 
 
-def kernel_argv(folders, limits, data_files, procs_files=()):
+def kernel_argv(folders, limits, data_files, procs_files=(), sandboxed=True):
     """The command that starts the kernel: enter the control groups, then
     [bwrap ... setpriv ...] prlimit ... python -m ipykernel_launcher."""
     enter = ["/bin/sh", "-c", 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; '
@@ -172,7 +172,7 @@ def kernel_argv(folders, limits, data_files, procs_files=()):
     # -P -s: neither the working folder nor a user site-packages on sys.path at start-up.
     python = ["env", "-u", "JPY_PARENT_PID", sys.executable, "-P", "-s", "-m", "ipykernel_launcher",
               "-f", str(folders.connection), "--HistoryManager.enabled=False"]
-    prefix = sandbox_argv(folders, data_files, limits) if sandbox_available() else []
+    prefix = sandbox_argv(folders, data_files, limits) if sandboxed else []
     return enter + prefix + prlimit + python
 
 
@@ -279,10 +279,11 @@ class SandboxKernel:
     cgroup.KernelGroup, or None where the machine has none). Use as a context
     manager; execute() runs code; results collects the checks' outcomes."""
 
-    def __init__(self, folders, limits=None, data_dir=None, data_files=None, group=None):
+    def __init__(self, folders, limits=None, data_dir=None, data_files=None, group=None, sandboxed=True):
         """data_files {path inside the data folder: host path}: what the sandbox shows of
-        data_dir (unsandboxed, the kernel reads data_dir itself)."""
-        self.folders = folders
+        data_dir (unsandboxed, where the room found no working sandbox and the risk was
+        accepted, the kernel reads data_dir itself)."""
+        self.folders, self.sandboxed = folders, sandboxed
         self.limits = limits or Limits()
         self.data_dir, self.data_files = data_dir, data_files or {}
         self.group = group
@@ -300,12 +301,12 @@ class SandboxKernel:
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
-        self.folders.fresh_ipc()
+        self.folders.fresh_ipc(self.sandboxed)
         procs = self.group.procs_files() if self.group else []
         spec_dir = self.folders.control / "kernelspec" / "sandbox"
         spec_dir.mkdir(parents=True, exist_ok=True)
         (spec_dir / "kernel.json").write_text(json.dumps({
-            "argv": kernel_argv(self.folders, self.limits, self.data_files, procs),
+            "argv": kernel_argv(self.folders, self.limits, self.data_files, procs, self.sandboxed),
             "display_name": "sandbox", "language": "python", "interrupt_mode": "message"}))
         context = zmq.Context()
         # Connect once: a socket the kernel swaps for a link is never followed.
@@ -321,7 +322,7 @@ class SandboxKernel:
                                      connection_file=str(self.folders.connection))
         self.manager.write_connection_file()
         self.folders.connection.chmod(0o644)      # the kernel's user reads it through its bind
-        sandboxed = sandbox_available()
+        sandboxed = self.sandboxed
         home = HOME if sandboxed else self.folders.home
         data_dir = DATA if sandboxed else (self.data_dir or "")
         read_end, write_end = os.pipe()

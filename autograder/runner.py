@@ -127,7 +127,7 @@ class CleanRoom:
         self.limits = limits or Limits()
         self.require, self.accept_risk, self.quiet = require, accept_risk, quiet
         self.folder = self.groups = self.mpl_cache = None
-        self.problems = []
+        self.problems, self.sandboxed = [], False
 
     def __enter__(self):
         self.folder = pathlib.Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
@@ -136,7 +136,9 @@ class CleanRoom:
             self.problems = self.groups.create()
             if not self.groups.bases:
                 self.groups = None
-            self.problems += [p for p in [_sandbox_problem(self.folder, self.limits)] if p]
+            sandbox_problem = _sandbox_problem(self.folder, self.limits)
+            self.sandboxed = not sandbox_problem
+            self.problems += [sandbox_problem] if sandbox_problem else []
             self.problems += _answers_in_view()
             self._say()
             self.mpl_cache = _matplotlib_cache(self.folder / "mplcache")
@@ -165,13 +167,15 @@ class CleanRoom:
 
     def as_job(self):
         """What a worker process needs to grade in this room (see attach)."""
-        return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.mpl_cache)}
+        return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.mpl_cache),
+                "sandboxed": self.sandboxed}
 
     @classmethod
     def attach(cls, job, limits):
         """The room of a run opened by another process (a worker's view of it)."""
         room = cls(limits, require=False)
         room.folder, room.mpl_cache = pathlib.Path(job["folder"]), pathlib.Path(job["mpl_cache"])
+        room.sandboxed = job["sandboxed"]
         if job["groups"]:
             room.groups = cgroup.RunGroups(room.folder.name)
             room.groups.attach()
@@ -183,14 +187,15 @@ class CleanRoom:
 class _Session:
     """A kernel plus the cells that ran in it, so a dead kernel can be replayed."""
 
-    def __init__(self, folders, limits, data_dir, data_files, group):
-        self.folders, self.limits, self.group = folders, limits, group
+    def __init__(self, folders, limits, data_dir, data_files, group, sandboxed):
+        self.folders, self.limits, self.group, self.sandboxed = folders, limits, group, sandboxed
         self.data_dir, self.data_files = data_dir, data_files
         self.kernel, self.ran, self.restarts, self.notes = None, [], 0, []
         self.deadline = time.monotonic() + limits.submission_seconds
 
     def start(self):
-        self.kernel = SandboxKernel(self.folders, self.limits, self.data_dir, self.data_files, self.group)
+        self.kernel = SandboxKernel(self.folders, self.limits, self.data_dir, self.data_files, self.group,
+                                    self.sandboxed)
         self.kernel.deadline = self.deadline
         self.kernel.start()
 
@@ -362,7 +367,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     notes += program.notes
     folders = Folders(room.folder / f"{secrets.token_hex(8)}")
     group = room.groups.kernel_group(folders.root.name, limits) if room.groups else None
-    session = _Session(folders, limits, data_dir, _data_files(data_dir), group)
+    session = _Session(folders, limits, data_dir, _data_files(data_dir), group, room.sandboxed)
     try:
         setup = _prepare(folders, others, room.mpl_cache)
         session.start()

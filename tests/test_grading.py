@@ -149,11 +149,12 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
 def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
     import autograder.runner as runner
     monkeypatch.setattr(runner, "sandbox_available", lambda: False)
-    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student == "invalid-json"])
+    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("invalid-json", "model-solution")])
     assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet"]) == 2
     assert "refusing to grade" in capsys.readouterr().err and not (root / "reports").exists()
     assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet", "--accept-risk"]) == 1   # ungradable JSON
     assert "WARNING" in capsys.readouterr().err
+    assert rows(root)["model-solution"]["score"] == "4"          # graded outside the sandbox, as accepted
 
 
 def test_a_cpu_hog_does_not_cost_its_neighbour_points(tmp_path, data_root, sandbox):
