@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 import zmq
 
+from coursekit.data import HELD_OUT
+
 from . import wire
 from .limits import Limits
 
@@ -186,7 +188,7 @@ def kernel_env(limits, results_fd, home, data_dir):
            "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython",
            "COURSE_DATA_DIR": str(data_dir), wire.RESULTS_FD: str(results_fd)}
     if str(home) == HOME:               # in the sandbox: coursekit from its own place, no test files
-        env.update(PYTHONPATH=LIBRARY, COURSE_HELD_OUT="hidden")
+        env.update({"PYTHONPATH": LIBRARY, HELD_OUT: "hidden"})
     return env
 
 
