@@ -12,6 +12,7 @@ cannot confine student code (see --accept-risk).
 import argparse
 import os
 import pathlib
+import secrets
 import signal
 import sys
 
@@ -40,7 +41,7 @@ def parse_args(argv):
     grade.add_argument("--cell-timeout", type=float, default=Limits.cell_seconds,
                        help=f"CPU seconds a cell may use before it is interrupted (default {Limits.cell_seconds:g}; "
                             f"{Limits.wall_factor:g} times that of wall clock)")
-    grade.add_argument("--seed", type=int, default=None,
+    grade.add_argument("--seed", type=int, default=None, metavar="N",
                        help="the run's seed of the hidden inputs (default: random; grades.csv records each "
                             "student's): the same seed grades the same inputs again")
     grade.add_argument("--accept-risk", action="store_true",
@@ -88,6 +89,7 @@ def cmd_grade(args):
         print(error, file=sys.stderr)
         return 2
     reports_root = args.reports or args.course / "reports"
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     failed = []
     for assignment in chosen:
         students = args.student or submissions(args.course, assignment)
@@ -98,7 +100,7 @@ def cmd_grade(args):
         try:
             verdicts = grade_class(args.course, assignment, args.workers, Limits(cell_seconds=args.cell_timeout),
                                    data_dir(), progress=not args.quiet, students=students,
-                                   accept_risk=args.accept_risk, seed=args.seed)
+                                   accept_risk=args.accept_risk, seed=seed)
         except Unprotected as error:
             print(error, file=sys.stderr)
             return 2
@@ -106,6 +108,7 @@ def cmd_grade(args):
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)
         print(f"\n{assignment}: {len(verdicts)} submissions; reports in {reports_root / assignment}\n{table}")
+        print(f"hidden inputs drawn from --seed {seed} (the same seed grades the same inputs again)")
         failed += [v for v in verdicts if not v.graded]
     for verdict in failed:
         print(f"could not grade {verdict.student}/{verdict.assignment}: {verdict.status}", file=sys.stderr)

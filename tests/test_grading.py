@@ -199,3 +199,14 @@ def _no_autogroups():
     finally:
         if saved is not None:
             switch.write_text(saved)
+
+
+def test_the_run_seed_is_printed_and_each_students_seed_recorded(tmp_path, capsys):
+    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("invalid-json", "empty-file")])
+    seeds = []
+    for run_seed in (7, 7, 8):
+        main(["--course", str(root), "grade", ASSIGNMENT, "--quiet", "--seed", str(run_seed)])
+        assert f"--seed {run_seed}" in capsys.readouterr().out
+        seeds.append({student: row["seed"] for student, row in rows(root).items()})
+    assert seeds[0] == seeds[1] and seeds[0] != seeds[2]
+    assert seeds[0]["invalid-json"] != seeds[0]["empty-file"]
