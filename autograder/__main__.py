@@ -116,6 +116,8 @@ def cmd_grade(args):
 
 
 def cmd_check(args):
+    from .check import points_text
+    from .limits import SELF_CHECK
     from .runner import grade_submission
     notebook = args.notebook
     if not notebook.is_file():
@@ -127,16 +129,21 @@ def cmd_check(args):
         print(f"{notebook.name} is not one of the course's notebooks ({names}); "
               f"name it, or pass --assignment", file=sys.stderr)
         return 2
-    print(f"Checking {notebook} against the hidden tests of {assignment} ...", flush=True)
-    verdict = grade_submission(args.course, assignment, os.environ.get("USER", "me"), notebook,
-                               data_dir=data_dir())
-    for exercise in verdict.exercises:
+    print(f"Checking {notebook} against the hidden tests of {assignment}: running its cells, then each "
+          f"exercise ...", flush=True)
+
+    def show(exercise):
         mark = "full marks" if exercise.passed else "points missing"
-        print(f"\n{exercise.name}: {exercise.points:g} / {exercise.max_points:g} ({mark})")
-        print("\n".join(exercise.lines))
+        print(f"\n{exercise.name}: {points_text(exercise.points)} / {points_text(exercise.max_points)} ({mark})")
+        print("\n".join(exercise.lines), flush=True)
+    verdict = grade_submission(args.course, assignment, os.environ.get("USER", "me"), notebook, SELF_CHECK,
+                               data_dir(), progress=show)
+    if not verdict.graded:
+        for exercise in verdict.exercises:
+            show(exercise)
     for note in verdict.notes:
         print(f"note: {note}")
-    print(f"\n{verdict.status}: {verdict.score:g} / {verdict.max_score:g} points")
+    print(f"\n{verdict.status}: {points_text(verdict.score)} / {points_text(verdict.max_score)} points")
     return 0 if verdict.graded and verdict.score == verdict.max_score else 1
 
 

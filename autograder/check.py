@@ -115,12 +115,7 @@ class CaseResult:
 
     def line(self):
         mark = "PASS" if self.passed else "FAIL"
-        text = f"  {mark}  {self.case.name}"
-        if not self.passed:
-            text += f": {self.message}"
-            if self.hint:
-                text += f"\n        hint: {self.hint}"
-        return text
+        return f"  {mark}  {self.case.name}" + ("" if self.passed else f": {self.message}")
 
 
 @dataclass
@@ -163,13 +158,29 @@ class Report:
         return bool(self.results) and all(r.message == _undefined(self.check.name) for r in self.results)
 
     def text(self):
-        head = f"{self.check.name}: {self.points:g} / {self.check.points:g} points"
+        """The report as students read it: a line per case, each hint once (after the first
+        case it explains, with how many cases it explains)."""
+        head = f"{self.check.name}: {points_text(self.points)} / {points_text(self.check.points)} points"
         note = [f"  NOTE  {self.excused}"] if self.excused else []
         if self.undefined:          # said once, not once per case
             return "\n".join([head] + note + [f"  FAIL  {_undefined(self.check.name)}"])
         passed = sum(r.passed for r in self.results)
         head += f" ({passed} of {len(self.results)} cases passed)"
-        return "\n".join([head] + note + [r.line() for r in self.results])
+        failed = [r for r in self.results if not r.passed]
+        lines, hinted = [head] + note, set()
+        for result in self.results:
+            lines.append(result.line())
+            if result.hint and result.hint not in hinted:
+                hinted.add(result.hint)
+                count = sum(r.hint == result.hint for r in failed)
+                lines.append(f"        hint: {result.hint}"
+                             + (f" (this explains {count} of the {len(failed)} failed cases)" if count > 1 else ""))
+        return "\n".join(lines)
+
+
+def points_text(points):
+    """Points for people to read: at most two decimals, no trailing zeros (0.78, 3, 2.5)."""
+    return f"{round(float(points), 2):g}"
 
 
 def _undefined(name):

@@ -176,7 +176,7 @@ def call_case(fn, args, adapter=None, seconds=None, stand_ins=None):
         except CaseTimeout as error:
             return {"error": str(error), "timeout": True}
         except Exception as error:  # any student error is a verdict, not a crash
-            return {"error": f"{type(error).__name__}: {error}"}
+            return {"error": f"{type(error).__name__}: {error}" if str(error) else type(error).__name__}
     mutated = [i for i, (before, after) in enumerate(zip(args, copies)) if not _unchanged(before, after)]
     return {"output": output, "mutated": mutated}
 

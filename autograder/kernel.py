@@ -390,7 +390,7 @@ class SandboxKernel:
                 content = reply["content"]
                 if content.get("status") == "error":
                     result.status = "error"
-                    result.error = f"{content.get('ename')}: {content.get('evalue')}"
+                    result.error = ": ".join(str(part) for part in (content.get("ename"), content.get("evalue")) if part)
                 break
             cpu_used = result.cpu_seconds = self._cpu() - cpu_start if cpu_start is not None else None
             if time.monotonic() - start > wall or (cpu_used is not None and cpu_used > cpu_limit):

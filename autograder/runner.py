@@ -341,16 +341,18 @@ def _prepare(folders, others, mpl_cache):
 
 
 def grade_submission(course_root, assignment, student, submission=None, limits=None, data_dir=None,
-                     room=None, seed=0):
+                     room=None, seed=0, progress=None):
     """The Verdict of one student's submission of one assignment (never raises for bad input).
 
     submission: None for <course_root>/submitted/<student>/<assignment>, else a folder or a
     notebook file (the self-check); room: the run's CleanRoom (one of its own when None,
-    which does not refuse: the self-check grades the learner's own code).
+    which does not refuse: the self-check grades the learner's own code); progress: called
+    with each ExerciseResult as soon as it is graded.
     """
     if room is None:
         with CleanRoom(limits, require=False, quiet=True) as room:
-            return grade_submission(course_root, assignment, student, submission, limits, data_dir, room, seed)
+            return grade_submission(course_root, assignment, student, submission, limits, data_dir, room, seed,
+                                    progress)
     course_root = pathlib.Path(course_root).resolve()
     source_path = notebook_path(course_root, assignment)
     limits = limits or Limits()
@@ -379,6 +381,8 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         reports = []
         for check in NOTEBOOKS[assignment]:
             reports.append(_check_exercise(session, check, seed, unattempted(reports)))
+            if progress:          # final already: an exercise is settled by those before it
+                progress(_exercise(settle(reports)[-1]))
         exercises = [_exercise(report) for report in settle(reports)]
     except Exception as error:  # the grader's own failure: say so, never a silent 0
         return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)

@@ -99,7 +99,20 @@ def test_self_check_exits_0_only_at_full_marks(tmp_path, capsys):
     assert main(["check", str(broken)]) == 1
     out = capsys.readouterr().out
     assert "relu_forward: 0 / 1" in out and "hint:" in out
+    assert out.count("hint: ") == len(set(line for line in out.splitlines() if "hint: " in line))   # each once
     assert main(["check", str(tmp_path / "missing.ipynb")]) == 2
+
+
+def test_self_check_gives_up_on_an_endless_loop_in_seconds(tmp_path, capsys):
+    from autograder.limits import SELF_CHECK
+    solved = json.loads(notebook_path(DEFAULT_ROOT, ASSIGNMENT).read_text())
+    _, looping = hostile.CORPUS[[h.student for h in hostile.CORPUS].index("endless-loop-top-level")].build(
+        solved, "", "")
+    (tmp_path / "pooling.ipynb").write_bytes(looping)
+    assert main(["check", str(tmp_path / "pooling.ipynb")]) == 1
+    out = capsys.readouterr().out
+    assert f"stopped after {SELF_CHECK.cell_seconds:.0f} s" in out
+    assert out.index("pool_forward_naive: 3 / 3") < out.index("relu_forward: 0 / 1")   # as graded, in order
 
 
 def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind(tmp_path, sandbox):
