@@ -87,7 +87,7 @@ def parse_notebook(raw, name, limit=Limits.notebook_bytes):
     try:
         content = json.loads(text)
     except json.JSONDecodeError as error:
-        raise Unreadable(f"{name} is not valid JSON ({error.msg} at line {error.lineno}, "
+        raise Unreadable(f"{name} is not valid JSON ({error.msg}; line {error.lineno}, "
                          f"column {error.colno})") from None
     except (ValueError, RecursionError) as error:     # e.g. nesting or an integer too deep or long
         raise Unreadable(f"{name} could not be read as JSON ({type(error).__name__})") from None
