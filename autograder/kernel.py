@@ -86,7 +86,6 @@ class Execution:
     """How one piece of code ran: status is "ok", "error", "timeout" or "died"."""
     status: str
     error: str = ""
-    cpu_seconds: float = None      # used by the kernel's processes while it ran (None: not measured)
     output_bytes: int = 0
     output: str = ""
     notes: list = field(default_factory=list)
@@ -112,7 +111,7 @@ def _ro(path, inside=None):
 def python_paths():
     """The folders of the Python environment the kernel needs to see."""
     paths = {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve()}
-    return sorted(p for p in paths if not str(p).startswith("/usr/"))
+    return sorted(p for p in paths if not p.is_relative_to("/usr"))      # /usr is bound whole
 
 
 def sandbox_argv(folders, data_files, limits):
@@ -392,7 +391,7 @@ class SandboxKernel:
                     result.status = "error"
                     result.error = ": ".join(str(part) for part in (content.get("ename"), content.get("evalue")) if part)
                 break
-            cpu_used = result.cpu_seconds = self._cpu() - cpu_start if cpu_start is not None else None
+            cpu_used = self._cpu() - cpu_start if cpu_start is not None else None
             if time.monotonic() - start > wall or (cpu_used is not None and cpu_used > cpu_limit):
                 return self._interrupt(msg_id, result, cpu_limit)
             if not self.alive:
