@@ -115,7 +115,7 @@ def test_self_check_gives_up_on_an_endless_loop_in_seconds(tmp_path, capsys):
     assert out.index("pool_forward_naive: 3 / 3") < out.index("relu_forward: 0 / 1")   # as graded, in order
 
 
-def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind(tmp_path, sandbox):
+def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind(tmp_path, monkeypatch, sandbox):
     """One grading worker is killed mid-run (as the OOM killer would): that submission alone
     is ungradable, with the reason; the class goes on; no folder or control group remains."""
     import signal
@@ -129,7 +129,6 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     students = {h.student: h for h in hostile.CORPUS if h.student in ("model-solution", "deleted-cell",
                                                                         "returns-nan", "wrong-name")}
     root = hostile.build_class(tmp_path, students.values())
-    before = leftovers()
     killed = []
 
     def kill_one_worker():
@@ -146,8 +145,9 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
             time.sleep(0.05)
     killer = threading.Thread(target=kill_one_worker)
     killer.start()
-    verdicts = grade_class(root, ASSIGNMENT, workers=2, limits=Limits(cell_seconds=hostile.CELL_SECONDS),
-                           progress=False)
+    with _run_names(monkeypatch) as runs:
+        verdicts = grade_class(root, ASSIGNMENT, workers=2, limits=Limits(cell_seconds=hostile.CELL_SECONDS),
+                               progress=False)
     killer.join()
     assert killed
     lost = [v for v in verdicts if not v.graded]
@@ -156,7 +156,7 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     for verdict in verdicts:
         if verdict.graded:
             assert hostile.judge(students[verdict.student], verdict) == "", verdict.student
-    assert leftovers() <= before
+    assert runs and not [item for item in leftovers() if runs[0] in item]
 
 
 def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
@@ -223,3 +223,51 @@ def test_the_run_seed_is_printed_and_each_students_seed_recorded(tmp_path, capsy
         seeds.append({student: row["seed"] for student, row in rows(root).items()})
     assert seeds[0] == seeds[1] and seeds[0] != seeds[2]
     assert seeds[0]["invalid-json"] != seeds[0]["empty-file"]
+
+
+@contextlib.contextmanager
+def _run_names(monkeypatch):
+    """The names of the grading runs opened meanwhile in this process (another run on the
+    same machine has run folders and groups of its own)."""
+    from autograder import runner
+    names, make = [], runner.tempfile.mkdtemp
+
+    def recorded(*args, **kwargs):
+        folder = make(*args, **kwargs)
+        names.append(pathlib.Path(folder).name)
+        return folder
+    monkeypatch.setattr(runner.tempfile, "mkdtemp", recorded)
+    yield names
+
+
+def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
+    """SIGTERM (a scheduler's time limit, kill) mid-run: workers, kernels, folders and control
+    groups all go."""
+    import signal
+    import time
+
+    from autograder.runner import leftovers
+    root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("endless-loop-top-level",
+                                                                                       "model-solution")])
+    before = leftovers()
+    run = subprocess.Popen([sys.executable, "-m", "autograder", "--course", str(root), "grade", ASSIGNMENT,
+                            "--quiet", "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    started = []
+    while not started:                 # a kernel of this run has its socket folder
+        assert time.monotonic() < deadline, "no kernel started"
+        started = [f for f in leftovers() - before if list(pathlib.Path(f).glob("*/ipc-1"))]
+        time.sleep(0.1)
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=60) == 128 + signal.SIGTERM
+    time.sleep(1)
+    run_name = pathlib.Path(started[0]).name
+    assert not [item for item in leftovers() if run_name in item]
+    assert not [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and run_name.encode() in _cmdline(p)]
+
+
+def _cmdline(proc):
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
