@@ -14,10 +14,8 @@ import warnings
 
 import numpy as np
 
-try:
-    from . import wire
-except ImportError:               # copied into the sandbox as top-level modules
-    import _grader_wire as wire
+from coursekit import wire
+from coursekit.calling import copy, invoke
 
 
 class CaseTimeout(BaseException):
@@ -41,39 +39,6 @@ def _time_budget(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _tanh_sin(v, a):
-    """A smooth test function for gradient checks: elementwise, array-valued."""
-    return np.tanh(a * v) + np.sin(v) * v
-
-
-def numerical_gradient_call(fn, x, a, dout, h):
-    """numerical_gradient(f, x, dout, h) for f(v) = tanh(a*v) + sin(v)*v (summed when dout
-    is None). x must come back unchanged; call_case reports it when it does not."""
-    return fn(lambda v: _tanh_sin(v, a), x, dout, h)
-
-
-ADAPTERS = {"numerical_gradient": numerical_gradient_call}
-
-
-def _copy(value):
-    """A deep copy of arrays, also inside tuples and lists (caches are tuples of arrays)."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, (tuple, list)):
-        return type(value)(_copy(v) for v in value)
-    return value
-
-
-def _unchanged(before, after):
-    if isinstance(before, np.ndarray):
-        return (isinstance(after, np.ndarray) and before.shape == after.shape
-                and np.array_equal(before, after, equal_nan=True))
-    if isinstance(before, (tuple, list)):
-        return (isinstance(after, (tuple, list)) and len(before) == len(after)
-                and all(_unchanged(b, a) for b, a in zip(before, after)))
-    return True
 
 
 def _same(a, b):
@@ -123,7 +88,7 @@ def _stand_in(original, table):
         answer = exact.get(_exact(full), _UNKNOWN)
         if answer is _UNKNOWN:
             answer = next((a for known, a in table if _same(full, known)), _UNKNOWN)
-        return original(*args, **kwargs) if answer is _UNKNOWN else _copy(answer)
+        return original(*args, **kwargs) if answer is _UNKNOWN else copy(answer)
     return stand_in
 
 
@@ -154,7 +119,7 @@ def _standing_in(fn, tables):
 
 
 def call_case(fn, args, adapter=None, seconds=None, stand_ins=None):
-    """Call fn(*args) (or ADAPTERS[adapter](fn, *args)) on copies of args, within `seconds`,
+    """Call fn on copies of args (coursekit.calling.invoke, with the adapter), within `seconds`,
     with the stand-ins {name: [(args, answer)]} in place (see _standing_in).
 
     Returns {"output": value, "mutated": [indices of args whose arrays changed in place]}
@@ -164,20 +129,17 @@ def call_case(fn, args, adapter=None, seconds=None, stand_ins=None):
     """
     if not callable(fn):
         return {"error": "not defined", "undefined": True}
-    copies = [_copy(a) for a in args]
-    call = ADAPTERS[adapter] if adapter else (lambda f, *a: f(*a))
     sink = io.StringIO()
     with warnings.catch_warnings(), np.errstate(all="ignore"), _standing_in(fn, stand_ins), \
             contextlib.redirect_stderr(sink), contextlib.redirect_stdout(sink):
         warnings.simplefilter("ignore")
         try:
             with _time_budget(seconds):
-                output = call(fn, *copies)
+                output, mutated = invoke(fn, args, adapter)
         except CaseTimeout as error:
             return {"error": str(error), "timeout": True}
         except Exception as error:  # any student error is a verdict, not a crash
             return {"error": f"{type(error).__name__}: {error}" if str(error) else type(error).__name__}
-    mutated = [i for i, (before, after) in enumerate(zip(args, copies)) if not _unchanged(before, after)]
     return {"output": output, "mutated": mutated}
 
 
@@ -201,13 +163,14 @@ def setup(submission, mpl_cache):
 
 def protect():
     """Remember what grading relies on, before the student's code runs: the builtins,
-    numpy's functions, the loaded modules, the working folder and the results pipe.
+    numpy's and the wire's functions, the loaded modules, the working folder and the results pipe.
     run_cases puts them back, so a submission that patches them (np.allclose = ...,
     sys.modules[...] = ..., os.chdir) cannot change how it is graded."""
     import builtins
     import os
     import sys
-    _PRISTINE.update(builtins=dict(vars(builtins)), numpy=dict(vars(np)), modules=dict(sys.modules),
+    _PRISTINE.update(builtins=dict(vars(builtins)), numpy=dict(vars(np)), wire=dict(vars(wire)),
+                     modules=dict(sys.modules),
                      folder=os.getcwd(), results=int(os.environ.get(wire.RESULTS_FD, "-1")))
 
 
@@ -218,6 +181,7 @@ def _restore():
     if "builtins" in _PRISTINE:       # protect() ran (it runs before any student code)
         vars(builtins).update(_PRISTINE["builtins"])
         vars(np).update(_PRISTINE["numpy"])
+        vars(wire).update(_PRISTINE["wire"])
         sys.modules.update(_PRISTINE["modules"])
         os.chdir(_PRISTINE["folder"])
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 
 import zmq
 
+from coursekit import wire
 from coursekit.data import HELD_OUT
 
-from . import wire
 from .limits import Limits
 
 PROJECT = pathlib.Path(__file__).resolve().parents[1]

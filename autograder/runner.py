@@ -26,9 +26,10 @@ import sys
 import tempfile
 import time
 
+from coursekit import wire
 from coursekit.compare import quote
 
-from . import cgroup, harness, wire
+from . import cgroup, harness
 from .check import score, settle, unattempted
 from .checks import NOTEBOOKS
 from .course import notebook_path
@@ -328,8 +329,7 @@ def _data_files(data_dir):
 
 def _prepare(folders, others, mpl_cache):
     """The kernel's read-only folder: the harness, the submission's other files, the font cache."""
-    for module, name in ((harness, "_grader_harness.py"), (wire, "_grader_wire.py")):
-        folders.write_shared(name, pathlib.Path(module.__file__).read_bytes())
+    folders.write_shared("_grader_harness.py", pathlib.Path(harness.__file__).read_bytes())
     for relative, data in others.items():
         folders.write_shared(f"submission/{relative}", data)
     for path in sorted(pathlib.Path(mpl_cache).rglob("*")):

@@ -6,7 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from autograder import wire
+from coursekit import wire
 from coursekit import explain_difference
 
 
@@ -18,6 +18,13 @@ def test_values_round_trip():
     assert back[1] == value[1] and np.array_equal(back[2]["w"], value[2]["w"])
     assert back[2]["nested"] == (3.5,) and back[3] == 7 and isinstance(back, tuple)
     assert back[4].dtype.kind == "c"          # complex crosses, so a check can name it
+
+
+def test_numbers_without_dimensions_keep_none():
+    """A loss returned as numpy's float64 arrives as a 0-d value, not as an array of one."""
+    for value in (np.float64(2.5), np.float32(1.5), np.int64(3), np.array(2.5)):
+        back = wire.decode(wire.encode(value))
+        assert np.shape(back) == () and type(back) is type(value) and back == value
 
 
 def test_other_types_arrive_as_their_name_only():

@@ -7,9 +7,10 @@ forward, so they grade the backward alone, with the cache format of the course.
 import numpy as np
 
 import solutions as S
-from coursekit.compare import explain_difference
 
-from ..check import Bug, Case, Check, backward_cases, case_rng, compare_tuple, compare_value
+from coursekit.judging import Case, Comparison
+
+from ..check import Bug, Check, backward_cases, case_rng
 from .convolution import conv_cases
 from .pooling import pool_cases
 
@@ -76,12 +77,6 @@ def _all_at_once(f, x, dout=None, h=1e-5):
     return grad if dout is None else grad * dout
 
 
-def _relative(got, buggy, case):
-    """Matches a bug's output at its own scale (`/ 2 * h` gives numbers near 1e-10)."""
-    scale = float(np.max(np.abs(buggy))) if np.size(buggy) else 0.0
-    return explain_difference(got, buggy, "the gradient", rtol=1e-6, atol=1e-8 * scale)
-
-
 _CENTRED = ("use centred differences, (f(x + h) - f(x - h)) / (2h): a one-sided difference "
             "is far less accurate")
 _AFTERWARDS = ("weight f's output by dout before summing, sum(f(x) * dout), instead of multiplying "
@@ -89,8 +84,8 @@ _AFTERWARDS = ("weight f's output by dout before summing, sum(f(x) * dout), inst
 
 numerical_gradient = Check(
     "numerical_gradient", 2, S.numerical_gradient, gradient_cases,
-    lambda got, expected, case: compare_value(got, expected, case, "the gradient"),
-    adapter="numerical_gradient", bug_compare=_relative,
+    Comparison("value", "the gradient"),
+    adapter="numerical_gradient", bug_compare=Comparison("relative", "the gradient"),
     bugs=[Bug(_CENTRED, _one_sided(True)),
           Bug(_CENTRED, _one_sided(False)),
           Bug("the centred difference spans 2h: divide by 2 * h", _scaled(lambda h: 2.0)),
@@ -126,7 +121,7 @@ def relu_backward_cases(seed=0):
 
 relu_backward = Check(
     "relu_backward", 1, S.relu_backward, relu_backward_cases,
-    lambda got, expected, case: compare_value(got, expected, case, "dx"),
+    Comparison("value", "dx"),
     bugs=[Bug("at x == 0 the gradient is 0 here (the mask is x > 0, not x >= 0)",
               lambda dout, cache: dout * (cache[0] >= 0)),
           Bug("the mask comes from the forward's input x, not from dout",
@@ -217,7 +212,7 @@ def _loops(assign=(), step=None, swap=False, filters=None):
 
 conv_backward_naive = Check(
     "conv_backward_naive", 4, S.conv_backward_naive, conv_backward_cases,
-    compare_tuple(("dx", "dw", "db")),
+    Comparison("tuple", ("dx", "dw", "db")),
     bugs=conv_backward_bugs(
         flip="dx uses the filter as it is, w[:, :, :, c]; the flip appears only when dx is written as "
              "a convolution of dout",
@@ -311,7 +306,7 @@ def _pool_loops(pick=_first_max, area=lambda size, stride: size * size, step=Non
 
 pool_backward_naive = Check(
     "pool_backward_naive", 3, S.pool_backward_naive, pool_backward_cases,
-    lambda got, expected, case: compare_value(got, expected, case, "dx"),
+    Comparison("value", "dx"),
     bugs=[Bug("with ties, only the first maximum (row-major order) gets the gradient, not all of them",
               _pool_loops(pick=_all_max)),
           Bug("with ties, only the first maximum (row-major order) gets the gradient; it is not "

@@ -4,7 +4,9 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, case_rng, compare_forward, compare_out, compare_value
+from coursekit.judging import Case, Comparison
+
+from ..check import Bug, Check, case_rng
 
 # output_size ----------------------------------------------------------------------------------
 
@@ -38,7 +40,7 @@ def output_size_cases(seed=0):
 
 
 output_size = Check(
-    "output_size", 1, S.output_size, output_size_cases, compare_value,
+    "output_size", 1, S.output_size, output_size_cases, Comparison("value"),
     bugs=[Bug("the division must round down (//), not to the nearest integer",
               lambda n, f, s, p: 1 + round((n + 2 * p - f) / s)),
           Bug("the division must round down (//), not up: a window that does not fit is dropped",
@@ -68,7 +70,7 @@ def zero_pad_cases(seed=0):
 
 
 zero_pad = Check(
-    "zero_pad", 1, S.zero_pad, zero_pad_cases, compare_value,
+    "zero_pad", 1, S.zero_pad, zero_pad_cases, Comparison("value"),
     bugs=[Bug("pad only the height and width axes: ((0, 0), (pad, pad), (pad, pad), (0, 0))",
               lambda x, p: np.pad(x, p)),
           Bug("pad the channel axis? only H and W get zeros", lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (p, p)))),
@@ -100,7 +102,7 @@ def conv_single_step_cases(seed=0):
 
 
 conv_single_step = Check(
-    "conv_single_step", 1, S.conv_single_step, conv_single_step_cases, compare_value,
+    "conv_single_step", 1, S.conv_single_step, conv_single_step_cases, Comparison("value"),
     bugs=[Bug("add the bias b once, after summing", lambda a, w, b: float(np.sum(a * w))),
           Bug("this is true convolution (flipped filter); the layer computes cross-correlation: "
               "no flip", lambda a, w, b: float(np.sum(a * w[::-1, ::-1]) + b)),
@@ -211,8 +213,8 @@ def _naive_calls(x, w, b, stride, pad):
 
 conv_forward_naive = Check(
     "conv_forward_naive", 3, S.conv_forward_naive, lambda seed=0: conv_cases(103, seed),
-    compare_forward(("x", "w", "b", "stride", "pad")), uses=_naive_calls,
-    bugs=conv_forward_bugs(S.conv_forward), bug_compare=compare_out,
+    Comparison("forward", ("x", "w", "b", "stride", "pad")), uses=_naive_calls,
+    bugs=conv_forward_bugs(S.conv_forward), bug_compare=Comparison("out"),
     hint="out[n, i, j, c] = sum(window * w[:, :, :, c]) + b[c], window = "
          "xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :]")
 
@@ -233,7 +235,7 @@ def conv_param_count_cases(seed=0):
 
 
 conv_param_count = Check(
-    "conv_param_count", 1, S.conv_param_count, conv_param_count_cases, compare_value,
+    "conv_param_count", 1, S.conv_param_count, conv_param_count_cases, Comparison("value"),
     bugs=[Bug("each filter also has one bias", lambda f, ci, co: f * f * ci * co),
           Bug("a filter spans all C_in input channels: F*F*C_in weights",
               lambda f, ci, co: f * f * co + co),

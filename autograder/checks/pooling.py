@@ -3,7 +3,9 @@ import numpy as np
 
 import solutions as S
 
-from ..check import Bug, Case, Check, case_rng, compare_forward, compare_out
+from coursekit.judging import Case, Comparison
+
+from ..check import Bug, Check, case_rng
 
 
 def pool_cases(stream, seed):
@@ -85,7 +87,7 @@ def _no_avg(x, size, stride, mode):
 
 pool_forward_naive = Check(
     "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed),
-    compare_forward(("x", "size", "stride", "mode")),
+    Comparison("forward", ("x", "size", "stride", "mode")),
     bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
               _other_mode),
           Bug("average pooling gave zeros: is mode 'avg' handled? (not 'average' or 'mean')", _no_avg),
@@ -118,7 +120,7 @@ pool_forward_naive = Check(
               lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1]),
           Bug("the output size rounds down, 1 + (H - size) // stride: a window that does not fit "
               "is dropped, not rounded to", lambda x, f, s, m: _grid(x, f, m, s, *_rounded_sizes(x, f, s)))],
-    bug_compare=compare_out,
+    bug_compare=Comparison("out"),
     hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
 
 
@@ -133,7 +135,7 @@ def relu_cases(seed=0):
 
 
 relu_forward = Check(
-    "relu_forward", 1, S.relu_forward, relu_cases, compare_forward(("x",)),
+    "relu_forward", 1, S.relu_forward, relu_cases, Comparison("forward", ("x",)),
     bugs=[Bug("np.max(x, 0) takes the largest value along axis 0; np.maximum(x, 0) compares "
               "elementwise", lambda x: np.max(x, 0)),
           Bug("ReLU keeps positive values and zeroes the negative ones; it does not take |x|",
@@ -147,7 +149,7 @@ relu_forward = Check(
               lambda x: np.clip(x, 0, 1)),
           Bug("that is leaky ReLU: ReLU sets every negative value to exactly 0",
               lambda x: np.maximum(x, 0.01 * x))],
-    bug_compare=compare_out,
+    bug_compare=Comparison("out"),
     mutation_hint="return a new array (np.maximum(x, 0)); changing x in place also changes the cache",
     hint="out = np.maximum(x, 0); cache = (x,)")
 

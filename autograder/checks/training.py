@@ -5,8 +5,9 @@ import numpy as np
 import solutions as S
 from coursekit.compare import number_problem
 
-from ..check import (Bug, Case, Check, Malformed, backward_cases, case_rng, compare_forward, compare_out,
-                     compare_tuple, compare_value, same_entry, type_name)
+from coursekit.judging import Case, Comparison, Malformed, type_name
+
+from ..check import Bug, Check, backward_cases, case_rng
 
 
 def dense_cases(seed=0):
@@ -28,36 +29,24 @@ def _zeros_like_x(x, w, b):
 
 
 dense_forward = Check(
-    "dense_forward", 1, S.dense_forward, dense_cases, compare_forward(("x", "w", "b")),
+    "dense_forward", 1, S.dense_forward, dense_cases, Comparison("forward", ("x", "w", "b")),
     bugs=[Bug("add the bias b", lambda x, w, b: x @ w),
           Bug("w has shape (D, M): out = x @ w, not x @ w.T", lambda x, w, b: x @ w.T + b),
           Bug("out has shape (N, M), one row per example: x @ w + b, not its transpose (w.T @ x.T)",
               lambda x, w, b: (x @ w + b).T),
           Bug("out has shape (N, M): create it with np.zeros((N, M)), not np.zeros_like(x), which is (N, D)",
               _zeros_like_x)],
-    bug_compare=compare_out, hint="out = x @ w + b; cache = (x, w, b)")
+    bug_compare=Comparison("out"), hint="out = x @ w + b; cache = (x, w, b)")
 
 
 def dense_backward_cases(seed=0):
     return backward_cases(dense_cases(seed), S.dense_forward, case_rng(502, seed))
 
 
-def compare_given(names):
-    """Match a student's tuple with a bug's on the entries the bug gives (the others are None):
-    a mistake in db is named whatever dx and dw are."""
-    def compare(got, buggy, case):
-        if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return "not a tuple of the expected length"
-        for name, g, b in zip(names, got, buggy):
-            message = None if b is None else compare_value(g, b, case, name)
-            if message is not None:
-                return message
-        return None
-    return compare
 
 
 dense_backward = Check(
-    "dense_backward", 2, S.dense_backward, dense_backward_cases, compare_tuple(("dx", "dw", "db")),
+    "dense_backward", 2, S.dense_backward, dense_backward_cases, Comparison("tuple", ("dx", "dw", "db")),
     bugs=[Bug("db sums dout over the batch (axis 0), not a mean",
               lambda dout, cache: (None, None, dout.mean(axis=0))),
           Bug("db = dout.sum(axis=0): sum over the batch axis only, one entry per output unit",
@@ -82,7 +71,7 @@ dense_backward = Check(
               lambda dout, cache: (dout @ cache[1], None, None)),
           Bug("dx = dout @ w.T has x's shape (N, D), not w @ dout.T",
               lambda dout, cache: (cache[1] @ dout.T, None, None))],
-    bug_compare=compare_given(("dx", "dw", "db")),
+    bug_compare=Comparison("given", ("dx", "dw", "db")),
     hint="dx = dout @ w.T; dw = x.T @ dout; db = dout.sum(axis=0)")
 
 
@@ -101,38 +90,10 @@ def loss_cases(seed=0):
     return cases
 
 
-def compare_loss(got, expected, case):
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return Malformed(f"should return (loss, dscores); got {type_name(got)}")
-    message = compare_value(got[0], expected[0], case, "loss")
-    return message or compare_value(got[1], expected[1], case, "dscores")
 
 
-def _overflowed(value):
-    try:
-        return not np.all(np.isfinite(np.asarray(value, dtype=np.float64)))
-    except (TypeError, ValueError):
-        return False
 
 
-def match_loss(got, buggy, case):
-    """Match (loss, dscores) with a bug's. An entry the bug leaves None is not compared. What
-    overflows comes out differently however it is written: a loss that overflowed (inf or NaN)
-    matches any loss that did, and dscores are compared where the bug's are finite."""
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return "not (loss, dscores)"
-    if buggy[0] is not None:
-        if _overflowed(buggy[0]):
-            if not _overflowed(got[0]):
-                return "the loss is finite"
-        elif compare_value(got[0], buggy[0], case, "loss") is not None:
-            return "another loss"
-    if buggy[1] is None:
-        return None
-    dscores = got[1]
-    if _overflowed(buggy[1]) and isinstance(dscores, np.ndarray) and dscores.shape == buggy[1].shape:
-        dscores = np.where(np.isfinite(buggy[1]), dscores, buggy[1])
-    return compare_value(dscores, buggy[1], case, "dscores")
 
 
 def _with_p(p, y):
@@ -191,7 +152,7 @@ def _every_label_grad(scores, y):
 
 
 softmax_cross_entropy = Check(
-    "softmax_cross_entropy", 2, S.softmax_cross_entropy, loss_cases, compare_loss,
+    "softmax_cross_entropy", 2, S.softmax_cross_entropy, loss_cases, Comparison("loss"),
     bugs=[Bug("dscores = p makes no copy: subtracting 1 at the labels changes p before the loss "
               "reads it; compute the loss first, or use p.copy()", _not_copied),
           Bug("subtract each row's own maximum (axis=1, keepdims=True), not the batch's: "
@@ -219,7 +180,7 @@ softmax_cross_entropy = Check(
               lambda s, y: (-S.softmax_cross_entropy(s, y)[0], None)),
           Bug("the gradient is softmax - onehot (divided by N), not onehot - softmax",
               lambda s, y: (None, -S.softmax_cross_entropy(s, y)[1]))],
-    bug_compare=match_loss,
+    bug_compare=Comparison("match_loss"),
     mutation_hint="scores -= ... changes the caller's scores: write shifted = scores - "
                   "scores.max(axis=1, keepdims=True) instead",
     hint="p = softmax(scores), each row's maximum subtracted (axis=1, keepdims=True); "
@@ -253,23 +214,6 @@ def network_cases(seed=0):
     return cases
 
 
-def compare_scores(got, expected, case):
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return Malformed(f"should return (scores, caches); got {type_name(got)}")
-    message = compare_value(got[0], expected[0], case, "scores")
-    if message is not None:
-        return message
-    caches, layers = got[1], case.args[1]
-    if not isinstance(caches, (list, tuple)) or len(caches) != len(layers):
-        return f"caches should hold one entry per layer ({len(layers)})"
-    for i, (entry, (kind, _), (_, reference)) in enumerate(zip(caches, layers, expected[1])):
-        if not (isinstance(entry, (tuple, list)) and len(entry) == 2 and entry[0] == kind):
-            return f"caches[{i}] should be the pair ({kind!r}, cache)"
-        cache = entry[1]
-        if not (isinstance(cache, (tuple, list)) and cache and same_entry(cache[0], reference[0])):
-            return (f"caches[{i}] should be ({kind!r}, cache) with the cache the layer's forward "
-                    f"returned (it starts with the layer's input)")
-    return None
 
 
 def _skip_relu(x, layers):
@@ -287,11 +231,11 @@ def _dense_inputs(x, layers):
 
 
 network_forward = Check(
-    "network_forward", 2, S.network_forward, network_cases, compare_scores, uses=_dense_inputs,
+    "network_forward", 2, S.network_forward, network_cases, Comparison("scores"), uses=_dense_inputs,
     bugs=[Bug("every ('relu', {}) layer must be applied too", _skip_relu),
           Bug("pass each pool layer its mode ('max' or 'avg'), or call FORWARD[kind](x, params)",
               _max_pools)],
-    bug_compare=compare_out,
+    bug_compare=Comparison("out"),
     hint="x, cache = FORWARD[kind](x, params) for each (kind, params) in order: each layer's output "
          "is the next one's input; keep (kind, cache) for every layer, in order")
 
@@ -300,23 +244,6 @@ def network_backward_cases(seed=0):
     return backward_cases(network_cases(seed), S.network_forward, case_rng(505, seed))
 
 
-def compare_network_grads(got, expected, case):
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return Malformed(f"should return (dx, grads); got {type_name(got)}")
-    message = compare_value(got[0], expected[0], case, "dx")
-    if message:
-        return message
-    grads, reference = got[1], expected[1]
-    if not isinstance(grads, (list, tuple)) or len(grads) != len(reference):
-        return f"grads should hold one dict per layer ({len(reference)}), in the order of the layers"
-    for i, (g, r) in enumerate(zip(grads, reference)):
-        if not isinstance(g, dict) or set(g) != set(r):
-            return f"grads[{i}] should be a dict with keys {sorted(r) or '{}'} (layer {case.args[1][i][0]!r})"
-        for name in r:
-            message = compare_value(g[name], r[name], case, f"grads[{i}][{name!r}]")
-            if message:
-                return message
-    return None
 
 
 def _grads_reversed(dscores, caches):
@@ -350,7 +277,7 @@ def _dense_douts(dscores, caches):
 
 
 network_backward = Check(
-    "network_backward", 3, S.network_backward, network_backward_cases, compare_network_grads,
+    "network_backward", 3, S.network_backward, network_backward_cases, Comparison("network_grads"),
     uses=_dense_douts,
     bugs=[Bug("grads[i] belongs to layers[i]: reverse the list you built going backwards",
               _grads_reversed),
@@ -375,7 +302,7 @@ def sgd_cases(seed=0):
 
 
 sgd_momentum = Check(
-    "sgd_momentum", 1, S.sgd_momentum, sgd_cases, compare_tuple(("w", "velocity")),
+    "sgd_momentum", 1, S.sgd_momentum, sgd_cases, Comparison("tuple", ("w", "velocity")),
     bugs=[Bug("the velocity subtracts the step: velocity = momentum * velocity - lr * dw",
               lambda w, dw, v, lr, m: (w - (m * v + lr * dw), m * v + lr * dw)),
           Bug("update the velocity first, then move w by the new velocity",

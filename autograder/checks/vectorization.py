@@ -4,8 +4,9 @@ import numpy as np
 
 import solutions as S
 
-from ..check import (Bug, Case, Check, backward_cases, case_rng, compare_forward, compare_out, compare_tuple,
-                     compare_value)
+from coursekit.judging import Case, Comparison
+
+from ..check import Bug, Check, backward_cases, case_rng
 from .backprop import conv_backward_bugs, wrong_grad
 from .convolution import conv_cases, conv_forward_bugs
 
@@ -60,7 +61,7 @@ def _one_side(x, f, s, p):
 _SIZE = "the number of windows is H_out = 1 + (H + 2*pad - F) // stride (likewise W_out)"
 
 im2col = Check(
-    "im2col", 2, S.im2col, im2col_cases, compare_value,
+    "im2col", 2, S.im2col, im2col_cases, Comparison("value"),
     bugs=[Bug("the windows are rows: cols has shape (N*Ho*Wo, F*F*C), the transpose of the "
               "texts' (F*F*C, Ho*Wo) column matrix", _cols_transposed),
           Bug("flatten each window in (i, j, c) order, like w.reshape(F*F*C, C_out): "
@@ -134,7 +135,7 @@ def _averaged(cols, x_shape, f, s, p):
 
 
 col2im = Check(
-    "col2im", 2, S.col2im, col2im_cases, compare_value,
+    "col2im", 2, S.col2im, col2im_cases, Comparison("value"),
     bugs=[Bug("overlapping windows add up: dx_pad[window] += row, not =", _col2im_assign),
           Bug("remove the padding at the end: dx_pad[:, pad:pad+H, pad:pad+W, :]", _scatter(crop="none")),
           Bug("with pad == 0, dx_pad[:, pad:-pad] is empty: slice pad:pad+H instead", _scatter(crop="empty")),
@@ -180,14 +181,14 @@ _RESHAPE = ("out2d has one row per output position (n, i, j) and one column per 
 
 conv_forward = Check(
     "conv_forward", 2, S.conv_forward, lambda seed=0: conv_cases(403, seed),
-    compare_forward(("x", "w", "b", "stride", "pad")),
+    Comparison("forward", ("x", "w", "b", "stride", "pad")),
     uses=lambda x, w, b, stride, pad: {"im2col": [(x, w.shape[0], stride, pad)]},
     bugs=conv_forward_bugs(S.conv_forward) + [
         Bug(_FLATTEN, _filters_as(lambda w: w.transpose(3, 2, 0, 1).reshape(w.shape[3], -1).T)),
         Bug(_RESHAPE, _out_as(lambda out2d, shape: out2d.reshape(shape[0], shape[3], shape[1], shape[2])
                               .transpose(0, 2, 3, 1))),
         Bug(_RESHAPE, _out_as(lambda out2d, shape: out2d.T.reshape(shape)))],
-    bug_compare=compare_out,
+    bug_compare=Comparison("out"),
     hint="out = im2col(x, F, stride, pad) @ w.reshape(F*F*C_in, C_out) + b, reshaped to "
          "(N, Ho, Wo, C_out)")
 
@@ -232,7 +233,7 @@ _DW = ("dw = cols.T @ dout2d has one column per filter, like w.reshape(-1, C_out
        "reshape it to w.shape")
 
 conv_backward = Check(
-    "conv_backward", 3, S.conv_backward, conv_backward_cases, compare_tuple(("dx", "dw", "db")),
+    "conv_backward", 3, S.conv_backward, conv_backward_cases, Comparison("tuple", ("dx", "dw", "db")),
     uses=_backward_calls,
     bugs=conv_backward_bugs(
         flip="dx uses the filters as they are: dcols = dout2d @ w2d.T; the flip appears only when dx "
@@ -287,7 +288,7 @@ def _channels_first_matrix(w, shape, s, p):
 
 conv_as_matrix = Check(
     "conv_as_matrix", 2, S.conv_as_matrix, conv_matrix_cases,
-    lambda got, expected, case: compare_value(got, expected, case, "M"),
+    Comparison("value", "M"),
     bugs=[Bug("rows are ordered (i, j, c) and columns (r, s, k), like out[n].ravel() and "
               "x[n].ravel() in channels-last order",
               lambda w, shape, s, p: S.conv_as_matrix(w, shape, s, p).T),

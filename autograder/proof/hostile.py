@@ -184,7 +184,7 @@ CORPUS = [
         "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
     Hostile("patches-sys-modules", _relu_cell(
         "import sys, types\nsys.modules['numpy'] = types.ModuleType('numpy')\n"
-        "sys.modules['_grader_wire'] = sys.modules['_grader_harness'] = types.ModuleType('fake')"), FULL),
+        "sys.modules['coursekit.wire'] = sys.modules['_grader_harness'] = types.ModuleType('fake')"), FULL),
     Hostile("imports-solutions", _edited(RELU, lambda s, course: (
         "import solutions\ndef relu_forward(x):\n    return solutions.relu_forward(x)\n")), NO_RELU,
         ("No module named 'solutions'",)),

@@ -77,16 +77,24 @@ def play(answer, seed=0):
     return Play(answer, reports, _problem(answer, reports))
 
 
-def grade_with(assignment, sources, seed=0, label="answer"):
-    """Reports of every exercise of the notebook, settled, for the model solution with the
-    functions defined by `sources` (texts of code) in place of its own."""
+def namespace_with(assignment, sources, label="answer"):
+    """The notebook's namespace after the model solution ran, with the functions defined by
+    `sources` (texts of code) in place of its own."""
     namespace = dict(base_namespace(assignment))
-    reports = []
     with _graded_run():
         for source in _solution_cells(assignment):
             exec(source, namespace)
         for source in sources:
             exec(compile(source, f"<{label}>", "exec"), namespace)
+    return namespace
+
+
+def grade_with(assignment, sources, seed=0, label="answer"):
+    """Reports of every exercise of the notebook, settled, for the model solution with the
+    functions defined by `sources` (texts of code) in place of its own."""
+    namespace = namespace_with(assignment, sources, label)
+    reports = []
+    with _graded_run():
         for check in NOTEBOOKS[assignment]:
             reports.append(run_check(check, namespace.get(check.name), seed, absent=unattempted(reports)))
     return settle(reports)

@@ -5,8 +5,9 @@ never pickle and never compression, so decoding runs no code, allocates no more
 than the bytes received, and refuses what it cannot bound (a dtype that is not a
 plain number, nesting deeper than MAX_DEPTH). The grader writes each case's
 arguments into a folder the kernel can only read; the kernel sends each outcome
-back as a frame on a pipe the grader reads. Needs only numpy: it is copied into
-the sandbox.
+back as a frame on a pipe the grader reads. The same encoding stores the public
+cases of the visible tests (coursekit.visible). Needs only numpy: the student-side
+package holds it, so the kernel in the sandbox and a student's own kernel have it.
 """
 import json
 import struct
@@ -45,7 +46,7 @@ def _encode(value, arrays, depth):
         raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in "biufc" \
             and not np.asarray(value).dtype.fields:
-        array = np.ascontiguousarray(value)
+        array = np.ascontiguousarray(value).reshape(np.shape(value))    # 0-d stays 0-d
         arrays.append(array)
         return {"__array__" if isinstance(value, np.ndarray) else "__scalar__": len(arrays) - 1}
     if value is None or isinstance(value, (bool, int, float, str)):

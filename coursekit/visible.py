@@ -1,0 +1,101 @@
+"""The visible tests of an exercise: public cases, judged as the hidden tests judge.
+
+    visible_tests("conv_forward_naive")
+
+runs the notebook's function on the public cases stored beside the notebook (PUBLIC_FILE,
+made at release time from the reference library by autograder.public), prints a line per
+case and, when any case fails, raises AssertionError with the failures and the hint that
+names their likely cause: the same comparison and hints as the hidden tests
+(coursekit.judging), on other values. Nothing here holds an answer.
+
+The call sits in each exercise's graded cell, so nbgrader's Validate fails on wrong work.
+While the notebook is being graded ($NBGRADER_EXECUTION is "autograde") it does nothing:
+the hidden tests in the same cell give the points, and a visible test that raised there
+would zero the cell instead of giving partial credit.
+"""
+import os
+import textwrap
+
+import __main__
+
+from . import wire
+from .calling import invoke
+from .judging import Case, Comparison, judge
+
+PUBLIC_FILE = "public_cases.bin"
+WIDTH = 84          # nbgrader's Validate cuts longer lines of an error
+
+
+class _Rules:
+    """The judging rules of one exercise (see coursekit.judging), from the public file."""
+
+    def __init__(self, name, record):
+        self.name, self.hint, self.mutation_hint = name, record["hint"], record["mutation_hint"]
+        self.compare = Comparison(*record["compare"])
+        self.bug_compare = Comparison(*record["bug_compare"]) if record["bug_compare"] else None
+        self._mistakes = {case["name"]: case["mistakes"] for case in record["cases"]}
+
+    def mistakes(self, case, expected):
+        return self._mistakes[case.name]
+
+
+def load_public(folder="."):
+    """{exercise name: record} from the public file in folder (the notebook's own)."""
+    path = os.path.join(folder, PUBLIC_FILE)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"the visible tests need {PUBLIC_FILE} beside this notebook (in "
+                                f"{os.path.abspath(folder)}): it comes with the release notebooks "
+                                f"(`make lab` or `make release` writes it)")
+    with open(path, "rb") as f:
+        return wire.decode(f.read())
+
+
+def _outcome(fn, args, adapter):
+    """The outcome of one call, as coursekit.judging.judge reads it. What the function raises
+    goes through (the student sees where in their code), except a stub's NotImplementedError."""
+    __tracebackhide__ = True
+    if not callable(fn):
+        return {"error": "not defined", "undefined": True}
+    try:
+        output, mutated = invoke(fn, args, adapter)
+    except NotImplementedError as error:
+        return {"error": f"NotImplementedError: {error}"}
+    return {"output": output, "mutated": mutated}
+
+
+def visible_tests(name, fn=None, folder="."):
+    """Run the notebook's function `name` (or fn) on its public cases: print a line per case,
+    and raise AssertionError saying what failed and why when any case fails."""
+    __tracebackhide__ = True        # the student's traceback ends in their own cell
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        return
+    record = load_public(folder)[name]
+    fn = fn if fn is not None else getattr(__main__, name, None)
+    rules, results = _Rules(name, record), []
+    for entry in record["cases"]:
+        case = Case(entry["name"], entry["args"])
+        try:
+            outcome = _outcome(fn, case.args, record["adapter"])
+        except Exception:
+            print(f"{name} raised an error on the public case {case.name!r}:")
+            raise
+        results.append(judge(rules, case, outcome, entry["expected"]))
+    failed = [r for r in results if not r.passed]
+    print(f"{name}: {len(results) - len(failed)} of {len(results)} public cases passed")
+    for result in results:
+        print(result.line())
+    if failed:
+        raise AssertionError(_failure(name, failed, len(results))) from None
+
+
+def _failure(name, failed, total):
+    """What went wrong, in lines Validate shows whole: how many cases failed, the first
+    failure, and each hint once with how many failures it explains."""
+    first = failed[0]
+    lines = [f"{name} fails {len(failed)} of {total} public cases.",
+             f"First: {first.case.name}: {first.message}"]
+    hints = [r.hint for r in failed if r.hint]
+    for hint in dict.fromkeys(hints):
+        count = hints.count(hint)
+        lines.append(f"Hint ({count} of {len(failed)} failed cases): {hint}" if len(failed) > 1 else f"Hint: {hint}")
+    return "\n".join(textwrap.fill(line, WIDTH, subsequent_indent="    ") for line in lines)
