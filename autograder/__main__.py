@@ -141,8 +141,10 @@ def cmd_check(args):
     if not verdict.graded:
         for exercise in verdict.exercises:
             show(exercise)
+    if verdict.notes:
+        print("\nnotes (cells are counted from the top of the notebook, text cells included):")
     for note in verdict.notes:
-        print(f"note: {note}")
+        print(f"  {note}")
     print(f"\n{verdict.status}: {points_text(verdict.score)} / {points_text(verdict.max_score)} points")
     return 0 if verdict.graded and verdict.score == verdict.max_score else 1
 

@@ -49,7 +49,9 @@ class Check:
     uses(*args): {name: [args, ...]}, the calls the function is expected to make to other
     graded functions on those arguments: while it runs, those calls get the reference's
     answers (harness._standing_in), so a mistake there costs points on its own exercise only;
-    builds_on: graded functions this exercise's result is built from (see settle).
+    builds_on: graded functions this exercise's result is built from (see settle);
+    public: for a check without a reference, judged on data the notebook gives, public() ->
+    its public cases without their inputs (see autograder.public).
     """
     name: str
     points: float
@@ -63,6 +65,7 @@ class Check:
     hint: str = ""
     uses: Optional[Callable] = None
     builds_on: tuple = ()
+    public: Optional[Callable] = None
 
     def expected(self, case):
         return case.expected if case.expected is not None else self.run(self.reference, case)

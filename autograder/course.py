@@ -35,7 +35,11 @@ def gradebook(root=DEFAULT_ROOT):
 
 def release_assignment(root, assignment, api=None):
     """Release an assignment with nbgrader (generate_assignment, which also puts it in the
-    gradebook); RuntimeError with nbgrader's log when that fails."""
+    gradebook), with the public cases of its visible tests written beside the source notebook
+    first, so nbgrader copies them into the release; RuntimeError with nbgrader's log when that
+    fails."""
+    from .public import write_public_cases
+    write_public_cases(pathlib.Path(root) / "source" / assignment, assignment)
     result = (api or nbgrader_api(root)).generate_assignment(assignment)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not release {assignment}:\n{result['log']}")

@@ -16,6 +16,7 @@ import __main__
 
 from .check import run_check, settle, unattempted
 from .checks import CHECKS
+from .public import PUBLIC_SEED
 
 _GRADED = {}        # this kernel's reports so far, by name: settle() and unattempted() read them
 SEED = "COURSE_GRADING_SEED"     # the instructor's seed of the hidden inputs, for stock nbgrader
@@ -37,7 +38,11 @@ def grade(name, fn=None, seed=None):
 def _seed():
     text = os.environ.get(SEED, "0")
     try:
-        return int(text)
+        seed = int(text)
     except ValueError:
         print(f"{SEED}={text!r} is not a whole number: seed 0 is used")
         return 0
+    if not 0 <= seed < PUBLIC_SEED:        # the public cases are every student's to see
+        print(f"{SEED}={text!r} is outside 0 to {PUBLIC_SEED - 1}: seed 0 is used")
+        return 0
+    return seed

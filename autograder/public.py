@@ -1,8 +1,9 @@
 """The public cases of the visible tests, made at release time from the reference.
 
-For every exercise with a reference answer: its check's cases drawn from PUBLIC_SEED (a seed
-no grading uses), each with the reference's answer and the answers of the known mistakes
-that give another answer there, and how answers are compared. They are written as data
+For every exercise: its check's cases drawn from PUBLIC_SEED (a seed no grading uses), each
+with the reference's answer and the answers of the known mistakes that give another answer
+there, and how answers are compared (an exercise judged on data the notebook gives, such as
+trained_model, has no inputs here: see Check.public). They are written as data
 (coursekit.wire) beside the notebook, where coursekit.visible reads them in the student's
 kernel: the student sees the hidden tests' verdicts and hints before submitting, on other
 values, and no reference code reaches the student's machine.
@@ -19,8 +20,8 @@ PUBLIC_SEED = 2**32     # every grading seed is below it (runner.student_seed, n
 
 def public_record(check):
     """The data the visible tests of one check need (see coursekit.visible)."""
-    cases = []
-    for case in check.cases(PUBLIC_SEED):
+    cases = check.public() if check.public else []
+    for case in [] if check.public else check.cases(PUBLIC_SEED):
         expected = check.expected(case)
         cases.append({"name": case.name, "args": case.args, "expected": expected,
                       "mistakes": list(check.mistakes(case, expected))})
@@ -30,7 +31,7 @@ def public_record(check):
 
 def write_public_cases(folder, assignment):
     """Write PUBLIC_FILE for the assignment's exercises into folder; returns its path."""
-    records = {check.name: public_record(check) for check in NOTEBOOKS[assignment] if check.reference is not None}
+    records = {check.name: public_record(check) for check in NOTEBOOKS[assignment]}
     path = pathlib.Path(folder) / PUBLIC_FILE
     path.write_bytes(wire.encode(records))
     return path

@@ -217,14 +217,17 @@ def _source(source, problems):
 
 @dataclass
 class _Cell:
-    """A code or other cell, as matching sees it. number: its place in its notebook, from 1;
-    kind (source cells only): "solution", "graded", "locked" or "given"."""
+    """A code or other cell, as matching sees it. number: its place in its notebook, from 1,
+    text cells included (as a learner counts them on screen); kind (source cells only):
+    "solution", "graded", "locked" or "given"; title (source cells only): how a learner finds
+    it, by the exercise it is or follows ("your conv_forward_naive", "given, after zero_pad")."""
     number: int
     type: str
     code: str
     grade_id: str = None
     id: str = None
     kind: str = ""
+    title: str = ""
 
 
 def _cells(notebook):
@@ -244,9 +247,19 @@ def _kind(meta):
 def _slots(source_nb):
     """The source notebook's code cells, each with its kind: the places of the program."""
     cells = _repair(source_nb, "the assignment's notebook")["cells"]
-    return [_Cell(number, "code", cell["source"], nbgrader_meta(cell).get("grade_id"), cell.get("id"),
-                  _kind(nbgrader_meta(cell)))
-            for number, cell in enumerate(cells, start=1) if cell["cell_type"] == "code"]
+    slots = [_Cell(number, "code", cell["source"], nbgrader_meta(cell).get("grade_id"), cell.get("id"),
+                   _kind(nbgrader_meta(cell)))
+             for number, cell in enumerate(cells, start=1) if cell["cell_type"] == "code"]
+    exercise = ""
+    for slot in slots:
+        if slot.kind == "solution":
+            exercise = ", ".join(sorted(_defined_names(slot.code)[0])) or slot.grade_id
+            slot.title = f"your {exercise}"
+        elif slot.kind == "graded":
+            slot.title = f"the test cell of {slot.grade_id}"
+        else:
+            slot.title = f"given, after {exercise}" if exercise else "given, before the first exercise"
+    return slots
 
 
 def _defined_names(code):
@@ -272,9 +285,9 @@ def _similarity(a, b):
 
 
 SIMILAR_NOTES = {                 # what a match by similarity means for the student, by kind
-    "given": "it was taken as your version of given cell {number}",
-    "locked": "it was taken for the locked cell {number}, which runs as the assignment gives it",
-    "graded": "it was taken for the test cell {number}, which the grader runs itself",
+    "given": "it was taken as your version of the cell {title}",
+    "locked": "it was taken for the locked cell {title}, which runs as the assignment gives it",
+    "graded": "it was taken for {title}, which the grader runs itself",
 }
 
 
@@ -391,7 +404,7 @@ class _Match:
             if best is not None and self.claim(best, cell, "similarity"):
                 taken.add(best)
                 self.notes.append(f"cell {cell.number}: " + SIMILAR_NOTES[self.slots[best].kind].format(
-                    number=self.slots[best].number))
+                    title=self.slots[best].title))
 
     def _neighbours(self):
         """For each unmatched cell, the slot indices of the nearest matched cells before and after it."""
@@ -454,14 +467,14 @@ def _add_slot(program, slot, cell, emitted):
         return                                          # the checks run from the grader
     if slot.kind == "locked" or (slot.kind == "given" and cell is None):
         if slot.kind == "given" and slot.code.strip():
-            program.notes.append(f"given cell {slot.number} was not found in your notebook; it was run as "
+            program.notes.append(f"the cell {slot.title} was not found in your notebook; it was run as "
                                  f"the assignment gives it")
-        program.add(f"given cell {slot.number}", slot.code)
+        program.add(f"cell {cell.number} ({slot.title})" if cell else f"the cell {slot.title}", slot.code)
     elif slot.kind == "given":
-        program.add(f"given cell {slot.number}" if cell.code == slot.code else
-                    f"cell {cell.number} (your version of given cell {slot.number})", cell.code)
+        program.add(f"cell {cell.number} ({slot.title}" + (")" if cell.code == slot.code else ", edited by you)"),
+                    cell.code)
     elif cell is None:
-        program.notes.append(f"the cell {slot.grade_id} is missing: no cell of your notebook was found for it")
+        program.notes.append(f"the cell of {slot.grade_id} is missing: no cell of your notebook was found for it")
     elif cell.number not in emitted:                    # a cell defining two solutions runs once
         emitted.add(cell.number)
-        program.add(f"cell {cell.number} ({slot.grade_id})", cell.code)
+        program.add(f"cell {cell.number} ({slot.title})", cell.code)

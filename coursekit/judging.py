@@ -315,9 +315,77 @@ def compare_network_grads(got, expected, case):
     return None
 
 
+# A trained model: accuracy on labelled digits; its mistakes are known by what the result shows
+# (no reference gives that result), named in SIGNS: a known mistake's output is its sign's name.
+
+def _form(got, labels):
+    """What got is when it is neither scores (N, 10) nor labels (N,) of real numbers for
+    the N labels (its type, the kind of its values, or its shape), else None."""
+    try:
+        array = np.asarray(got)
+    except ValueError:                   # batches of unequal sizes, (scores, caches)
+        return type_name(got)
+    if array.dtype == object:
+        return type_name(got)
+    if number_problem(array):
+        return number_problem(array)
+    return None if array.shape in ((len(labels),), (len(labels), 10)) else f"shape {array.shape}"
+
+
+def compare_accuracy(got, expected, case):
+    """Scores (N, 10) or labels (N,) at least as accurate as the threshold: expected is
+    (labels, threshold)."""
+    labels, threshold = expected
+    form = _form(got, labels)
+    if form is not None:
+        return Malformed(f"should return scores (N, 10) or labels (N,) for N = {len(labels)}; got {form}")
+    array = np.asarray(got)
+    predicted = array.argmax(axis=1) if array.ndim == 2 else array
+    accuracy = float(np.mean(predicted == labels))
+    if accuracy < threshold:
+        return f"accuracy {accuracy:.1%}, below {threshold:.0%}"
+    return None
+
+
+def _accuracy(got, labels):
+    return float(np.mean((got.argmax(axis=1) if got.ndim == 2 else got) == labels))
+
+
+def _batches(got, labels):
+    """A list of per-batch scores, or the scores of one batch only."""
+    parts = list(got) if isinstance(got, list) or np.ndim(got) == 3 else [got]
+    return all(np.ndim(part) == 2 and np.shape(part)[1] == 10 for part in parts) and _form(got, labels) is not None
+
+
+SIGNS = {   # name: seen(got, labels), whether got shows the mistake
+    "nothing": lambda got, labels: got is None,
+    "scores and caches": lambda got, labels: (isinstance(got, tuple) and len(got) == 2
+                                              and isinstance(got[1], list)),     # network_forward's result
+    "labels per class": lambda got, labels: np.shape(got) == (10,),             # argmax(axis=0)
+    "not one row each": _batches,
+    "other form": lambda got, labels: _form(got, labels) is not None,
+    "chance": lambda got, labels: (np.shape(got) in ((len(labels),), (len(labels), 10))
+                                   and _accuracy(np.asarray(got), labels) < 0.2),  # untrained, rescaled images
+}
+
+
+def shows(got, sign, case):
+    """Match got with a known mistake of a trained model, `sign` (a name in SIGNS): None when
+    got shows it. case.expected is (labels, threshold)."""
+    if got is case.expected:              # the expected labels show no mistake
+        return "no mistake"
+    if isinstance(got, str):              # a sign's name played as a student (tests/test_checks.py)
+        return None if got == sign else "another mistake"
+    try:
+        return None if SIGNS[sign](got, case.expected[0]) else "another result"
+    except Exception:
+        return "another result"
+
+
 COMPARISONS = {"value": compare_value, "tuple": compare_tuple, "given": compare_given, "out": compare_out,
                "forward": compare_forward, "relative": compare_relative, "loss": compare_loss,
-               "match_loss": match_loss, "scores": compare_scores, "network_grads": compare_network_grads}
+               "match_loss": match_loss, "scores": compare_scores, "network_grads": compare_network_grads,
+               "accuracy": compare_accuracy, "shows": shows}
 
 
 class Comparison:

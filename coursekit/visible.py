@@ -4,9 +4,9 @@
 
 runs the notebook's function on the public cases stored beside the notebook (PUBLIC_FILE,
 made at release time from the reference library by autograder.public), prints a line per
-case and, when any case fails, raises AssertionError with the failures and the hint that
-names their likely cause: the same comparison and hints as the hidden tests
-(coursekit.judging), on other values. Nothing here holds an answer.
+case and, when any case fails, raises VisibleTestFailure (an AssertionError) with the
+failures and the hint that names their likely cause: the same comparison and hints as the
+hidden tests (coursekit.judging), on other values. Nothing here holds an answer.
 
 The call sits in each exercise's graded cell, so nbgrader's Validate fails on wrong work.
 While the notebook is being graded ($NBGRADER_EXECUTION is "autograde") it does nothing:
@@ -24,6 +24,15 @@ from .judging import Case, Comparison, judge
 
 PUBLIC_FILE = "public_cases.bin"
 WIDTH = 84          # nbgrader's Validate cuts longer lines of an error
+
+
+class VisibleTestFailure(AssertionError):
+    """Public cases failed. IPython shows its message alone (_render_traceback_), without the
+    frames of this module: what the student needs is which case failed and why."""
+
+    def _render_traceback_(self):
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {line}" if i == 0 else line
+                for i, line in enumerate(str(self).splitlines())]
 
 
 class _Rules:
@@ -63,29 +72,38 @@ def _outcome(fn, args, adapter):
     return {"output": output, "mutated": mutated}
 
 
-def visible_tests(name, fn=None, folder="."):
+def visible_tests(name, fn=None, folder=".", inputs=None, labels=None):
     """Run the notebook's function `name` (or fn) on its public cases: print a line per case,
-    and raise AssertionError saying what failed and why when any case fails."""
+    and raise VisibleTestFailure (an AssertionError) saying what failed and why when any case fails.
+
+    inputs, labels: for an exercise judged on data the notebook gives (trained_model: its
+    validation digits and their labels), the arguments of every case and the labels that
+    complete each case's expected answer."""
     __tracebackhide__ = True        # the student's traceback ends in their own cell
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return
     record = load_public(folder)[name]
     fn = fn if fn is not None else getattr(__main__, name, None)
-    rules, results = _Rules(name, record), []
+    rules, results, seen = _Rules(name, record), [], {}
+    given = None if inputs is None else tuple(inputs)
     for entry in record["cases"]:
-        case = Case(entry["name"], entry["args"])
-        try:
-            outcome = _outcome(fn, case.args, record["adapter"])
-        except Exception:
-            print(f"{name} raised an error on the public case {case.name!r}:")
-            raise
-        results.append(judge(rules, case, outcome, entry["expected"]))
+        args, expected = entry["args"], entry["expected"]
+        if args is None:
+            args, expected = given, (labels, expected)
+        case = Case(entry["name"], args, expected=expected)
+        if id(args) not in seen:     # cases of the same inputs call the function once
+            try:
+                seen[id(args)] = _outcome(fn, args, record["adapter"])
+            except Exception:
+                print(f"{name} raised an error on the public case {case.name!r}:")
+                raise
+        results.append(judge(rules, case, seen[id(args)], expected))
     failed = [r for r in results if not r.passed]
     print(f"{name}: {len(results) - len(failed)} of {len(results)} public cases passed")
     for result in results:
         print(result.line())
     if failed:
-        raise AssertionError(_failure(name, failed, len(results))) from None
+        raise VisibleTestFailure(_failure(name, failed, len(results))) from None
 
 
 def _failure(name, failed, total):

@@ -150,14 +150,68 @@ def test_untouched_release_earns_nothing(course, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_one_broken_exercise_loses_exactly_its_points(course, assignment):
+    """...and gets the partial credit its hidden tests give: the visible tests in the same
+    graded cell do not raise while nbgrader grades (a raise would make the cell 0)."""
+    from autograder.proof.play import grade_with
     root = course
-    broken = BREAKS[assignment][0]
+    broken, text, replacement = BREAKS[assignment]
     got = scores(root, assignment, "broken")
+    source = nbformat.read(notebook_path(root, assignment), as_version=4)
+    cell = next(c for c in nbgrader_cells(source, "solution") if text in c.source)
+    hidden = {r.check.name: r.points for r in grade_with(assignment, [cell.source.replace(text, replacement)])}
     for check in NOTEBOOKS[assignment]:
         if check.name == broken:
-            assert got[check.name] < check.points
+            assert got[check.name] == hidden[check.name] < check.points
         else:
             assert got[check.name] == check.points, check.name
+
+
+def release_with_answers(root, assignment, replace=("", "")):
+    """The release notebook with the model answers typed in (one text replaced in them)."""
+    source = nbformat.read(notebook_path(root, assignment), as_version=4)
+    answers = {c.id: c.source.replace(*replace) for c in nbgrader_cells(source, "solution")}
+    path = root / "release" / assignment / notebook_path(root, assignment).name
+    release = nbformat.read(path, as_version=4)
+    for cell in nbgrader_cells(release, "solution"):
+        cell.source = answers[cell.id]
+    return release
+
+
+def validate(root, assignment, nb=None):
+    """What nbgrader's Validate button reports (its server extension runs this Validator) for
+    nb saved in the release folder, beside the public cases (the untouched release when None)."""
+    from nbgrader.validator import Validator
+    folder = root / "release" / assignment
+    path = folder / notebook_path(root, assignment).name
+    if nb is not None:
+        path = folder / f"validate-{path.name}"
+        nbformat.write(nb, path)
+    return Validator().validate(str(path))
+
+
+def failed_exercises(results):
+    return [failed["source"].split('visible_tests("')[1].split('"')[0] for failed in results.get("failed", [])]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validate_fails_an_untouched_release(course, assignment):
+    results = validate(course, assignment)
+    assert sorted(failed_exercises(results)) == sorted(c.name for c in NOTEBOOKS[assignment])
+    assert all("not implemented yet" in failed["raw_error"] for failed in results["failed"])
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validate_fails_a_known_mistake_on_its_exercise_alone(course, assignment):
+    broken, text, replacement = BREAKS[assignment]
+    results = validate(course, assignment, release_with_answers(course, assignment, (text, replacement)))
+    assert failed_exercises(results) == [broken]
+    if assignment == "01-convolution":      # the cause, in the words of the hidden tests' hint
+        assert "the bias is missing" in " ".join(results["failed"][0]["raw_error"].split())
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validate_passes_the_model_answers(course, assignment):
+    assert validate(course, assignment, release_with_answers(course, assignment)) == {}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

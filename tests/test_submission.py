@@ -16,6 +16,7 @@ from autograder.submission import Unreadable, build_program, parse_notebook
 
 RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
 IMPORTS, EXAMPLE = "cell-01", "cell-03"        # notebook 02's unlocked import cell and its first example
+FIRST = "given, before the first exercise"     # how the check names those two cells
 
 
 def source(assignment="02-pooling"):
@@ -142,7 +143,7 @@ def test_a_cell_that_is_not_a_dict_is_left_out_and_the_others_keep_their_numbers
     nb["cells"][0] = "# 02 · Pooling"
     parsed = parse_notebook(encode(nb), "pooling.ipynb")
     assert parsed.notes == ["cell 1: it is not a cell but a str; it was left out"]
-    assert "cell 12 (relu_forward_solution)" in labels(build_program(source(), parsed))
+    assert "cell 12 (your relu_forward)" in labels(build_program(source(), parsed))
 
 
 @pytest.mark.parametrize("content", [
@@ -166,9 +167,10 @@ def test_any_shape_of_input_gives_a_program_or_unreadable(content):
 def test_the_model_solution_runs_its_cells_but_no_test_cell():
     program = build_program(source(), source())
     assert program.notes == []
-    assert labels(program) == ["given cell 2", "given cell 4", f"cell 6 ({POOL})", "given cell 7",
-                               "given cell 10", f"cell 12 ({RELU})", "given cell 13", "given cell 16",
-                               "given cell 18"]
+    assert labels(program) == [f"cell 2 ({FIRST})", f"cell 4 ({FIRST})", "cell 6 (your pool_forward_naive)",
+                               "cell 8 (given, after pool_forward_naive)", "cell 10 (given, after pool_forward_naive)",
+                               "cell 12 (your relu_forward)", "cell 14 (given, after relu_forward)",
+                               "cell 16 (given, after relu_forward)", "cell 18 (given, after relu_forward)"]
     assert not any("BEGIN HIDDEN TESTS" in code for code in codes(program))
 
 
@@ -177,7 +179,7 @@ def test_an_edited_unlocked_cell_runs_as_the_student_wrote_it():
     edited = text(cell(nb, IMPORTS)) + "\nfrom itertools import product\n"
     cell(nb, IMPORTS)["source"] = edited
     program = build_program(source(), nb)
-    assert program.cells[0] == ("cell 2 (your version of given cell 2)", edited)
+    assert program.cells[0] == (f"cell 2 ({FIRST}, edited by you)", edited)
     assert program.notes == []
 
 
@@ -186,16 +188,16 @@ def test_an_edited_unlocked_cell_without_its_id_is_found_by_its_lines():
     edited = text(nb["cells"][1]) + "\nfrom itertools import product\n"
     nb["cells"][1]["source"] = edited
     program = build_program(source(), nb)
-    assert program.cells[0] == ("cell 2 (your version of given cell 2)", edited)
-    assert program.notes == ["cell 2: it was taken as your version of given cell 2"]
+    assert program.cells[0] == (f"cell 2 ({FIRST}, edited by you)", edited)
+    assert program.notes == [f"cell 2: it was taken as your version of the cell {FIRST}"]
 
 
 def test_a_deleted_unlocked_cell_runs_from_the_source():
     nb = source()
     nb["cells"].remove(cell(nb, EXAMPLE))
     program = build_program(source(), nb)
-    assert ("given cell 4", text(cell(source(), EXAMPLE))) in program.cells
-    assert program.notes == ["given cell 4 was not found in your notebook; it was run as the assignment gives it"]
+    assert (f"the cell {FIRST}", text(cell(source(), EXAMPLE))) in program.cells
+    assert program.notes == [f"the cell {FIRST} was not found in your notebook; it was run as the assignment gives it"]
 
 
 def test_a_locked_cell_is_restored_and_a_test_cell_left_out():
@@ -212,8 +214,8 @@ def test_a_scratch_cell_that_mentions_a_definition_does_not_replace_the_answer()
     nb = source()
     nb["cells"].append(scratch("# my first try was\n# def relu_forward(x): return abs(x), (x,)\nprint(1)"))
     program = build_program(source(), nb)
-    assert (f"cell 12 ({RELU})", text(cell(nb, RELU))) in program.cells
-    assert program.cells[-1] == ("cell 20 (added by the student)", text(nb["cells"][-1]))
+    assert ("cell 12 (your relu_forward)", text(cell(nb, RELU))) in program.cells
+    assert program.cells[-1] == ("cell 21 (added by the student)", text(nb["cells"][-1]))
     assert program.notes == []
 
 
@@ -221,7 +223,7 @@ def test_without_metadata_a_solution_is_the_cell_that_defines_its_function():
     nb = strip_metadata(source())
     nb["cells"].insert(11, scratch("# def relu_forward(x): a comment, not a definition"))
     program = build_program(source(), nb)
-    assert (f"cell 13 ({RELU})", text(cell(source(), RELU))) in program.cells
+    assert ("cell 13 (your relu_forward)", text(cell(source(), RELU))) in program.cells
     assert "cell 13 had lost its nbgrader metadata; it was matched to relu_forward_solution by the function " \
            "it defines" in program.notes
     assert ("cell 12 (added by the student)", text(nb["cells"][11])) in program.cells
@@ -235,7 +237,7 @@ def test_a_cell_that_does_not_parse_is_noted_and_runs_as_the_students_own():
     assert "cell 12 could not be parsed (SyntaxError at line 2: '(' was never closed), so it was not " \
            "matched to an exercise; it was run as your own cell" in program.notes
     assert ("cell 12 (added by the student)", nb["cells"][11]["source"]) in program.cells
-    assert "the cell relu_forward_solution is missing: no cell of your notebook was found for it" in program.notes
+    assert "the cell of relu_forward_solution is missing: no cell of your notebook was found for it" in program.notes
 
 
 def test_one_cell_defining_two_solutions_runs_once():
@@ -252,16 +254,16 @@ def test_a_duplicated_solution_uses_the_last_copy():
     nb["cells"].append(copy.deepcopy(cell(nb, RELU)))
     nb["cells"][-1]["source"] = "def relu_forward(x):\n    return x * (x > 0), (x,)\n"
     program = build_program(source(), nb)
-    assert (f"cell 20 ({RELU})", nb["cells"][-1]["source"]) in program.cells
-    assert f"{RELU} appears more than once; the last copy (cell 20) was used" in program.notes
+    assert ("cell 21 (your relu_forward)", nb["cells"][-1]["source"]) in program.cells
+    assert f"{RELU} appears more than once; the last copy (cell 21) was used" in program.notes
 
 
 def test_a_cell_with_a_grade_id_the_assignment_lacks_runs_as_the_students_own():
     nb = source()
     nb["cells"].append({**scratch("helper = 1"), "metadata": {"nbgrader": {"grade_id": "last_year", "locked": True}}})
     program = build_program(source(), nb)
-    assert program.cells[-1] == ("cell 20 (added by the student)", "helper = 1")
-    assert program.notes == ["cell 20 has the nbgrader id 'last_year', which this assignment does not have; "
+    assert program.cells[-1] == ("cell 21 (added by the student)", "helper = 1")
+    assert program.notes == ["cell 21 has the nbgrader id 'last_year', which this assignment does not have; "
                              "that metadata was ignored"]
 
 
@@ -269,7 +271,7 @@ def test_an_added_cell_runs_after_the_cell_it_follows():
     nb = source()
     nb["cells"].insert(12, scratch("print(relu_forward(np.ones(2)))"))
     program = build_program(source(), nb)
-    at = labels(program).index(f"cell 12 ({RELU})")
+    at = labels(program).index("cell 12 (your relu_forward)")
     assert program.cells[at + 1] == ("cell 13 (added by the student)", "print(relu_forward(np.ones(2)))")
 
 
@@ -291,21 +293,21 @@ def with_copies(nb, copies, near=False):
 
 def test_250_pasted_copies_of_a_given_cell_run_as_the_students_cells():
     program = build_program(source(), with_copies(source(), 250), seconds=1.0)
-    assert labels(program).count("given cell 4") == 1
+    assert labels(program).count(f"cell 4 ({FIRST})") == 1
     assert sum(label.endswith("(added by the student)") for label in labels(program)) == 250
     assert program.notes == []
 
 
 def test_250_edited_copies_are_matched_once_and_the_rest_kept():
     program = build_program(source(), with_copies(source(), 250, near=True), seconds=5.0)
-    assert labels(program)[1] == "cell 4 (your version of given cell 4)"
+    assert labels(program)[1] == f"cell 4 ({FIRST}, edited by you)"
     assert sum(label.endswith("(added by the student)") for label in labels(program)) == 249
 
 
 def test_out_of_time_the_rest_is_kept_as_the_students_cells_with_a_note():
     program = build_program(source(), with_copies(source(), 250, near=True), seconds=0)
     assert sum(label.endswith("(added by the student)") for label in labels(program)) == 250
-    assert ("given cell 4", text(cell(source(), EXAMPLE))) in program.cells
+    assert (f"the cell {FIRST}", text(cell(source(), EXAMPLE))) in program.cells
     assert program.notes[0].startswith("matching your cells with the assignment's took longer than the 0 s allowed")
 
 

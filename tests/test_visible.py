@@ -4,6 +4,7 @@ Every answer of the proof bank is played against them: a correct answer passes, 
 with the hint that names its cause, before the student submits anything."""
 import contextlib
 import io
+import numpy as np
 import pytest
 
 from autograder.checks import CHECKS, NOTEBOOKS
@@ -28,11 +29,14 @@ def public(tmp_path_factory):
 
 
 def run_visible(name, fn, folder):
-    """(what visible_tests printed, the exception it raised or None)."""
+    """(what visible_tests printed, the exception it raised or None); trained_model is given
+    1,000 blank digits labelled 0 to 9 in turn."""
     printed = io.StringIO()
+    given = {} if name != "trained_model" else {
+        "inputs": (np.zeros((1000, 28, 28, 1), np.float32),), "labels": np.arange(1000) % 10}
     with contextlib.redirect_stdout(printed):
         try:
-            visible_tests(name, fn, folder=folder)
+            visible_tests(name, fn, folder=folder, **given)
         except Exception as error:      # noqa: BLE001 (the verdict is what it raised)
             return printed.getvalue(), error
     return printed.getvalue(), None
@@ -53,10 +57,22 @@ def test_a_bank_answer_gets_the_hidden_tests_verdict_and_hint(answer, public, re
             assert answer.hint in " ".join(str(error).split()), f"no hint names {answer.hint!r}:\n{error}"
 
 
-def test_the_public_file_holds_every_exercise_with_a_reference(public):
+def test_the_public_file_holds_every_exercise(public):
     for assignment, checks in NOTEBOOKS.items():
-        names = {c.name for c in checks if c.reference is not None}
-        assert set(load_public(public[assignment])) == names
+        assert set(load_public(public[assignment])) == {c.name for c in checks}
+
+
+def test_a_trained_model_is_judged_on_the_notebooks_own_digits(public):
+    """trained_model's public cases are thresholds: the notebook gives digits and labels."""
+    labels = np.arange(1000) % 10
+    digits = np.zeros((1000, 28, 28, 1), np.float32)
+    right, per_class = (lambda images: np.eye(10)[labels]), (lambda images: np.eye(10)[labels].argmax(axis=0))
+    folder = public["05-mnist"]
+    assert run_visible("trained_model", right, folder)[1] is None
+    printed, error = run_visible("trained_model", per_class, folder)
+    assert "one label per image" in str(error)
+    with pytest.raises(AssertionError, match="about chance"):
+        visible_tests("trained_model", lambda images: np.zeros(1000), folder, inputs=(digits,), labels=labels)
 
 
 def test_public_cases_are_not_any_students_hidden_cases(public):
@@ -94,3 +110,26 @@ def test_while_graded_visible_tests_do_nothing(public, monkeypatch):
 def test_a_missing_public_file_says_where_it_comes_from(tmp_path):
     with pytest.raises(FileNotFoundError, match="make lab"):
         visible_tests("zero_pad", lambda x, pad: x, folder=tmp_path)
+
+
+def test_in_a_notebook_the_failure_shows_no_frame_of_the_helpers(public):
+    """What the student (and nbgrader's Validate, which prints the same traceback) reads: the
+    message, without coursekit's frames; the student's own error keeps the student's frame."""
+    import re
+
+    import nbformat
+    from nbclient import NotebookClient
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom coursekit import visible_tests\n"
+                                          "def zero_pad(x, pad):\n    return np.pad(x, pad)\n"
+                                          "def conv_single_step(a_slice, w, b):\n    return a_slice[100]"),
+                nbformat.v4.new_code_cell('visible_tests("zero_pad")'),
+                nbformat.v4.new_code_cell('visible_tests("conv_single_step")')]
+    NotebookClient(nb, timeout=120, allow_errors=True,
+                   resources={"metadata": {"path": str(public["01-convolution"])}}).execute()
+    tracebacks = [re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)) for cell in nb.cells[1:]
+                  for output in cell.outputs if output.output_type == "error"]
+    assert len(tracebacks) == 2 and not any("coursekit" in text for text in tracebacks), tracebacks
+    assert tracebacks[0].startswith("VisibleTestFailure: zero_pad fails 4 of 5 public cases.")
+    assert "pad only the height and width axes" in tracebacks[0]
+    assert "return a_slice[100]" in tracebacks[1] and "IndexError" in tracebacks[1]
