@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -21,14 +21,24 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps -e . --config-settings editable_mode=compat
 	touch $(STAMP)
 
+# $(call apt_install,COMMAND,PACKAGE,WHAT IS LOST): Debian's PACKAGE, installed as root when
+# COMMAND is missing (apt-get update only when the first try fails); else say what is lost.
+define apt_install
+@command -v $(1) >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+  { apt-get install -y -q $(2) >/dev/null 2>&1 || { apt-get update -q >/dev/null && \
+    apt-get install -y -q $(2) >/dev/null; }; }; } || \
+  echo "$(2) is not installed: $(3)"
+endef
+
 # The grader runs each submission inside bubblewrap (Debian's package) when it is there.
 sandbox:
-	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  { apt-get install -y -q bubblewrap >/dev/null 2>&1 || { apt-get update -q >/dev/null && \
-	    apt-get install -y -q bubblewrap >/dev/null; }; }; } || \
-	  echo "bubblewrap is not installed: submissions will run without the clean-room sandbox"
+	$(call apt_install,bwrap,bubblewrap,submissions will run without the clean-room sandbox)
 
-test: $(STAMP) sandbox
+# tests/test_browser.py drives Debian's Chromium (no browser is downloaded).
+browser:
+	$(call apt_install,chromium,chromium,the browser test will skip (on CI it fails))
+
+test: $(STAMP) sandbox browser
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory prove
 
