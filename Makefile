@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser lab test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -37,6 +37,23 @@ sandbox:
 # tests/test_browser.py drives Debian's Chromium (no browser is downloaded).
 browser:
 	$(call apt_install,chromium,chromium,the browser test will skip (on CI it fails))
+
+# Self-study: release the course, copy it into workspace/ (your copies: a notebook there is
+# never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/jupyter
+# comes first on the config path (student tools only); the kernel is this environment's.
+PORT ?= 8888
+FIRST_NOTEBOOK := $(patsubst course/source/%,%,$(firstword $(sort $(wildcard course/source/*/*.ipynb))))
+# A browser is opened only where there is one to open (a display, or macOS).
+NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+# Jupyter refuses to run as root unless told (containers, CI).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+
+lab: $(STAMP)
+	$(BIN)/python -m autograder release
+	$(BIN)/python lab/workspace.py course/release workspace
+	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
+	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
+	  --ServerApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
 
 test: $(STAMP) sandbox browser
 	$(BIN)/python -m pytest
