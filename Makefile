@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser lab test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser lab check release grade gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -54,6 +54,24 @@ lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
 	  --ServerApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
+
+# Grade one notebook against the hidden tests: points and hints per exercise.
+check: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" \
+	  "(e.g. NB=workspace/01-convolution/convolution.ipynb)" >&2; exit 2; }
+	$(BIN)/python -m autograder check "$(NB)"
+
+# The student release, course/release/<NN-topic>/ (nbgrader generate_assignment).
+release: $(STAMP)
+	$(BIN)/python -m autograder release
+
+# Grade every submission in course/submitted/, clean-room: make grade WORKERS=2 ARGS="--seed 7"
+grade: $(STAMP) sandbox
+	$(BIN)/python -m autograder grade $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+# autograder.zip for Gradescope.
+gradescope: $(STAMP)
+	$(BIN)/python -m autograder gradescope
 
 test: $(STAMP) sandbox browser
 	$(BIN)/python -m pytest
