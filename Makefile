@@ -53,7 +53,7 @@ lab: $(STAMP)
 	$(BIN)/python lab/workspace.py course/release workspace
 	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
-	  --ServerApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
+	  --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
 
 # Grade one notebook against the hidden tests: points and hints per exercise.
 check: $(STAMP)
