@@ -38,18 +38,21 @@ sandbox:
 browser:
 	$(call apt_install,chromium,chromium,the browser test will skip (on CI it fails))
 
+# The student release, course/release/<NN-topic>/ (nbgrader generate_assignment).
+release: $(STAMP)
+	$(BIN)/python -m autograder release
+
 # Self-study: release the course, copy it into workspace/ (your copies: a notebook there is
 # never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/jupyter
 # comes first on the config path (student tools only); the kernel is this environment's.
 PORT ?= 8888
 FIRST_NOTEBOOK := $(patsubst course/source/%,%,$(firstword $(sort $(wildcard course/source/*/*.ipynb))))
 # A browser is opened only where there is one to open (a display, or macOS).
-NO_BROWSER := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+NO_BROWSER = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 # Jupyter refuses to run as root unless told (containers, CI).
-AS_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+AS_ROOT = $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
-lab: $(STAMP)
-	$(BIN)/python -m autograder release
+lab: release
 	$(BIN)/python lab/workspace.py course/release workspace
 	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
@@ -60,10 +63,6 @@ check: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" \
 	  "(e.g. NB=workspace/01-convolution/convolution.ipynb)" >&2; exit 2; }
 	$(BIN)/python -m autograder check "$(NB)"
-
-# The student release, course/release/<NN-topic>/ (nbgrader generate_assignment).
-release: $(STAMP)
-	$(BIN)/python -m autograder release
 
 # Grade every submission in course/submitted/, clean-room: make grade WORKERS=2 ARGS="--seed 7"
 grade: $(STAMP) sandbox
