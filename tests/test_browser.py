@@ -107,6 +107,12 @@ class Learner:
             self.page.keyboard.press("ArrowDown")
         raise AssertionError(f"no cell holds {text!r}")
 
+    def wait_for_kernel(self):
+        """Until the notebook's kernel has started and is idle (the status bar says so)."""
+        self.page.wait_for_function(
+            "() => (document.querySelector('#jp-main-statusbar')?.innerText || '').includes('| Idle')",
+            timeout=RUN_MS)
+
     def run(self, action, watched):
         """Do action (something that runs cells) and wait until the watched cell has run (its
         prompt shows a new execution count) and the kernel is idle."""
@@ -190,7 +196,8 @@ def test_a_learner_sees_a_wrong_answer_explained_and_a_right_one_pass(tmp_path):
             learner = Learner(page, shots)
             page.goto(f"http://127.0.0.1:{port}/?token={TOKEN}")          # make lab's default URL
             page.wait_for_url(re.compile(f"/lab/tree/{re.escape(NOTEBOOK)}"))
-            learner.cell(0).wait_for()
+            learner.cell(0).locator(".jp-RenderedMarkdown").wait_for()
+            learner.wait_for_kernel()
             learner.shot("01-notebook-01-opened")
 
             # The Nbgrader menu offers the learner's tools, none of the instructor's.
