@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser lab check release grade gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -21,20 +21,65 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps -e . --config-settings editable_mode=compat
 	touch $(STAMP)
 
+# $(call apt_install,COMMAND,PACKAGE,WHAT IS LOST): Debian's PACKAGE, installed as root when
+# COMMAND is missing (apt-get update only when the first try fails); else say what is lost.
+define apt_install
+@command -v $(1) >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+  { apt-get install -y -q $(2) >/dev/null 2>&1 || { apt-get update -q >/dev/null && \
+    apt-get install -y -q $(2) >/dev/null; }; }; } || \
+  echo "$(2) is not installed: $(3)"
+endef
+
 # The grader runs each submission inside bubblewrap (Debian's package) when it is there.
 sandbox:
-	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  { apt-get install -y -q bubblewrap >/dev/null 2>&1 || { apt-get update -q >/dev/null && \
-	    apt-get install -y -q bubblewrap >/dev/null; }; }; } || \
-	  echo "bubblewrap is not installed: submissions will run without the clean-room sandbox"
+	$(call apt_install,bwrap,bubblewrap,submissions will run without the clean-room sandbox)
 
-test: $(STAMP) sandbox
+# tests/test_browser.py drives Debian's Chromium (no browser is downloaded).
+browser:
+	$(call apt_install,chromium,chromium,the browser test will skip (on CI it fails))
+
+# The student release, course/release/<NN-topic>/ (nbgrader generate_assignment).
+release: $(STAMP)
+	$(BIN)/python -m autograder release
+
+# Self-study: release the course, copy it into workspace/ (your copies: a notebook there is
+# never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/jupyter
+# comes first on the config path (student tools only); the kernel is this environment's.
+PORT ?= 8888
+FIRST_NOTEBOOK := $(patsubst course/source/%,%,$(firstword $(sort $(wildcard course/source/*/*.ipynb))))
+# A browser is opened only where there is one to open (a display, or macOS).
+NO_BROWSER = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
+# Jupyter refuses to run as root unless told (containers, CI).
+AS_ROOT = $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
+
+lab: release
+	$(BIN)/python lab/workspace.py course/release workspace
+	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
+	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
+	  --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
+
+# Grade one notebook against the hidden tests: points and hints per exercise.
+check: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" \
+	  "(e.g. NB=workspace/01-convolution/convolution.ipynb)" >&2; exit 2; }
+	$(BIN)/python -m autograder check "$(NB)"
+
+# Grade every submission in course/submitted/, clean-room: make grade WORKERS=2 ARGS="--seed 7"
+grade: $(STAMP) sandbox
+	$(BIN)/python -m autograder grade $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+# autograder.zip for Gradescope.
+gradescope: $(STAMP)
+	$(BIN)/python -m autograder gradescope
+
+test: $(STAMP) sandbox browser
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory prove
 
 # Prove the grader: the bank of buggy and alternative answers, and the hostile class.
+# ARGS narrows it, e.g. make prove ARGS="--only conv_forward --verbose --bank-only"
 prove: $(STAMP) sandbox
-	$(BIN)/python -m autograder.proof
+	$(BIN)/python -m autograder.proof $(ARGS)
 
 # The main job: build a demo class offline, grade it, print the class table (a few minutes).
 demo: $(STAMP) sandbox
@@ -45,8 +90,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/layers.py
 
 # Train the reference CNN on full MNIST (about 4 minutes on 2 cores): reports/train_mnist.json
+# ARGS adds options (make train ARGS=--help lists them).
 train: $(STAMP)
-	$(BIN)/python -m solutions.train --dataset mnist
+	$(BIN)/python -m solutions.train --dataset mnist $(ARGS)
 
 # Fashion-MNIST overfits sooner: a faster-decaying rate over 10 epochs (91.24% measured).
 train-fashion: $(STAMP)
