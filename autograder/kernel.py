@@ -108,6 +108,16 @@ def _ro(path, inside=None):
     return _dirs_for(inside or path) + ["--ro-bind", str(path), str(inside or path)]
 
 
+def python_executable():
+    """This environment's interpreter as the sandbox sees it: under the environment's real
+    folder, which python_paths() binds (an environment reached through a link is not there)."""
+    executable = pathlib.Path(sys.executable)
+    try:
+        return str(pathlib.Path(sys.prefix).resolve() / executable.relative_to(sys.prefix))
+    except ValueError:              # an interpreter outside its prefix: as it is
+        return str(executable)
+
+
 def python_paths():
     """The folders of the Python environment the kernel needs to see."""
     paths = {pathlib.Path(sys.prefix).resolve(), pathlib.Path(sys.base_prefix).resolve()}
@@ -171,7 +181,7 @@ def kernel_argv(folders, limits, data_files, procs_files=(), sandboxed=True):
                f"--cpu={int(limits.submission_seconds * 2)}", "--"]
     # ipykernel polls the process that started it; inside the sandbox that is bwrap's init.
     # -P -s: neither the working folder nor a user site-packages on sys.path at start-up.
-    python = ["env", "-u", "JPY_PARENT_PID", sys.executable, "-P", "-s", "-m", "ipykernel_launcher",
+    python = ["env", "-u", "JPY_PARENT_PID", python_executable(), "-P", "-s", "-m", "ipykernel_launcher",
               "-f", str(folders.connection), "--HistoryManager.enabled=False"]
     prefix = sandbox_argv(folders, data_files, limits) if sandboxed else []
     return enter + prefix + prlimit + python
@@ -180,7 +190,7 @@ def kernel_argv(folders, limits, data_files, procs_files=(), sandboxed=True):
 def kernel_env(limits, results_fd, home, data_dir):
     """A small, explicit environment: nothing of the grader's leaks in."""
     threads = str(limits.threads)
-    env = {"PATH": f"{pathlib.Path(sys.executable).parent}:/usr/bin:/bin", "HOME": home,
+    env = {"PATH": f"{pathlib.Path(python_executable()).parent}:/usr/bin:/bin", "HOME": home,
            "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
            "NBGRADER_EXECUTION": "autograde", "OPENBLAS_NUM_THREADS": threads,
            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1",

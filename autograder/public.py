@@ -20,11 +20,12 @@ PUBLIC_SEED = 2**32     # every grading seed is below it (runner.student_seed, n
 
 def public_record(check):
     """The data the visible tests of one check need (see coursekit.visible)."""
-    cases = check.public() if check.public else []
-    for case in [] if check.public else check.cases(PUBLIC_SEED):
-        expected = check.expected(case)
-        cases.append({"name": case.name, "args": case.args, "expected": expected,
-                      "mistakes": list(check.mistakes(case, expected))})
+    if check.public:
+        cases = check.public()
+    else:
+        cases = [{"name": case.name, "args": case.args, "expected": expected,
+                  "mistakes": list(check.mistakes(case, expected))}
+                 for case in check.cases(PUBLIC_SEED) for expected in [check.expected(case)]]
     return {"compare": check.compare.spec, "bug_compare": check.bug_compare.spec if check.bug_compare else None,
             "adapter": check.adapter, "hint": check.hint, "mutation_hint": check.mutation_hint, "cases": cases}
 

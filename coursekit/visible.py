@@ -23,7 +23,7 @@ from .calling import invoke
 from .judging import Case, Comparison, judge
 
 PUBLIC_FILE = "public_cases.bin"
-WIDTH = 84          # nbgrader's Validate cuts longer lines of an error
+WIDTH = 80          # `nbgrader validate` indents an error by 4 and cuts its lines at 87
 
 
 class VisibleTestFailure(AssertionError):

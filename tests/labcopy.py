@@ -3,8 +3,7 @@
 Used by test_readme, test_lab and test_browser. The copy holds the files a fresh clone of the
 working tree would (git's tracked and untracked-but-not-ignored files, as they are now), and
 `.venv` is this checkout's environment copied as hard links (a second or so; commands only
-read it), so nothing is installed again. It is a real folder, not a symbolic link, because
-the grading sandbox binds the environment's resolved path. Its editable install points at
+read it), so nothing is installed again. Its editable install points at
 this checkout; PYTHONPATH points every process in the copy (make, the JupyterLab server, its
 kernels) at the copy's own packages instead: `imports_resolve_to` confirms it. The copy's
 Makefile and pins are dated before the environment's stamp, as in a checkout where

@@ -178,3 +178,16 @@ def test_the_grader_holds_a_bounded_part_of_what_the_kernel_prints(kernel):
     assert len(result.output) <= LIMITS.output_bytes
     assert grown < 100 * 2**20, f"the grader grew by {grown / 2**20:.0f} MB"
     assert run(kernel, "print(3 + 3)") == "6"
+
+
+def test_an_environment_reached_through_a_link_starts_a_kernel(tmp_path, groups, monkeypatch):
+    """A learner's .venv may be a link to the real one: the sandbox binds the real folder, so
+    the kernel must be started from there, not from the link."""
+    import sys
+    link = tmp_path / "linked-env"
+    link.symlink_to(pathlib.Path(sys.prefix).resolve())
+    monkeypatch.setattr(sys, "prefix", str(link))
+    monkeypatch.setattr(sys, "executable", str(link / pathlib.Path(sys.executable).relative_to(
+        pathlib.Path(sys.executable).parents[1])))
+    with sandboxed_kernel(tmp_path / "kernel", groups) as k:
+        assert run(k, "print(6 * 7)") == "42"
