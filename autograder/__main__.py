@@ -18,8 +18,8 @@ import sys
 
 from .limits import Limits
 
-from .course import (DEFAULT_ROOT, assignment_of, assignments, data_dir, nbgrader_api, notebook_path,
-                     release_assignment)
+from .course import (DEFAULT_ROOT, answers_given, assignment_of, assignments, data_dir, nbgrader_api,
+                     notebook_path, release_assignment)
 
 
 def parse_args(argv):
@@ -65,13 +65,22 @@ def parse_args(argv):
 
 def cmd_release(args):
     api = nbgrader_api(args.course)
+    released = {a for a in assignments(args.course) if (args.course / "release" / a).is_dir()}
     for assignment in args.assignments or assignments(args.course):
+        early = {other: names for other, names in answers_given(args.course, assignment).items()
+                 if other not in released}
+        if early:
+            print(f"warning: {assignment} gives the answers of " + "; ".join(
+                f"{other} ({', '.join(names)})" for other, names in early.items()) +
+                ", which are not released yet: release each notebook after the deadline of those before it",
+                file=sys.stderr)
         try:
             release_assignment(args.course, assignment, api)
         except RuntimeError as error:         # nbgrader's log says why
             print(error, file=sys.stderr)
             return 1
         print(f"{assignment}: released to {args.course / 'release' / assignment}")
+        released.add(assignment)
     return 0
 
 

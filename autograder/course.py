@@ -58,6 +58,28 @@ def assignment_of(root, filename):
     name = pathlib.PurePath(filename).name
     return next((a for a in assignments(root) if notebook_path(root, a).name == name), None)
 
+def answers_given(root, assignment):
+    """{earlier assignment: [its graded functions]} that the assignment's notebook defines in
+    its given cells (03-05 give working layers of earlier notebooks, so they run): releasing
+    it shows those answers."""
+    import ast
+
+    import nbformat
+
+    from .checks import NOTEBOOKS
+    defined = set()
+    for cell in nbformat.read(notebook_path(root, assignment), as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not meta.get("solution") and not meta.get("grade"):
+            try:
+                defined |= {node.name for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+            except SyntaxError:
+                continue
+    given = {other: sorted(defined & {check.name for check in checks})
+             for other, checks in NOTEBOOKS.items() if other != assignment}
+    return {other: names for other, names in given.items() if names}
+
+
 def copy_course(target, release=()):
     """A copy of the course at `target` without anything made from it (releases,
     submissions, grades, feedback, reports), with the assignments in `release` released
@@ -79,4 +101,4 @@ def data_dir():
 
 
 __all__ = ["nbgrader_api", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
-           "copy_course", "data_dir", "DEFAULT_ROOT"]
+           "answers_given", "copy_course", "data_dir", "DEFAULT_ROOT"]
