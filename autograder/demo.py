@@ -30,10 +30,8 @@ BUGS = [
     ("03-backprop", "one-sided-difference", "minus = f(x) if dout is None else f(x) * dout",
      "x[i] = original\n        minus = f(x) if dout is None else f(x) * dout"),
     ("03-backprop", "db-not-accumulated", "db[c] += dout[n, i, j, c]", "db[c] = dout[n, i, j, c]"),
-    ("03-backprop", "all-ties-get-gradient",
-     "r, q = np.unravel_index(np.argmax(window), window.shape)\n"
-     "                        dx[n, top + r, left + q, c] += dout[n, i, j, c]",
-     "dx[n, top:top + size, left:left + size, c] += (window == window.max()) * dout[n, i, j, c]"),
+    ("03-backprop", "all-ties-get-gradient", "mask[np.unravel_index(np.argmax(window), window.shape)] = True",
+     "mask = window == window.max()"),
     ("04-vectorization", "col2im-overwrites",
      "dxp[:, i * stride:i * stride + f, j * stride:j * stride + f, :] += windows[:, i, j]",
      "dxp[:, i * stride:i * stride + f, j * stride:j * stride + f, :] = windows[:, i, j]"),

@@ -16,12 +16,14 @@ from .losses import softmax, softmax_cross_entropy
 from .model import AvgPool2D, Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
 from .network import network_backward, network_forward
 from .optim import SGD, Adam, sgd_momentum
-from .pool import pool_backward, pool_backward_naive, pool_forward, pool_forward_naive
+from .pool import (distribute_average, max_mask, pool_backward, pool_backward_naive, pool_forward,
+                   pool_forward_naive)
 from .windows import output_size, zero_pad
 
 __all__ = [
     "output_size", "zero_pad", "conv_single_step", "conv_param_count", "conv_forward_naive", "conv_backward_naive",
-    "conv_forward", "conv_backward", "pool_forward_naive", "pool_backward_naive", "pool_forward",
+    "conv_forward", "conv_backward", "pool_forward_naive", "max_mask", "distribute_average",
+    "pool_backward_naive", "pool_forward",
     "pool_backward", "relu_forward", "relu_backward", "dense_forward", "dense_backward",
     "flatten_forward", "flatten_backward", "softmax", "softmax_cross_entropy", "im2col", "col2im",
     "numerical_gradient", "conv_as_matrix", "network_forward", "network_backward", "sgd_momentum",

@@ -57,6 +57,38 @@ def pool_forward_naive(x, size=2, stride=2, mode="max"):
     return out, (x, size, stride, mode)
 
 
+def max_mask(window):
+    """Where a max-pool window sends its gradient: True at its first maximum in row-major
+    order (the one np.argmax finds), False everywhere else, ties included.
+
+    window: (h, w) array of numbers, h, w >= 1.
+    Returns mask: (h, w) bool array with exactly one True.
+    """
+    window = as_array("window", window)
+    require_ndim("window", window, "(h, w)")
+    if window.size == 0:
+        raise ValueError(f"window must hold at least one value; got shape {window.shape}")
+    mask = np.zeros(window.shape, dtype=bool)
+    mask[np.unravel_index(np.argmax(window), window.shape)] = True
+    return mask
+
+
+def distribute_average(dvalue, shape):
+    """An average-pool window's gradient: dvalue shared evenly by the entries of the window.
+
+    dvalue: a number (the gradient of the window's mean); shape: (h, w), ints >= 1.
+    Returns an (h, w) array filled with dvalue / (h * w), in dvalue's float dtype
+    (float32 stays float32).
+    """
+    value = as_array("dvalue", dvalue)
+    if value.ndim != 0:
+        raise ValueError(f"dvalue must be a single number; got shape {value.shape}")
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise ValueError(f"shape must be (h, w); got {shape!r}")
+    h, w = (require_int(name, n, 1) for name, n in zip(("h", "w"), shape))
+    return np.full((h, w), value / (h * w), dtype=float_dtype(value))
+
+
 def pool_backward_naive(dout, cache):
     """Gradient of pooling, looping over every output value.
 

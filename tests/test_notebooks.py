@@ -22,7 +22,9 @@ BREAKS = {
     "01-convolution": ("conv_forward_naive", "conv_single_step(window, w[:, :, :, c], b[c])",
                        "conv_single_step(window, w[:, :, :, c], 0.0)"),
     "02-pooling": ("relu_forward", "out = np.maximum(x, 0)", "out = np.abs(x)"),
-    "03-backprop": ("pool_backward_naive", "dout[n, i, j, c] / (size * size)", "dout[n, i, j, c] / size"),
+    # pool_backward_naive alone: the average pool's share multiplied back by size (divided by size)
+    "03-backprop": ("pool_backward_naive", "distribute_average(dout[n, i, j, c], (size, size))",
+                    "distribute_average(dout[n, i, j, c], (size, size)) * size"),
     "04-vectorization": ("conv_as_matrix", "M[i, j, :, r, s, :] = w[p, q].T", "M[i, j, :, r, s, :] = -w[p, q].T"),
     # the loss value only: training uses dscores, so the trained model is unaffected
     "05-mnist": ("softmax_cross_entropy", "loss = -log_probs[np.arange(N), y].mean()",

@@ -1,5 +1,5 @@
 """Checks of notebook 03 (backpropagation): numerical_gradient, relu_backward,
-conv_backward_naive, pool_backward_naive.
+conv_backward_naive, max_mask, distribute_average, pool_backward_naive.
 
 Backward checks hand the student's function a cache built by the reference
 forward, so they grade the backward alone, with the cache format of the course.
@@ -243,10 +243,131 @@ conv_backward_naive = Check(
          "dw[..., c] += window * dout[n, i, j, c]; db[c] += dout[n, i, j, c]")
 
 
+# max_mask --------------------------------------------------------------------------------------
+
+def max_mask_cases(seed=0):
+    """Windows drawn from the seed: distinct values, ties placed so that the first maximum in
+    row-major order, the last, and the first in column-major order are three different
+    positions, non-square windows, a 1x1 window, all-negative values and float32."""
+    rng = case_rng(307, seed)
+
+    def distinct(shape):
+        return rng.permutation(np.prod(shape)).reshape(shape) * 0.5 + rng.standard_normal()
+
+    def tied(shape, where):
+        window = rng.integers(-20, 0, shape).astype(float)
+        top = float(rng.integers(1, 20)) + rng.choice([0.0, 0.25, 0.5])
+        for position in where:
+            window[position] = top
+        return window
+
+    specs = [(distinct((2, 2)), "a 2x2 window, distinct values"),
+             (distinct((3, 3)), "a 3x3 window, distinct values"),
+             (tied((2, 2), [(0, 1), (1, 0), (1, 1)]), "ties: three equal maxima in a 2x2 window"),
+             (tied((3, 3), [(1, 2), (2, 0), (2, 2)]), "ties: three equal maxima in a 3x3 window"),
+             (tied((2, 3), [(0, 2), (1, 0), (1, 1)]), "ties in a non-square 2x3 window"),
+             (distinct((3, 2)), "a non-square 3x2 window"),
+             (tied((1, 4), [(0, 1), (0, 3)]), "ties in a 1x4 window"),
+             (rng.standard_normal((1, 1)), "a 1x1 window"),
+             (-np.abs(distinct((3, 3))) - 1, "all values negative"),
+             (tied((2, 2), [(0, 1), (1, 0), (1, 1)]).astype(np.float32), "float32 window with ties")]
+    return [Case(name, (window,)) for window, name in specs]
+
+
+def _mask_at(window, flat_index, order="C"):
+    mask = np.zeros(window.shape, dtype=bool)
+    mask[np.unravel_index(flat_index, window.shape, order=order)] = True
+    return mask
+
+
+def _per_line(axis):
+    """The maximum of each column (axis 0) or row (axis 1): np.argmax with an axis."""
+    def mask(window):
+        best = np.argmax(window, axis=axis)
+        out = np.zeros(window.shape, dtype=bool)
+        if axis == 0:
+            out[best, np.arange(window.shape[1])] = True
+        else:
+            out[np.arange(window.shape[0]), best] = True
+        return out
+    return mask
+
+
+_FIRST = "with ties, only the first maximum in row-major order gets True (np.argmax finds it)"
+_AXIS = ("np.argmax(window, axis=...) finds the maximum of every row or column; the window has one "
+         "switch: np.argmax(window) without an axis (a flat index), then np.unravel_index")
+
+max_mask = Check(
+    "max_mask", 1, S.max_mask, max_mask_cases, Comparison("value", "the mask"),
+    bugs=[Bug(f"{_FIRST}, not all of them", lambda w: w == w.max()),
+          Bug(f"{_FIRST}; it is not shared among them", lambda w: (w == w.max()) / np.sum(w == w.max())),
+          Bug(f"{_FIRST}, not the last", lambda w: _mask_at(w, w.size - 1 - np.argmax(w.ravel()[::-1]))),
+          Bug("row-major order reads the first row left to right, then the second: the first maximum "
+              "column by column (window.T, order='F') is another one", lambda w: _mask_at(w, np.argmax(w.T), "F")),
+          Bug(_AXIS, _per_line(0)),
+          Bug(_AXIS, _per_line(1)),
+          Bug("the mask holds True (or 1) at the switch, not the window's value there",
+              lambda w: _mask_at(w, np.argmax(w)) * w),
+          Bug("the switch is the largest value, not the largest absolute value",
+              lambda w: _mask_at(w, np.argmax(np.abs(w)))),
+          Bug("the switch is the maximum, not the minimum (np.argmax, not np.argmin)",
+              lambda w: _mask_at(w, np.argmin(w)))],
+    hint="a mask of the window's shape, True only at np.unravel_index(np.argmax(window), window.shape): "
+         "the first maximum in row-major order")
+
+
+# distribute_average ------------------------------------------------------------------------------
+
+def distribute_average_cases(seed=0):
+    """Numbers drawn from the seed spread over square, non-square and 1x1 windows; a negative
+    value and a float32 one."""
+    rng = case_rng(308, seed)
+    specs = [((2, 2), "a 2x2 window"), ((3, 3), "a 3x3 window"), ((1, 1), "a 1x1 window"),
+             ((2, 3), "a non-square 2x3 window"), ((3, 2), "a non-square 3x2 window"),
+             ((1, 4), "a 1x4 window"), ((4, 4), "a negative value on a 4x4 window"),
+             ((3, 3), "float32 value")]
+    cases = []
+    for shape, name in specs:
+        value = rng.uniform(0.5, 4.0) * (-1.0 if "negative" in name else rng.choice([-1.0, 1.0]))
+        cases.append(Case(name, (np.float32(value) if "float32" in name else np.float64(value), shape)))
+    return cases
+
+
+distribute_average = Check(
+    "distribute_average", 1, S.distribute_average, distribute_average_cases,
+    Comparison("value", "the window's gradient"),
+    bugs=[Bug("divide dvalue by the number of entries, h * w (the window's area), not by its side",
+              lambda d, shape: np.full(shape, d / shape[0])),
+          Bug("share dvalue out: every entry gets dvalue divided by the number of entries, h * w",
+              lambda d, shape: np.full(shape, d)),
+          Bug("divide dvalue by the number of entries, h * w; do not multiply",
+              lambda d, shape: np.full(shape, d * shape[0] * shape[1])),
+          Bug("the number of entries is h * w, not h + w", lambda d, shape: np.full(shape, d / (shape[0] + shape[1]))),
+          Bug("the number of entries is h * w (np.prod(shape)); h ** 2 holds for square windows only",
+              lambda d, shape: np.full(shape, d / shape[0] ** 2)),
+          Bug("use /, not //: floor division rounds the share down to a whole number",
+              lambda d, shape: np.full(shape, d // (shape[0] * shape[1]))),
+          Bug("average pooling spreads dvalue over every entry of the window; only max pooling sends "
+              "it to one position", lambda d, shape: _mask_at(np.zeros(shape), 0) * d)],
+    hint="an array of the given shape, every entry dvalue / (h * w)")
+
+
 # pool_backward_naive ---------------------------------------------------------------------------
 
 def pool_backward_cases(seed=0):
     return backward_cases(pool_cases(306, seed), S.pool_forward_naive, case_rng(305, seed))
+
+
+def _pool_calls(dout, cache):
+    """The calls pool_backward_naive makes to the notebook's helpers: max_mask on every window
+    of a max pool, distribute_average on every value of dout of an average pool."""
+    x, size, stride, mode = cache[:4]
+    N, H_out, W_out, C = dout.shape
+    cells = list(np.ndindex(N, H_out, W_out, C))
+    if mode == "max":
+        return {"max_mask": [(x[n, i * stride:i * stride + size, j * stride:j * stride + size, c],)
+                             for n, i, j, c in cells]}
+    return {"distribute_average": [(dout[n, i, j, c], (size, size)) for n, i, j, c in cells]}
 
 
 def _first_max(window):
@@ -306,7 +427,7 @@ def _pool_loops(pick=_first_max, area=lambda size, stride: size * size, step=Non
 
 pool_backward_naive = Check(
     "pool_backward_naive", 3, S.pool_backward_naive, pool_backward_cases,
-    Comparison("value", "dx"),
+    Comparison("value", "dx"), uses=_pool_calls,
     bugs=[Bug("with ties, only the first maximum (row-major order) gets the gradient, not all of them",
               _pool_loops(pick=_all_max)),
           Bug("with ties, only the first maximum (row-major order) gets the gradient; it is not "
@@ -332,4 +453,5 @@ pool_backward_naive = Check(
     hint="max: dout goes to the first maximum of its window (np.argmax); avg: dout / (size*size) "
          "to every position of the window; overlapping windows add up")
 
-CHECKS = [numerical_gradient, relu_backward, conv_backward_naive, pool_backward_naive]
+CHECKS = [numerical_gradient, relu_backward, conv_backward_naive, max_mask, distribute_average,
+          pool_backward_naive]

@@ -631,6 +631,128 @@ def conv_backward_naive(dout, cache):
     return dx, dw, db
 
 
+# max_mask ------------------------------------------------------------------------------------------
+
+@correct("a flat mask at np.argmax, reshaped")
+def max_mask(window):
+    mask = np.zeros(window.size, dtype=bool)
+    mask[np.argmax(window)] = True
+    return mask.reshape(window.shape)
+
+
+@correct("a scan with a strict > keeps the first maximum")
+def max_mask(window):
+    best = (0, 0)
+    for r in range(window.shape[0]):
+        for q in range(window.shape[1]):
+            if window[r, q] > window[best]:
+                best = (r, q)
+    mask = np.zeros(window.shape, dtype=bool)
+    mask[best] = True
+    return mask
+
+
+@correct("all maxima, then only the first by a running count")
+def max_mask(window):
+    is_max = window == np.max(window)
+    return is_max & (np.cumsum(is_max).reshape(window.shape) == 1)
+
+
+@correct("0/1 floats from a row of the identity")
+def max_mask(window):
+    return np.eye(window.size)[np.argmax(window)].reshape(window.shape)
+
+
+@bug("every tied maximum marked", hint="not all of them")
+def max_mask(window):
+    return window == np.max(window)
+
+
+@bug("the last maximum, found with >= in a scan", hint="not the last")
+def max_mask(window):
+    best = (0, 0)
+    for r in range(window.shape[0]):
+        for q in range(window.shape[1]):
+            if window[r, q] >= window[best]:
+                best = (r, q)
+    mask = np.zeros(window.shape, dtype=bool)
+    mask[best] = True
+    return mask
+
+
+@bug("argmax over axis 0: one True per column", hint="np.argmax(window, axis=...)")
+def max_mask(window):
+    mask = np.zeros(window.shape, dtype=bool)
+    rows = np.argmax(window, axis=0)
+    for q, r in enumerate(rows):
+        mask[r, q] = True
+    return mask
+
+
+@bug("the first maximum column by column (the transpose's argmax)", hint="row-major order")
+def max_mask(window):
+    mask = np.zeros(window.shape, dtype=bool)
+    mask.T[np.unravel_index(np.argmax(window.T), window.T.shape)] = True
+    return mask
+
+
+@bug("the window's value kept at the switch", hint="not the window's value")
+def max_mask(window):
+    mask = np.zeros_like(window)
+    r, q = np.unravel_index(np.argmax(window), window.shape)
+    mask[r, q] = window[r, q]
+    return mask
+
+
+# distribute_average ---------------------------------------------------------------------------------
+
+@correct("np.ones times the share")
+def distribute_average(dvalue, shape):
+    h, w = shape
+    return np.ones((h, w)) * (dvalue / (h * w))
+
+
+@correct("np.full with np.prod of the shape")
+def distribute_average(dvalue, shape):
+    return np.full(shape, dvalue / np.prod(shape))
+
+
+@correct("loops filling an empty array, float32 kept")
+def distribute_average(dvalue, shape):
+    out = np.empty(shape, dtype=np.result_type(dvalue, np.float32))
+    count = shape[0] * shape[1]
+    for r in range(shape[0]):
+        for q in range(shape[1]):
+            out[r, q] = dvalue / count
+    return out
+
+
+@bug("divided by the side", hint="not by its side")
+def distribute_average(dvalue, shape):
+    return np.full(shape, dvalue / shape[0])
+
+
+@bug("divided by the side squared: wrong for non-square windows", hint="h ** 2 holds for square windows only")
+def distribute_average(dvalue, shape):
+    side = shape[0]
+    return np.full(shape, dvalue / (side * side))
+
+
+@bug("not divided at all", hint="share dvalue out")
+def distribute_average(dvalue, shape):
+    return np.full(shape, dvalue)
+
+
+@bug("floor division", hint="use /, not //")
+def distribute_average(dvalue, shape):
+    return np.full(shape, dvalue // (shape[0] * shape[1]))
+
+
+@bug("h + w entries", hint="not h + w")
+def distribute_average(dvalue, shape):
+    return np.ones(shape) * dvalue / (shape[0] + shape[1])
+
+
 # pool_backward_naive -------------------------------------------------------------------------------
 
 @correct("argmax over every channel at once, window flattened (size*size, C)")
@@ -691,6 +813,25 @@ def pool_backward_naive(dout, cache):
                         dx[n, rows, cols, c] += mask * dout[n, i, j, c]
                     elif mode == "avg":
                         dx[n, rows, cols, c] += np.full(window.shape, dout[n, i, j, c] / window.size)
+    return dx
+
+
+@correct("the helpers, channels in the outer loop, windows as views")
+def pool_backward_naive(dout, cache):
+    x, size, stride, mode = cache
+    N, H_out, W_out, C = dout.shape
+    dx = np.zeros_like(x)
+    for c in range(C):
+        for n in range(N):
+            for i in range(H_out):
+                for j in range(W_out):
+                    rows = slice(i * stride, i * stride + size)
+                    cols = slice(j * stride, j * stride + size)
+                    view = dx[n, rows, cols, c]
+                    if mode == "max":
+                        view += max_mask(x[n, rows, cols, c]) * dout[n, i, j, c]
+                    else:
+                        view += distribute_average(dout[n, i, j, c], view.shape)
     return dx
 
 
