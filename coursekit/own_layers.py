@@ -85,6 +85,7 @@ def choose_layers(namespace, provided, use_mine):
     """
     if not use_mine:
         namespace.update(provided)
+        print("USE_MY_LAYERS is False: the network uses the provided layers.")
         return {kind: "provided" for kind in PAIRS}
     chosen = {}
     for kind, names in PAIRS.items():
