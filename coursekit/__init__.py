@@ -9,6 +9,8 @@
 - coursekit.wire: values as bytes (JSON and raw arrays): the grader's pipe to a sandboxed
   kernel, and the file of public cases beside each release notebook
 - coursekit.train: minibatches, fit (progress bar, history), evaluate, predict
+- coursekit.own_layers: notebook 05's switch to train with the learner's own layers, each
+  compared with the provided one first
 - coursekit.plots: learning curves, filters, feature maps, confusion matrix, mistakes
 """
 from .compare import assert_close, assert_shape, explain_difference, relative_error
