@@ -23,6 +23,9 @@ def source(assignment="02-pooling"):
     return json.loads(notebook_path(DEFAULT_ROOT, assignment).read_text())
 
 
+APPENDED = f"cell {len(source()['cells']) + 1}"     # a cell the student adds at the end
+
+
 def cell(nb, key):
     """The cell whose id is key (the source's ids are its grade_ids, else cell-NN)."""
     return next(c for c in nb["cells"] if c.get("id") == key)
@@ -102,7 +105,8 @@ def test_a_notebook_larger_than_the_limit_is_unreadable():
 
 
 def test_nbformat_3_is_converted_and_graded_alike():
-    old = nbformat.writes(nbformat.convert(nbformat.from_dict(source()), 3), version=3)
+    # read as nbformat does (sources as text): its v3 downgrade cannot take JSON's line lists
+    old = nbformat.writes(nbformat.convert(nbformat.reads(json.dumps(source()), as_version=4), 3), version=3)
     assert json.loads(old)["nbformat"] == 3
     parsed = parse_notebook(old.encode(), "pooling.ipynb")
     assert parsed["nbformat"] == 4 and "worksheets" not in parsed
@@ -170,7 +174,8 @@ def test_the_model_solution_runs_its_cells_but_no_test_cell():
     assert labels(program) == [f"cell 2 ({FIRST})", f"cell 4 ({FIRST})", "cell 6 (your pool_forward_naive)",
                                "cell 8 (given, after pool_forward_naive)", "cell 10 (given, after pool_forward_naive)",
                                "cell 12 (your relu_forward)", "cell 14 (given, after relu_forward)",
-                               "cell 16 (given, after relu_forward)", "cell 18 (given, after relu_forward)"]
+                               "cell 16 (given, after relu_forward)", "cell 18 (given, after relu_forward)",
+                               "cell 20 (given, after relu_forward)"]
     assert not any("BEGIN HIDDEN TESTS" in code for code in codes(program))
 
 
@@ -215,7 +220,7 @@ def test_a_scratch_cell_that_mentions_a_definition_does_not_replace_the_answer()
     nb["cells"].append(scratch("# my first try was\n# def relu_forward(x): return abs(x), (x,)\nprint(1)"))
     program = build_program(source(), nb)
     assert ("cell 12 (your relu_forward)", text(cell(nb, RELU))) in program.cells
-    assert program.cells[-1] == ("cell 21 (added by the student)", text(nb["cells"][-1]))
+    assert program.cells[-1] == (f"{APPENDED} (added by the student)", text(nb["cells"][-1]))
     assert program.notes == []
 
 
@@ -254,16 +259,16 @@ def test_a_duplicated_solution_uses_the_last_copy():
     nb["cells"].append(copy.deepcopy(cell(nb, RELU)))
     nb["cells"][-1]["source"] = "def relu_forward(x):\n    return x * (x > 0), (x,)\n"
     program = build_program(source(), nb)
-    assert ("cell 21 (your relu_forward)", nb["cells"][-1]["source"]) in program.cells
-    assert f"{RELU} appears more than once; the last copy (cell 21) was used" in program.notes
+    assert (f"{APPENDED} (your relu_forward)", nb["cells"][-1]["source"]) in program.cells
+    assert f"{RELU} appears more than once; the last copy ({APPENDED}) was used" in program.notes
 
 
 def test_a_cell_with_a_grade_id_the_assignment_lacks_runs_as_the_students_own():
     nb = source()
     nb["cells"].append({**scratch("helper = 1"), "metadata": {"nbgrader": {"grade_id": "last_year", "locked": True}}})
     program = build_program(source(), nb)
-    assert program.cells[-1] == ("cell 21 (added by the student)", "helper = 1")
-    assert program.notes == ["cell 21 has the nbgrader id 'last_year', which this assignment does not have; "
+    assert program.cells[-1] == (f"{APPENDED} (added by the student)", "helper = 1")
+    assert program.notes == [f"{APPENDED} has the nbgrader id 'last_year', which this assignment does not have; "
                              "that metadata was ignored"]
 
 
