@@ -129,7 +129,9 @@ def _pasted(nb, copies=250):
 
 def _nbformat_3(source, release, course):
     """The model solution saved in nbformat 3 (worksheets), as by an old Jupyter."""
-    return NOTEBOOK, nbformat.writes(nbformat.convert(nbformat.from_dict(source), 3), version=3).encode()
+    # read as nbformat reads a file (sources as text): its v3 downgrade cannot take JSON's line lists
+    notebook = nbformat.reads(json.dumps(source), as_version=4)
+    return NOTEBOOK, nbformat.writes(nbformat.convert(notebook, 3), version=3).encode()
 
 
 CORPUS = [
