@@ -187,6 +187,9 @@ CORPUS = [
     Hostile("patches-sys-modules", _relu_cell(
         "import sys, types\nsys.modules['numpy'] = types.ModuleType('numpy')\n"
         "sys.modules['coursekit.wire'] = sys.modules['_grader_harness'] = types.ModuleType('fake')"), FULL),
+    Hostile("patches-the-wire", _relu_cell(
+        "import coursekit.wire as wire\nwire.encode = lambda value: wire.encode.__defaults__ or b'forged'\n"
+        "wire.decode = lambda data: ((),)"), FULL),
     Hostile("imports-solutions", _edited(RELU, lambda s, course: (
         "import solutions\ndef relu_forward(x):\n    return solutions.relu_forward(x)\n")), NO_RELU,
         ("No module named 'solutions'",)),
