@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser lab check release grade gradescope test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser lab book check release grade gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -58,6 +58,12 @@ lab: release
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
 	  --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
 
+# The course as a website: the source notebooks solved and executed (cached until they change),
+# in build/book/html; the last line printed is its index.html. QUICK=1 trains for seconds
+# (build/book-quick: the accuracy shown is not the real one).
+book: $(STAMP)
+	$(BIN)/python book/build.py $(if $(QUICK),--quick) --lab-port $(PORT)
+
 # Grade one notebook against the hidden tests: points and hints per exercise.
 check: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make check NB=path/to/notebook.ipynb" \
@@ -99,4 +105,4 @@ train-fashion: $(STAMP)
 	$(BIN)/python -m solutions.train --dataset fashion-mnist --epochs 10 --decay 0.5 --decay-every 2
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) build .pytest_cache .hypothesis *.egg-info

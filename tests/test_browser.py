@@ -19,33 +19,13 @@ import re
 
 import pytest
 
+from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
 from labcopy import TOKEN, copy_repository, environment, make_lab
 
 EXPECTED_CAUSE = "the bias is missing"
 NOTEBOOK = "01-convolution/convolution.ipynb"
 EXERCISE = "conv_forward_naive"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 RUN_MS = 180_000        # bounds on waiting for cells and Validate, never assertions of speed
-
-
-def sync_playwright_or_skip():
-    """Playwright's sync API; skips when it or Debian's Chromium is missing, except on CI."""
-    missing = []
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-        missing.append("the Python package playwright (requirements.txt)")
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f"Debian's Chromium at {CHROMIUM} (`make browser` installs it)")
-    if missing:
-        message = "the browser test needs " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return sync_playwright
 
 
 def model_answers(copy):

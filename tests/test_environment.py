@@ -18,7 +18,7 @@ def pip_pins():
 def conda_pins():
     pins, python = {}, None
     for line in (ROOT / "environment.yml").read_text().splitlines():
-        match = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.-]+)=([0-9][^\s#]*)\s*(#.*)?", line)
+        match = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.-]+)==?([0-9][^\s#]*)\s*(#.*)?", line)   # conda's = or pip's ==
         if match:
             name, version = match.group(1).lower(), match.group(2)
             if name == "python":

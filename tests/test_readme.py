@@ -48,6 +48,8 @@ HOW = {
     "make demo": How(STARTED, r"Building the demo class", "builds and grades a whole demo class: minutes"),
     "make test": How(DRY, r"-m pytest", "runs the test suite, this file included: it would run itself"),
     "make lab": How(STARTED, "", "serves JupyterLab until the learner stops it; stopped once it answers HTTP"),
+    "make book": How(STARTED, r"Running Sphinx", "executes every notebook, MNIST training included: minutes "
+                     "(tests/test_book.py builds it in full with QUICK=1)", needs_data=True),
     "make release": How(FULL, r"01-convolution: released to"),
     # before: a learner's submission is put in course/submitted/ (the untouched release: 0 points)
     "make grade WORKERS=2": How(FULL, r"learner\s+graded\s+0 / \d+", needs_sandbox=True),

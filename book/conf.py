@@ -1,0 +1,26 @@
+"""Sphinx configuration of the course's website (book/build.py runs it; see that file)."""
+
+project = "Convolutional neural networks from scratch"
+
+extensions = [
+    "myst_nb",                   # notebooks as pages, executed, with jupyter-cache
+    "sphinx-mathjax-offline",    # MathJax served from the site itself: no CDN, works offline
+]
+myst_enable_extensions = ["dollarmath", "amsmath"]
+
+# Execute each page's notebook once, and again only when its code changes (jupyter-cache).
+nb_execution_mode = "cache"
+nb_execution_timeout = 3600          # per cell: notebook 05 trains for minutes
+nb_execution_raise_on_error = True   # a failing cell fails the build, never a page with a traceback
+nb_merge_streams = True
+
+html_theme = "sphinx_book_theme"
+html_title = "CNNs from scratch"
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,      # the solved notebook, as .ipynb
+    "home_page_in_toc": True,
+    "footer_content_items": [],
+}
+html_show_sphinx = False
+exclude_patterns = ["jupyter_execute", ".jupyter_cache"]
