@@ -89,7 +89,7 @@ prove: $(STAMP) sandbox
 
 # The main job: build a demo class offline, grade it, print the class table (a few minutes).
 demo: $(STAMP) sandbox
-	$(BIN)/python -m autograder.demo --folder demo
+	$(BIN)/python -m autograder.admin.demo --folder demo
 
 # Speed of the reference layers against the naive loops (and torch when installed).
 bench: $(STAMP)

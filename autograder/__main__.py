@@ -18,7 +18,7 @@ import sys
 
 from .limits import Limits
 
-from .course import (DEFAULT_ROOT, answers_given, assignment_of, assignments, data_dir, nbgrader_api,
+from .admin.course import (DEFAULT_ROOT, answers_given, assignment_of, assignments, data_dir, nbgrader_api,
                      notebook_path, release_assignment)
 
 
@@ -85,10 +85,10 @@ def cmd_release(args):
 
 
 def cmd_grade(args):
-    from .classroom import assignments_to_grade, ensure_released, grade_class, record_in_gradebook, submissions
+    from .admin.classroom import assignments_to_grade, ensure_released, grade_class, record_in_gradebook, submissions
     from .checks import NOTEBOOKS
     from .reports import write_reports
-    from .runner import Unprotected
+    from .cleanroom.runner import Unprotected
     if (args.workers is not None and args.workers < 1) or args.cell_timeout <= 0:
         print("--workers must be at least 1 and --cell-timeout positive", file=sys.stderr)
         return 2
@@ -125,9 +125,9 @@ def cmd_grade(args):
 
 
 def cmd_check(args):
-    from .check import points_text
+    from .checks.model import points_text
     from .limits import SELF_CHECK
-    from .runner import grade_submission
+    from .cleanroom.runner import grade_submission
     notebook = args.notebook
     if not notebook.is_file():
         print(f"{notebook}: no such notebook", file=sys.stderr)
@@ -159,13 +159,13 @@ def cmd_check(args):
 
 
 def cmd_gradescope(args):
-    from .gradescope import make_zip
+    from .admin.gradescope import make_zip
     print(f"wrote {make_zip(args.out, args.course)}: upload it as the assignment's autograder")
     return 0
 
 
 def cmd_gradescope_run(args):
-    from .gradescope import run
+    from .admin.gradescope import run
     verdict = run(args.submission, args.results, args.course, args.accept_risk)
     print(f"{verdict.status}: {verdict.score:g} / {verdict.max_score:g}")
     return 0

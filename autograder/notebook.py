@@ -14,9 +14,9 @@ import os
 
 import __main__
 
-from .check import run_check, settle, unattempted
+from .checks.model import run_check, settle, unattempted
 from .checks import CHECKS
-from .public import PUBLIC_SEED
+from .admin.public import PUBLIC_SEED
 
 _GRADED = {}        # this kernel's reports so far, by name: settle() and unattempted() read them
 SEED = "COURSE_GRADING_SEED"     # the instructor's seed of the hidden inputs, for stock nbgrader

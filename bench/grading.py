@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 
-from autograder.course import assignments as course_assignments, copy_course, gradebook, notebook_path
-from autograder.demo import BUGS, _solution_with
+from autograder.admin.course import assignments as course_assignments, copy_course, gradebook, notebook_path
+from autograder.admin.demo import BUGS, _solution_with
 
 BIN = pathlib.Path(sys.executable).parent
 

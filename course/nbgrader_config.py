@@ -8,6 +8,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from autograder.limits import Limits
 from coursekit.data import export_data_dir
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -19,7 +20,7 @@ c.CourseDirectory.course_id = "cnn-from-scratch"
 export_data_dir()
 
 # A cell may run this long before it is interrupted (a solved notebook needs seconds).
-c.Execute.timeout = 60
+c.Execute.timeout = Limits.cell_seconds
 c.Execute.interrupt_on_timeout = True
 
 # A test cell a student deleted is put back from the source, so it is graded, not silently 0.

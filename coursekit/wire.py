@@ -21,16 +21,6 @@ MAGIC = b"CNN1"
 END = 0xFFFFFFFF                # the index of the frame that ends a check's outcomes
 
 
-def case_file(index):
-    """The name of case `index`'s arguments in a check's folder."""
-    return f"case-{index}.bin"
-
-
-def uses_file(index):
-    """The name of case `index`'s stand-in tables, when it has any."""
-    return f"uses-{index}.bin"
-
-
 class Opaque:
     """A value of a type that cannot cross (a function, a module, ...): only its type name."""
 

@@ -57,7 +57,7 @@ def sandbox():
     Missing bubblewrap is a failure on CI (CI=true); elsewhere tests that need the
     sandbox itself skip.
     """
-    from autograder.kernel import sandbox_available
+    from autograder.cleanroom.kernel import sandbox_available
     if sandbox_available():
         return True
     if os.environ.get("CI"):

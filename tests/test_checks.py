@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import solutions as S
-from autograder.check import run_check
+from autograder.checks.model import run_check
 from autograder.checks import CHECKS
 from autograder.notebook import grade
 from autograder.proof.answers import load as load_answers
@@ -114,7 +114,7 @@ def test_grade_of_an_undefined_function_is_zero_without_a_traceback(capsys):
 
 
 def test_a_missing_function_scores_zero_and_is_no_attempt():
-    from autograder.check import Report, settle
+    from autograder.checks.model import Report, settle
     report = run_check(CHECKS["relu_backward"], None)     # as play() passes namespace.get(name)
     assert report.points == 0.0 and not report.attempted
     assert report.results and all(r.message == UNDEFINED and not r.passed for r in report.results)
@@ -126,9 +126,9 @@ def test_a_missing_function_scores_zero_and_is_no_attempt():
 def test_only_a_case_that_ran_out_of_time_gets_the_endless_loop_hint(tmp_path, monkeypatch):
     import __main__
 
-    from autograder import harness
+    from autograder.sandbox import harness, protocol
     from coursekit import wire
-    from autograder.check import score
+    from autograder.checks.model import score
 
     def endless(x):
         while True:
@@ -136,7 +136,7 @@ def test_only_a_case_that_ran_out_of_time_gets_the_endless_loop_hint(tmp_path, m
     check = CHECKS["relu_forward"]
     cases = check.cases()[:2]
     for i, case in enumerate(cases):
-        (tmp_path / wire.case_file(i)).write_bytes(wire.encode(case.args))
+        (tmp_path / protocol.case_file(i)).write_bytes(wire.encode(case.args))
     monkeypatch.setattr(__main__, "relu_forward", endless, raising=False)
     read_end, write_end = os.pipe()
     monkeypatch.setitem(harness._PRISTINE, "results", write_end)
@@ -226,7 +226,7 @@ LABELS = np.arange(1000) % 10       # made-up test labels: the accuracy is what 
 
 def trained_model_report(outcome):
     """trained_model's Report from one harness outcome given to every case."""
-    from autograder.check import score
+    from autograder.checks.model import score
     from coursekit.judging import Case
     from autograder.checks.training import THRESHOLDS
     cases = [Case(f"accuracy at least {t:.0%}", (None,), expected=(LABELS, t)) for t in THRESHOLDS]
@@ -240,7 +240,7 @@ def at_accuracy(fraction):
 
 
 def settled_points(*reports):
-    from autograder.check import settle
+    from autograder.checks.model import settle
     return {r.check.name: r.points for r in settle(list(reports))}
 
 
@@ -253,7 +253,7 @@ def partly_wrong_dense_backward():
 
 
 def test_an_honest_partly_wrong_upstream_does_not_cost_trained_model_twice():
-    from autograder.check import settle
+    from autograder.checks.model import settle
     upstream, model = settle([partly_wrong_dense_backward(), trained_model_report(at_accuracy(0.139))])
     assert upstream.points < 2 and model.points == 3.0 and "built from dense_backward" in model.text()
     right = run_check(CHECKS["dense_backward"], S.dense_backward)

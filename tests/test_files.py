@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from autograder.files import Refused, list_folder, open_folder, read_file, read_relative
+from autograder.cleanroom.files import Refused, list_folder, open_folder, read_file, read_relative
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import sys
 import zipfile
 
 from autograder.__main__ import main
-from autograder.course import DEFAULT_ROOT, notebook_path
+from autograder.admin.course import DEFAULT_ROOT, notebook_path
 from autograder.proof import hostile
 
 
@@ -38,7 +38,7 @@ def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
 
 
 def test_nothing_submitted_is_a_clear_zero(tmp_path):
-    from autograder.gradescope import run
+    from autograder.admin.gradescope import run
     (tmp_path / "submission").mkdir()
     verdict = run(tmp_path / "submission", tmp_path / "results.json")
     results = json.loads((tmp_path / "results.json").read_text())

@@ -19,7 +19,7 @@ import sys
 import pytest
 
 from autograder.__main__ import main
-from autograder.course import DEFAULT_ROOT, notebook_path
+from autograder.admin.course import DEFAULT_ROOT, notebook_path
 from autograder.proof import hostile
 
 ASSIGNMENT = hostile.ASSIGNMENT
@@ -122,9 +122,9 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     import threading
     import time
 
-    from autograder.classroom import grade_class
+    from autograder.admin.classroom import grade_class
     from autograder.limits import Limits
-    from autograder.runner import leftovers
+    from autograder.cleanroom.runner import leftovers
 
     students = {h.student: h for h in hostile.CORPUS if h.student in ("model-solution", "deleted-cell",
                                                                         "returns-nan", "wrong-name")}
@@ -136,7 +136,7 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
         while not killed and time.monotonic() < deadline:
             for proc in pathlib.Path("/proc").iterdir():
                 try:
-                    if b"autograder.runner" in (proc / "cmdline").read_bytes():
+                    if b"autograder.cleanroom.runner" in (proc / "cmdline").read_bytes():
                         os.kill(int(proc.name), signal.SIGKILL)
                         killed.append(proc.name)
                         return
@@ -160,7 +160,7 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
 
 
 def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
-    import autograder.runner as runner
+    import autograder.cleanroom.runner as runner
     monkeypatch.setattr(runner, "sandbox_available", lambda: False)
     root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("invalid-json", "model-solution")])
     assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet"]) == 2
@@ -176,8 +176,8 @@ def test_a_cpu_hog_does_not_cost_its_neighbour_points(tmp_path, data_root, sandb
     in CPU seconds: the model keeps full marks. (Timed by wall clock without equal shares,
     its training cell, about 6 s of CPU, would take 15 times longer and be stopped: measured
     with the cpu controllers left out of cgroup.py.)"""
-    from autograder.classroom import grade_class
-    from autograder.course import copy_course
+    from autograder.admin.classroom import grade_class
+    from autograder.admin.course import copy_course
     from autograder.limits import Limits
 
     root = copy_course(tmp_path / "course")
@@ -229,7 +229,7 @@ def test_the_run_seed_is_printed_and_each_students_seed_recorded(tmp_path, capsy
 def _run_names(monkeypatch):
     """The names of the grading runs opened meanwhile in this process (another run on the
     same machine has run folders and groups of its own)."""
-    from autograder import runner
+    from autograder.cleanroom import runner
     names, make = [], runner.tempfile.mkdtemp
 
     def recorded(*args, **kwargs):
@@ -246,7 +246,7 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
     import signal
     import time
 
-    from autograder.runner import leftovers
+    from autograder.cleanroom.runner import leftovers
     root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("endless-loop-top-level",
                                                                                        "model-solution")])
     before = leftovers()

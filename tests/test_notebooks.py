@@ -13,7 +13,7 @@ import pytest
 
 import solutions as S
 from autograder.checks import CHECKS, NOTEBOOKS
-from autograder.course import (DEFAULT_ROOT, assignments, copy_course, gradebook as course_gradebook,
+from autograder.admin.course import (DEFAULT_ROOT, assignments, copy_course, gradebook as course_gradebook,
                               nbgrader_api, notebook_path)
 
 ASSIGNMENTS = assignments()

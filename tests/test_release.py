@@ -1,7 +1,7 @@
 """The release: notebooks 03-05 give earlier notebooks' answers in given cells (so they run),
 and releasing one of them before those notebooks says so."""
 from autograder.__main__ import main
-from autograder.course import DEFAULT_ROOT, answers_given, copy_course
+from autograder.admin.course import DEFAULT_ROOT, answers_given, copy_course
 
 
 def test_the_notebooks_that_give_earlier_answers_are_known():

@@ -7,10 +7,10 @@ import pathlib
 
 import pytest
 
-from autograder import cgroup
-from autograder.kernel import PROJECT, Folders, SandboxKernel, python_paths
+from autograder.cleanroom import cgroup
+from autograder.cleanroom.kernel import PROJECT, Folders, SandboxKernel, python_paths
 from autograder.limits import MiB, Limits
-from autograder.runner import _data_files
+from autograder.cleanroom.runner import _data_files
 
 LIMITS = Limits(cell_seconds=5, memory_bytes=1024 * MiB, disk_bytes=8 * MiB, file_bytes=4 * MiB,
                 processes=32)

@@ -10,9 +10,9 @@ import time
 import nbformat
 import pytest
 
-from autograder import submission
-from autograder.course import DEFAULT_ROOT, notebook_path
-from autograder.submission import Unreadable, build_program, parse_notebook
+from autograder.admin.course import DEFAULT_ROOT, notebook_path
+from autograder.cleanroom.submission import Unreadable, build_program, parse_notebook
+from autograder.limits import Limits
 
 RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
 IMPORTS, EXAMPLE = "cell-01", "cell-03"        # notebook 02's unlocked import cell and its first example
@@ -81,27 +81,27 @@ def test_a_file_that_is_no_notebook_is_unreadable_with_the_reason(raw, words):
 
 
 @pytest.mark.parametrize("bound, content, words", [
-    ("MAX_CELLS", {"cells": [{}] * 3}, "3 cells"),
-    ("MAX_CODE_CHARS", {"cells": [{"cell_type": "code", "source": "x = 1\n" * 3}]}, "characters"),
+    ("notebook_cells", {"cells": [{}] * 3}, "3 cells"),
+    ("notebook_chars", {"cells": [{"cell_type": "code", "source": "x = 1\n" * 3}]}, "characters"),
 ])
-def test_a_notebook_beyond_a_size_bound_is_unreadable(monkeypatch, bound, content, words):
-    monkeypatch.setattr(submission, bound, 2)
+def test_a_notebook_beyond_a_size_bound_is_unreadable(bound, content, words):
     with pytest.raises(Unreadable, match=words):
-        parse_notebook(encode(content), "pooling.ipynb")
+        parse_notebook(encode(content), "pooling.ipynb", Limits(**{bound: 2}))
 
 
 def test_a_parsed_notebook_is_a_dict_with_notes_that_build_program_passes_on():
     nb = source()
     cell(nb, IMPORTS)["metadata"] = ["not", "a", "dict"]
     parsed = parse_notebook(b"\xef\xbb\xbf" + encode(nb), "pooling.ipynb")      # a BOM is fine
-    assert isinstance(parsed, dict) and parsed["cells"][1]["metadata"] == {}
-    assert parsed.notes == ["cell 2: its metadata was not a dictionary; it was ignored"]
+    number = [c["id"] for c in nb["cells"]].index(IMPORTS) + 1
+    assert isinstance(parsed, dict) and parsed["cells"][number - 1]["metadata"] == {}
+    assert parsed.notes == [f"cell {number}: its metadata was not a dictionary; it was ignored"]
     assert build_program(source(), parsed).notes[0] == parsed.notes[0]
 
 
 def test_a_notebook_larger_than_the_limit_is_unreadable():
     with pytest.raises(Unreadable, match="larger than"):
-        parse_notebook(encode({"cells": []}), "pooling.ipynb", limit=4)
+        parse_notebook(encode({"cells": []}), "pooling.ipynb", Limits(notebook_bytes=4))
 
 
 def test_nbformat_3_is_converted_and_graded_alike():
@@ -135,9 +135,10 @@ def test_an_nbformat_3_cell_the_converter_refuses_keeps_its_input():
 ])
 def test_a_malformed_field_is_repaired_with_a_note(change, words):
     nb = source()
+    number = [c["id"] for c in nb["cells"]].index(EXAMPLE) + 1
     change(cell(nb, EXAMPLE))
     parsed = parse_notebook(encode(nb), "pooling.ipynb")
-    assert any(note.startswith("cell 4: ") and words in note for note in parsed.notes), parsed.notes
+    assert any(note.startswith(f"cell {number}: ") and words in note for note in parsed.notes), parsed.notes
     program = build_program(source(), parsed)
     assert all(isinstance(code.encode("utf-8"), bytes) for code in codes(program))
 
@@ -297,20 +298,20 @@ def with_copies(nb, copies, near=False):
 
 
 def test_250_pasted_copies_of_a_given_cell_run_as_the_students_cells():
-    program = build_program(source(), with_copies(source(), 250), seconds=1.0)
+    program = build_program(source(), with_copies(source(), 250), limits=Limits(build_seconds=1.0))
     assert labels(program).count(f"cell 4 ({FIRST})") == 1
     assert sum(label.endswith("(added by the student)") for label in labels(program)) == 250
     assert program.notes == []
 
 
 def test_250_edited_copies_are_matched_once_and_the_rest_kept():
-    program = build_program(source(), with_copies(source(), 250, near=True), seconds=5.0)
+    program = build_program(source(), with_copies(source(), 250, near=True), limits=Limits(build_seconds=5.0))
     assert labels(program)[1] == f"cell 4 ({FIRST}, edited by you)"
     assert sum(label.endswith("(added by the student)") for label in labels(program)) == 249
 
 
 def test_out_of_time_the_rest_is_kept_as_the_students_cells_with_a_note():
-    program = build_program(source(), with_copies(source(), 250, near=True), seconds=0)
+    program = build_program(source(), with_copies(source(), 250, near=True), limits=Limits(build_seconds=0))
     assert sum(label.endswith("(added by the student)") for label in labels(program)) == 250
     assert (f"the cell {FIRST}", text(cell(source(), EXAMPLE))) in program.cells
     assert program.notes[0].startswith("matching your cells with the assignment's took longer than the 0 s allowed")
@@ -330,7 +331,7 @@ def test_matching_stays_within_its_budget():
     source_nb, student = heavy()
     budget = 0.2
     start = time.monotonic()
-    program = build_program(source_nb, student, seconds=budget)
+    program = build_program(source_nb, student, limits=Limits(build_seconds=budget))
     elapsed = time.monotonic() - start
     assert "took longer than the 0.2 s allowed" in program.notes[0]
     assert len(program.cells) == 40 + 250                  # the given cells from the source, and all of hers

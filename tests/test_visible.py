@@ -10,7 +10,7 @@ import pytest
 from autograder.checks import CHECKS, NOTEBOOKS
 from autograder.proof.answers import load as load_answers
 from autograder.proof.play import ASSIGNMENT_OF, namespace_with
-from autograder.public import write_public_cases
+from autograder.admin.public import write_public_cases
 from coursekit.visible import load_public, visible_tests
 
 ANSWERS = [a for a in load_answers() if CHECKS[a.name].reference is not None]
@@ -76,8 +76,8 @@ def test_a_trained_model_is_judged_on_the_notebooks_own_digits(public):
 
 
 def test_public_cases_are_not_any_students_hidden_cases(public):
-    from autograder.public import PUBLIC_SEED
-    from autograder.runner import student_seed
+    from autograder.admin.public import PUBLIC_SEED
+    from autograder.cleanroom.runner import student_seed
     check = CHECKS["conv_forward_naive"]
     shown = load_public(public["01-convolution"])["conv_forward_naive"]["cases"]
     hidden = check.cases(student_seed(0, "a-student"))

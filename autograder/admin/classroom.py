@@ -17,12 +17,12 @@ import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from .checks import NOTEBOOKS
+from ..checks import NOTEBOOKS
 from .course import (assignments as course_assignments, gradebook as open_gradebook, notebook_path,
                      release_assignment)
-from .limits import Limits
-from .runner import CleanRoom, student_seed, ungradable
-from .verdict import Verdict
+from ..limits import Limits
+from ..cleanroom.runner import CleanRoom, student_seed, ungradable
+from ..verdict import Verdict
 
 
 def submissions(course_root, assignment):
@@ -49,7 +49,7 @@ def _grade_in_worker(job, running):
     happens to that process costs this submission alone. running: the set of worker
     processes under way (grade_class stops them if it is stopped)."""
     timeout = job["limits"]["submission_seconds"] * 2 + 120
-    worker = subprocess.Popen([sys.executable, "-m", "autograder.runner"], stdin=subprocess.PIPE,
+    worker = subprocess.Popen([sys.executable, "-m", "autograder.cleanroom.runner"], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     running.add(worker)
     try:

@@ -4,7 +4,10 @@ import pathlib
 import shutil
 import sys
 
-DEFAULT_ROOT = pathlib.Path(__file__).resolve().parents[1] / "course"
+from .. import PROJECT
+
+DEFAULT_ROOT = PROJECT / "course"
+
 
 def nbgrader_api(root=DEFAULT_ROOT, **overrides):
     """NbGraderAPI for the course at root, configured by its nbgrader_config.py.
@@ -66,7 +69,7 @@ def answers_given(root, assignment):
 
     import nbformat
 
-    from .checks import NOTEBOOKS
+    from ..checks import NOTEBOOKS
     defined = set()
     for cell in nbformat.read(notebook_path(root, assignment), as_version=4).cells:
         meta = cell.metadata.get("nbgrader", {})

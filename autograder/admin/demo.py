@@ -1,6 +1,6 @@
 """The demo class: build it from the course, offline, grade it, print the class table.
 
-    python -m autograder.demo [--folder demo] [--assignments 01-convolution ...] [--workers N]
+    python -m autograder.admin.demo [--folder demo] [--assignments 01-convolution ...] [--workers N]
 
 Students: the model solution, the untouched release, students with realistic bugs
 (each one a small edit of the solution), and broken notebooks (invalid JSON, an
@@ -14,7 +14,7 @@ import shutil
 import sys
 
 from .course import assignments as course_assignments, copy_course, notebook_path
-from .submission import nbgrader_meta
+from ..cleanroom.submission import nbgrader_meta
 
 # (assignment, student, text in the solution, replacement): each a mistake students make.
 BUGS = [
@@ -91,7 +91,7 @@ def build_class(folder, assignments):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.demo", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m autograder.admin.demo", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folder", type=pathlib.Path, default=pathlib.Path("demo"))
     parser.add_argument("--assignments", nargs="*", default=None)
@@ -100,7 +100,7 @@ def main(argv=None):
     chosen = args.assignments or course_assignments()
     print(f"Building the demo class in {args.folder / 'course'} ...", flush=True)
     course = build_class(args.folder, chosen)
-    from .__main__ import main as autograder_main
+    from ..__main__ import main as autograder_main
     command = ["--course", str(course), "grade", *chosen, "--cell-timeout", "20"]
     if args.workers:
         command += ["--workers", str(args.workers)]

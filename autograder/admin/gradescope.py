@@ -9,9 +9,10 @@ The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /
 import pathlib
 import zipfile
 
+from .. import PROJECT
+
 from .course import DEFAULT_ROOT, assignment_of, assignments, data_dir, notebook_path
 
-PROJECT = pathlib.Path(__file__).resolve().parents[1]
 PACKAGES = ("autograder", "solutions", "coursekit")
 FILES = ("requirements.txt", "pyproject.toml")
 
@@ -63,8 +64,8 @@ def run(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=Fals
     """Grade the notebook in submission_dir and write Gradescope's results.json; returns the
     Verdict. Where the container cannot confine student code, the result says so (0 points)
     unless accept_risk."""
-    from .reports import write_gradescope
-    from .runner import CleanRoom, Unprotected, grade_submission, ungradable
+    from ..reports import write_gradescope
+    from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, ungradable
     submission_dir = pathlib.Path(submission_dir)
     found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))
                   if (assignment := assignment_of(course_root, path.name))), None)

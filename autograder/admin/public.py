@@ -13,7 +13,7 @@ import pathlib
 from coursekit import wire
 from coursekit.visible import PUBLIC_FILE
 
-from .checks import NOTEBOOKS
+from ..checks import NOTEBOOKS
 
 PUBLIC_SEED = 2**32     # every grading seed is below it (runner.student_seed, notebook.grade)
 

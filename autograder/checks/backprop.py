@@ -10,7 +10,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from ..check import Bug, Check, backward_cases, case_rng
+from .model import Bug, Check, backward_cases, case_rng
 from .convolution import conv_cases
 from .pooling import pool_cases
 

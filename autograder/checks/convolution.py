@@ -6,7 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from ..check import Bug, Check, case_rng
+from .model import Bug, Check, case_rng
 
 # output_size ----------------------------------------------------------------------------------
 

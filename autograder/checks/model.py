@@ -11,7 +11,7 @@ nbgrader gives partial credit.
 Running a check has two halves: harness.call_case runs where the student's code
 runs; score() runs where the reference is, which may be another process. How an
 answer is compared and matched with known mistakes is coursekit.judging, which the
-visible tests share (autograder.public gives them the expected outputs as data).
+visible tests share (autograder.admin.public gives them the expected outputs as data).
 """
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -21,7 +21,7 @@ import numpy as np
 from coursekit.calling import ADAPTERS
 from coursekit.judging import Case, Comparison, judge, undefined_message
 
-from .harness import call_case
+from ..sandbox.harness import call_case
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Check:
     answers (harness._standing_in), so a mistake there costs points on its own exercise only;
     builds_on: graded functions this exercise's result is built from (see settle);
     public: for a check without a reference, judged on data the notebook gives, public() ->
-    its public cases without their inputs (see autograder.public).
+    its public cases without their inputs (see autograder.admin.public).
     """
     name: str
     points: float

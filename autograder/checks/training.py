@@ -6,7 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from ..check import Bug, Check, backward_cases, case_rng
+from .model import Bug, Check, backward_cases, case_rng
 
 
 def dense_cases(seed=0):

@@ -6,7 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from ..check import Bug, Check, backward_cases, case_rng
+from .model import Bug, Check, backward_cases, case_rng
 from .backprop import conv_backward_bugs, wrong_grad
 from .convolution import conv_cases, conv_forward_bugs
 

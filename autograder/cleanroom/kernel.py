@@ -34,9 +34,9 @@ import zmq
 from coursekit import wire
 from coursekit.data import HELD_OUT
 
-from .limits import Limits
+from .. import PROJECT
+from ..limits import Limits
 
-PROJECT = pathlib.Path(__file__).resolve().parents[1]
 SANDBOX_UID = 65534                  # the kernel's user when the grader is root ("nobody")
 HOME = "/home/student"               # the kernel's working folder, inside the sandbox
 LIBRARY = "/opt/course"              # where coursekit is seen, inside the sandbox

@@ -11,7 +11,7 @@ had run are replayed.
 
 A CleanRoom is one grading run's private folder and control groups; it says once
 what protection this machine cannot give, and refuses to grade without it unless
-the instructor accepts the risk. `python -m autograder.runner` grades one
+the instructor accepts the risk. `python -m autograder.cleanroom.runner` grades one
 submission described on standard input (a worker of classroom.grade_class).
 """
 import contextlib
@@ -29,17 +29,19 @@ import time
 from coursekit import wire
 from coursekit.compare import quote
 
-from . import cgroup, harness
-from .check import score, settle, unattempted
-from .checks import NOTEBOOKS
-from .course import notebook_path
+from . import cgroup
+from .. import sandbox
+from ..sandbox import protocol
+from ..checks.model import score, settle, unattempted
+from ..checks import NOTEBOOKS
+from ..admin.course import notebook_path
 from .files import Refused, list_folder, open_folder, read_file, read_relative
-from .kernel import PROJECT, Folders, SandboxKernel, kernel_env, python_paths, sandbox_argv, sandbox_available
-from .limits import Limits
+from .. import PROJECT
+from .kernel import Folders, SandboxKernel, kernel_env, python_paths, sandbox_argv, sandbox_available
+from ..limits import Limits
 from .submission import Unreadable, build_program, parse_notebook
-from .verdict import ExerciseResult, Verdict
+from ..verdict import ExerciseResult, Verdict
 
-HARNESS = "_grader_harness_"     # the kernel's name for the harness, bound before the student's code runs
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
 TEST_SPLIT = "t10k-"             # the held-out test digits: trained_model is graded on them, no kernel sees them
 
@@ -248,25 +250,25 @@ def _check_exercise(session, check, seed, absent):
     """Run one check's cases (drawn from seed) in the kernel; score the outcomes here (a
     check.Report). absent: graded functions not attempted, which get no stand-in."""
     cases = check.cases(seed)
-    folder = f"cases/{check.name}"
+    folder = protocol.cases_folder(check.name)
     for i, case in enumerate(cases):
-        session.folders.write_shared(f"{folder}/{wire.case_file(i)}", wire.encode(case.args))
+        session.folders.write_shared(f"{folder}/{protocol.case_file(i)}", wire.encode(case.args))
         tables = check.stand_ins(case, absent)
         if tables:
-            session.folders.write_shared(f"{folder}/{wire.uses_file(i)}", wire.encode(tables))
+            session.folders.write_shared(f"{folder}/{protocol.uses_file(i)}", wire.encode(tables))
     if session.kernel is None:
         outcomes = [{"error": "not run: the kernel had stopped for good (see the notes)"}] * len(cases)
         return score(check, outcomes, cases)
     token = secrets.token_bytes(16)
     seconds = session.limits.case_seconds
-    code = (f"{HARNESS}.run_cases({check.name!r}, {str(session.folders.shared / folder)!r}, {len(cases)}, "
-            f"{token.hex()!r}, {check.adapter!r}, {seconds})")
+    code = protocol.check_code(str(session.folders.shared), check.name, len(cases), token, check.adapter, seconds)
     results = session.kernel.results
-    result = session.run(f"the check of {check.name}", code, cpu_seconds=seconds * len(cases) + 10)
+    result = session.run(f"the check of {check.name}", code, cpu_seconds=session.limits.check_seconds(len(cases)))
     if result.status in ("timeout", "died"):
         outcomes = [{"error": f"no result: {result.error}"}] * len(cases)
     else:
-        outcomes = [_outcome(*frame) for frame in results.collect(token, len(cases), seconds=10)]
+        frames = results.collect(token, len(cases), seconds=session.limits.outcomes_seconds)
+        outcomes = [_outcome(*frame) for frame in frames]
     return score(check, outcomes, cases)
 
 
@@ -329,15 +331,14 @@ def _data_files(data_dir):
 
 def _prepare(folders, others, mpl_cache):
     """The kernel's read-only folder: the harness, the submission's other files, the font cache."""
-    folders.write_shared("_grader_harness.py", pathlib.Path(harness.__file__).read_bytes())
+    for module in sorted(pathlib.Path(sandbox.__file__).parent.glob("*.py")):
+        folders.write_shared(f"{protocol.SANDBOX_PACKAGE}/{module.name}", module.read_bytes())
     for relative, data in others.items():
-        folders.write_shared(f"submission/{relative}", data)
+        folders.write_shared(f"{protocol.SUBMISSION}/{relative}", data)
     for path in sorted(pathlib.Path(mpl_cache).rglob("*")):
         if path.is_file():
-            folders.write_shared(f"mplcache/{path.relative_to(mpl_cache)}", path.read_bytes())
-    return (f"import sys\nsys.path.insert(0, {str(folders.shared)!r})\nimport _grader_harness as {HARNESS}\n"
-            f"sys.path.remove({str(folders.shared)!r})\n"
-            f"{HARNESS}.setup({str(folders.shared / 'submission')!r}, {str(folders.shared / 'mplcache')!r})")
+            folders.write_shared(f"{protocol.FONT_CACHE}/{path.relative_to(mpl_cache)}", path.read_bytes())
+    return protocol.setup_code(str(folders.shared))
 
 
 def grade_submission(course_root, assignment, student, submission=None, limits=None, data_dir=None,
@@ -360,8 +361,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         name, raw, others, notes = _read_submission(course_root, student, assignment,
                                                     pathlib.Path(submission) if submission else None,
                                                     source_path.name, limits)
-        program = build_program(json.loads(source_path.read_text()), parse_notebook(raw, name),
-                                seconds=limits.build_seconds)
+        program = build_program(json.loads(source_path.read_text()), parse_notebook(raw, name, limits), limits)
     except (Refused, Unreadable) as error:
         return ungradable(student, assignment, source_path.stem, str(error), seed)
     except Exception as error:  # the grader's own failure: say so, never a silent 0

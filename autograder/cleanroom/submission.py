@@ -31,11 +31,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .limits import Limits
+from ..limits import Limits
 
-MAX_CELLS = 2_000                 # cells in a notebook
-MAX_CODE_CHARS = 4_000_000        # all the cells' sources together
-MAX_CELL_CHARS = 100_000          # larger cells are matched by their keys only (pass 1)
 SIMILAR = 0.6                     # share of lines in common that makes a cell an edited copy
 
 
@@ -72,12 +69,13 @@ def nbgrader_meta(cell):
 
 # Reading ------------------------------------------------------------------------------
 
-def parse_notebook(raw, name, limit=Limits.notebook_bytes):
+def parse_notebook(raw, name, limits=Limits()):
     """The notebook in `raw` (a file's bytes, named `name` in messages) as a Notebook: its
     nbformat 4 content, repaired, with a note per repair in .notes (build_program passes them
-    on in Program.notes). Unreadable with the reason when it is not a notebook at all."""
-    if len(raw) > limit:
-        raise Unreadable(f"{name} is larger than {limit // 2**20} MB, more than the grader reads")
+    on in Program.notes). Unreadable with the reason when it is not a notebook at all or is
+    beyond the limits' bounds on a notebook."""
+    if len(raw) > limits.notebook_bytes:
+        raise Unreadable(f"{name} is larger than {limits.notebook_bytes // 2**20} MB, more than the grader reads")
     if not raw.strip():
         raise Unreadable(f"{name} is empty")
     try:
@@ -91,10 +89,10 @@ def parse_notebook(raw, name, limit=Limits.notebook_bytes):
                          f"column {error.colno})") from None
     except (ValueError, RecursionError) as error:     # e.g. nesting or an integer too deep or long
         raise Unreadable(f"{name} could not be read as JSON ({type(error).__name__})") from None
-    return _repair(content, name)
+    return _repair(content, name, limits)
 
 
-def _repair(content, name="the notebook"):
+def _repair(content, name="the notebook", limits=Limits()):
     """`content` (a notebook's JSON) as a well-formed nbformat 4 Notebook: nbformat 3 converted,
     every cell a dict with a cell_type, a source string, a metadata dict, and nbgrader metadata,
     grade_id and id of the right types or absent. A Notebook is returned as it is."""
@@ -111,15 +109,15 @@ def _repair(content, name="the notebook"):
         notes.append(f"{name} was saved in {version} (cells in worksheets); it was converted to nbformat 4")
     if not isinstance(cells, list):
         raise Unreadable(f"{name} is not a Jupyter notebook (it has no list of cells)")
-    if len(cells) > MAX_CELLS:
-        raise Unreadable(f"{name} has {len(cells):,} cells, more than the {MAX_CELLS:,} the grader reads")
+    if len(cells) > limits.notebook_cells:
+        raise Unreadable(f"{name} has {len(cells):,} cells, more than the {limits.notebook_cells:,} the grader reads")
     repaired = []
     for number, cell in enumerate(cells, start=1):
         cell, problems = _repair_cell(_upgrade_cell(cell) if old else cell)
         repaired.append(cell)
         notes += [f"cell {number}: {problem}" for problem in problems]
-    if sum(len(cell["source"]) for cell in repaired) > MAX_CODE_CHARS:
-        raise Unreadable(f"{name} holds more than {MAX_CODE_CHARS:,} characters of cell sources, "
+    if sum(len(cell["source"]) for cell in repaired) > limits.notebook_chars:
+        raise Unreadable(f"{name} holds more than {limits.notebook_chars:,} characters of cell sources, "
                          f"more than the grader reads")
     kept = {key: value for key, value in content.items() if key != "worksheets"}
     if old:
@@ -299,22 +297,23 @@ class _Match:
     graded slots run from the source, or not at all); notes: what the student should know.
     """
 
-    def __init__(self, slots, cells, seconds):
-        self.slots, self.cells, self.seconds = slots, cells, seconds
-        self.deadline = time.monotonic() + max(seconds, 0.0)
+    def __init__(self, slots, cells, limits):
+        self.slots, self.cells, self.limits = slots, cells, limits
+        self.deadline = time.monotonic() + max(limits.build_seconds, 0.0)
         self.filled, self.placed, self.notes, self.timed_out = {}, {}, [], False
 
     def unplaced(self, code_only=False):
         """Cells not matched yet (with code_only: non-empty code cells small enough to compare)."""
         return [cell for cell in self.cells if cell.number not in self.placed and (
-            not code_only or (cell.type == "code" and cell.code.strip() and len(cell.code) <= MAX_CELL_CHARS))]
+            not code_only or (cell.type == "code" and cell.code.strip() and len(cell.code) <= self.limits.matched_cell_chars))]
 
     def out_of_time(self):
         if time.monotonic() < self.deadline:
             return False
         if not self.timed_out:
-            self.notes.append(f"matching your cells with the assignment's took longer than the {self.seconds:g} s "
-                              f"allowed; the cells not compared yet were run as your own cells, where they are")
+            self.notes.append(f"matching your cells with the assignment's took longer than the "
+                              f"{self.limits.build_seconds:g} s allowed; the cells not compared yet were run as "
+                              f"your own cells, where they are")
         self.timed_out = True
         return True
 
@@ -425,13 +424,13 @@ class _Match:
 
 # The program --------------------------------------------------------------------------
 
-def build_program(source_nb, student_nb, seconds=Limits.build_seconds):
+def build_program(source_nb, student_nb, limits=Limits()):
     """The (label, code) cells to run for a student's notebook (see the module docstring),
-    matching cells within `seconds`. Either notebook may be a Notebook (from parse_notebook) or
-    any JSON dict (repaired here); its repair notes start Program.notes. Raises only Unreadable."""
+    matching cells within limits.build_seconds. Either notebook may be a Notebook (from
+    parse_notebook) or any JSON dict (repaired here); its repair notes start Program.notes. Raises only Unreadable."""
     student = _repair(student_nb)
     slots, cells = _slots(source_nb), _cells(student)
-    match = _Match(slots, cells, seconds)
+    match = _Match(slots, cells, limits)
     match.by_keys()
     match.by_definitions()
     match.by_similarity()

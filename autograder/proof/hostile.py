@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..course import copy_course, data_dir, notebook_path
-from ..submission import nbgrader_meta
+from ..admin.course import copy_course, data_dir, notebook_path
+from ..cleanroom.submission import nbgrader_meta
+from ..sandbox import protocol
 
 ASSIGNMENT = "02-pooling"
 NOTEBOOK = "pooling.ipynb"
@@ -186,7 +187,8 @@ CORPUS = [
         "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
     Hostile("patches-sys-modules", _relu_cell(
         "import sys, types\nsys.modules['numpy'] = types.ModuleType('numpy')\n"
-        "sys.modules['coursekit.wire'] = sys.modules['_grader_harness'] = types.ModuleType('fake')"), FULL),
+        f"sys.modules['coursekit.wire'] = sys.modules['{protocol.SANDBOX_PACKAGE}.harness'] = types.ModuleType('fake')"),
+        FULL),
     Hostile("patches-the-wire", _relu_cell(
         "import coursekit.wire as wire\nwire.encode = lambda value: wire.encode.__defaults__ or b'forged'\n"
         "wire.decode = lambda data: ((),)"), FULL),
@@ -315,9 +317,9 @@ def prove_hostile(progress=False):
     import os
     import tempfile
 
-    from ..classroom import grade_class
+    from ..admin.classroom import grade_class
     from ..limits import Limits
-    from ..runner import leftovers
+    from ..cleanroom.runner import leftovers
 
     if os.path.exists(ESCAPE):
         os.remove(ESCAPE)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..check import run_check, settle, unattempted
+from ..checks.model import run_check, settle, unattempted
 from ..checks import MODULES, NOTEBOOKS
-from ..course import DEFAULT_ROOT, notebook_path
-from ..submission import nbgrader_meta
+from ..admin.course import DEFAULT_ROOT, notebook_path
+from ..cleanroom.submission import nbgrader_meta
 
 ASSIGNMENT_OF = {module.__name__.rsplit(".", 1)[-1]: assignment for assignment, module in MODULES.items()}
 

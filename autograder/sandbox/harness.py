@@ -17,6 +17,8 @@ import numpy as np
 from coursekit import wire
 from coursekit.calling import copy, invoke
 
+from .protocol import case_file, uses_file
+
 
 class CaseTimeout(BaseException):
     """A case ran past its time budget (a BaseException, so `except Exception` in the
@@ -195,7 +197,7 @@ def _send(fd, data):
 
 def run_cases(name, folder, count, token, adapter=None, seconds=None):
     """Run the notebook's function `name` on the `count` cases the grader saved in folder
-    (wire.case_file, and the stand-ins of wire.uses_file), sending each outcome to the
+    (protocol.case_file, and the stand-ins of protocol.uses_file), sending each outcome to the
     grader as a frame tagged with `token` (hex), then an END frame. Used inside the sandbox."""
     import __main__
     import os
@@ -206,14 +208,14 @@ def run_cases(name, folder, count, token, adapter=None, seconds=None):
     seen = {}                     # cases with identical saved arguments are called once
     timed_out = ""
     for i in range(count):
-        with open(os.path.join(folder, wire.case_file(i)), "rb") as f:
+        with open(os.path.join(folder, case_file(i)), "rb") as f:
             key = f.read()
         if key in seen:
             outcome = seen[key]
         elif timed_out:           # one endless case is enough: the others would wait as long
             outcome = {"error": f"not run: an earlier case {timed_out}", "timeout": True}
         else:                     # stand-ins follow from the arguments, like the outcome
-            uses = os.path.join(folder, wire.uses_file(i))
+            uses = os.path.join(folder, uses_file(i))
             tables = None
             if os.path.exists(uses):
                 with open(uses, "rb") as f:
