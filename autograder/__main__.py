@@ -120,12 +120,12 @@ def cmd_grade(args):
         print(f"hidden inputs drawn from --seed {seed} (the same seed grades the same inputs again)")
         failed += [v for v in verdicts if not v.graded]
     for verdict in failed:
-        print(f"could not grade {verdict.student}/{verdict.assignment}: {verdict.status}", file=sys.stderr)
+        print(f"could not grade {verdict.student}/{verdict.assignment}: {verdict.reason}", file=sys.stderr)
     return 1 if failed else 0
 
 
 def cmd_check(args):
-    from .checks.model import points_text
+    from .reports.text import exercise_lines, points_text
     from .limits import SELF_CHECK
     from .cleanroom.runner import grade_submission
     notebook = args.notebook
@@ -141,20 +141,21 @@ def cmd_check(args):
     print(f"Checking {notebook} against the hidden tests of {assignment}: running its cells, then each "
           f"exercise ...", flush=True)
 
-    def show(exercise):
+    def show(exercise, reason=""):
         mark = "full marks" if exercise.passed else "points missing"
         print(f"\n{exercise.name}: {points_text(exercise.points)} / {points_text(exercise.max_points)} ({mark})")
-        print("\n".join(exercise.lines), flush=True)
+        print("\n".join(exercise_lines(exercise, reason)), flush=True)
     verdict = grade_submission(args.course, assignment, os.environ.get("USER", "me"), notebook, SELF_CHECK,
                                data_dir(), progress=show)
     if not verdict.graded:
         for exercise in verdict.exercises:
-            show(exercise)
+            show(exercise, verdict.reason)
     if verdict.notes:
         print("\nnotes (cells are counted from the top of the notebook, text cells included):")
     for note in verdict.notes:
         print(f"  {note}")
-    print(f"\n{verdict.status}: {points_text(verdict.score)} / {points_text(verdict.max_score)} points")
+    print(f"\n{verdict.status}: {points_text(verdict.score)} / {points_text(verdict.max_score)} points"
+          + (f" ({verdict.reason})" if verdict.reason else ""))
     return 0 if verdict.graded and verdict.score == verdict.max_score else 1
 
 
@@ -165,8 +166,8 @@ def cmd_gradescope(args):
 
 
 def cmd_gradescope_run(args):
-    from .admin.gradescope import run
-    verdict = run(args.submission, args.results, args.course, args.accept_risk)
+    from .admin.gradescope import grade_in_container
+    verdict = grade_in_container(args.submission, args.results, args.course, args.accept_risk)
     print(f"{verdict.status}: {verdict.score:g} / {verdict.max_score:g}")
     return 0
 

@@ -14,9 +14,10 @@ import os
 
 import __main__
 
-from .checks.model import run_check, settle, unattempted
 from .checks import CHECKS
-from .admin.public import PUBLIC_SEED
+from .checks.model import PUBLIC_SEED
+from .checks.scoring import grade_in_process, settle, unattempted
+from .reports.text import exercise_text
 
 _GRADED = {}        # this kernel's reports so far, by name: settle() and unattempted() read them
 SEED = "COURSE_GRADING_SEED"     # the instructor's seed of the hidden inputs, for stock nbgrader
@@ -26,12 +27,12 @@ def grade(name, fn=None, seed=None):
     """Points earned by the notebook's function `name` (or fn) on its check, with the cases of
     `seed` (None: $COURSE_GRADING_SEED, else 0); prints the report."""
     check = CHECKS[name]
-    fn = fn if fn is not None else getattr(__main__, name, None)     # None: run_check says so
+    fn = fn if fn is not None else getattr(__main__, name, None)     # None: grade_in_process says so
     seed = _seed() if seed is None else seed
     earlier = [report for other, report in _GRADED.items() if other != name]
-    report = run_check(check, fn, seed, absent=unattempted(earlier))
+    report = grade_in_process(check, fn, seed, absent=unattempted(earlier))
     report = _GRADED[name] = settle([*earlier, report])[-1]
-    print(report.text())
+    print(exercise_text(report.result()))
     return float(report.points)
 
 

@@ -1,23 +1,44 @@
-"""What grading one submission concludes: a verdict per student and assignment.
+"""What grading one submission concludes, as data: a Verdict per student and assignment, an
+ExerciseResult per graded exercise, a CaseOutcome per case.
 
-Every submission ends with a Verdict, whatever happened to it: "graded" with a
-result for every exercise, or "ungradable: <reason>" with every exercise at 0
-and the reason said, never a silent 0.
+Every submission ends with a Verdict, whatever happened to it: GRADED with a result for every
+exercise, or UNGRADABLE with its reason and every exercise at 0, never a silent 0. The
+reports (autograder.reports) render this data, one writer per format; none of it is text to
+be parsed again.
 """
 from dataclasses import asdict, dataclass, field
+
+GRADED, UNGRADABLE = "graded", "ungradable"
+
+
+@dataclass
+class CaseOutcome:
+    """One case of a check as the student is told it (never its hidden inputs or answer).
+
+    message: how the answer differs (a failed case); hint: its likely cause; mistake: the
+    known mistake the answer matched (that mistake's hint), "" when none did.
+    """
+    name: str
+    passed: bool
+    message: str = ""
+    hint: str = ""
+    mistake: str = ""
 
 
 @dataclass
 class ExerciseResult:
-    """One graded exercise (one graded cell): its points and the report students read.
+    """One graded exercise (one graded cell): its points and its cases.
 
-    name: the grade_id of the graded cell (the graded function's name);
-    lines: the check's report, one line per case with its hint (never hidden-test source).
+    name: the grade_id of the graded cell (the graded function's name); note: why points
+    lost here are not taken (checks.scoring.settle), or ""; undefined: the notebook had no
+    function of this name (every case says so).
     """
     name: str
     points: float
     max_points: float
-    lines: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
+    note: str = ""
+    undefined: bool = False
 
     @property
     def passed(self):
@@ -28,9 +49,9 @@ class ExerciseResult:
 class Verdict:
     """The grade of one student's submission of one assignment.
 
-    status: "graded", or "ungradable: <reason>" (the notebook could not be read or run);
-    notes: what the grader had to do or noticed (cells restored, matched by content,
-    time limits hit, output truncated), shown in the feedback.
+    status: GRADED, or UNGRADABLE (the notebook could not be read or run) with the reason;
+    notes: what the grader had to do or noticed (cells restored, matched by content, time
+    limits hit, output truncated), shown in the feedback.
     """
     student: str
     assignment: str
@@ -39,6 +60,7 @@ class Verdict:
     exercises: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     seed: int = 0          # of the hidden inputs this submission was graded on (runner.student_seed)
+    reason: str = ""       # why it is UNGRADABLE
 
     def as_dict(self):
         """The verdict as plain data (JSON-ready); from_dict turns it back."""
@@ -46,11 +68,13 @@ class Verdict:
 
     @classmethod
     def from_dict(cls, data):
-        return cls(**{**data, "exercises": [ExerciseResult(**e) for e in data["exercises"]]})
+        exercises = [ExerciseResult(**{**e, "cases": [CaseOutcome(**c) for c in e["cases"]]})
+                     for e in data["exercises"]]
+        return cls(**{**data, "exercises": exercises})
 
     @property
     def graded(self):
-        return self.status == "graded"
+        return self.status == GRADED
 
     def earned(self, exercise):
         """An exercise's points: 0 in an ungradable submission, whatever the exercise holds."""

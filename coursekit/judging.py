@@ -47,6 +47,7 @@ class CaseResult:
     hint: str = ""
     answered: bool = True
     judged: bool = True
+    mistake: str = ""       # the known mistake the answer matched (its hint), "" when none did
 
     def line(self):
         mark = "PASS" if self.passed else "FAIL"
@@ -82,23 +83,23 @@ def judge(rules, case, outcome, expected):
     got = outcome["output"]
     message = rules.compare(got, expected, case)
     if message is not None:
-        return CaseResult(case, False, message, diagnose(rules, case, got, expected),
-                          judged=not isinstance(message, Malformed))
+        hint, mistake = diagnose(rules, case, got, expected)
+        return CaseResult(case, False, message, hint, judged=not isinstance(message, Malformed), mistake=mistake)
     return CaseResult(case, True)
 
 
 def diagnose(rules, case, got, expected):
-    """The hint of the first known mistake whose output got matches, else one read from how
-    got differs (_pattern), else the rules' own hint."""
+    """(hint, mistake): the hint of the first known mistake whose output got matches, twice;
+    else (a hint read from how got differs (_pattern) or the rules' own, "")."""
     matches = rules.bug_compare or rules.compare
     for hint, buggy in rules.mistakes(case, expected):
         try:
             with np.errstate(all="ignore"):
                 if matches(got, buggy, case) is None:
-                    return hint
+                    return hint, hint
         except Exception:  # got of another form than this mistake's output
             continue
-    return _pattern(got, expected) or rules.hint
+    return _pattern(got, expected) or rules.hint, ""
 
 
 def _first_difference(got, expected):

@@ -129,8 +129,8 @@ def conv_backward_naive(dout, cache):
 
 # The vectorized conv works through the batch in blocks of images whose windows take
 # about this many bytes (a core's cache), so that what one step writes is still in
-# the cache when the next reads it, as torch does image by image. Whole batches at
-# once were 10-30% slower on the shapes of bench/layers.py.
+# the cache when the next reads it, as torch does image by image (bench/README.md
+# compares blocks with whole batches).
 BLOCK_BYTES = 2 ** 21
 
 
@@ -162,8 +162,7 @@ def conv_forward(x, w, b, stride=1, pad=0):
         copy_windows(cols[rows], x[images], f, stride, pad)
         np.matmul(cols[rows], filters, out=out[rows])
     # Add b through a wide (N, Ho*Wo*K) view, one row per image: numpy's inner loop
-    # over K alone would be a few elements long. Shape A, float64: 0.27 ms over K,
-    # 0.11 ms over rows of Wo*K, 0.07 ms over whole images.
+    # over K alone would be a few elements long, and is several times slower.
     out.reshape(N, Ho * Wo * K)[...] += np.tile(b, Ho * Wo)
     return out.reshape(N, Ho, Wo, K), (x, w, b, stride, pad, cols)
 
@@ -174,8 +173,8 @@ def conv_backward(dout, cache):
     dw is the windows times dout (one matrix multiply per block). dx gathers, for each
     filter offset (p, q), dout times that offset's weights onto the input positions it
     touched; _dx_method picks one of three ways to do it, none of them scattering an
-    (N*Ho*Wo, F*F*C) matrix as col2im would (2-3x slower: its innermost runs are only C
-    numbers long).
+    (N*Ho*Wo, F*F*C) matrix as col2im would (slower: its innermost runs are only C
+    numbers long; bench/README.md).
     dout: (N, Ho, Wo, C_out); cache: from conv_forward or conv_forward_naive.
     Returns dx: (N, H, W, C_in), dw: (F, F, C_in, C_out), db: (C_out,).
     """
@@ -199,8 +198,7 @@ def _dx_method(f, c_in, c_out):
     """The fastest of the three ways to dx for F x F filters from c_in to c_out channels.
 
     - 1x1 filters, or at least as many output channels as products per position
-      (F*F*C_in <= C_out): _dx_per_offset, which is then mostly matrix multiplies
-      (2-4x faster than the others on 1x1 filters from 64 to 16 channels).
+      (F*F*C_in <= C_out): _dx_per_offset, which is then mostly matrix multiplies.
     - a filter row's F*C_in numbers no more than C_out: _dx_by_products (shape A).
     - otherwise _dx_by_row_windows (shapes B and C).
     Measured by `python bench/layers.py --dx-methods`; the table is in bench/README.md.

@@ -14,10 +14,7 @@ the right answer must pass both. Skips without Playwright or Chromium, except on
 (CI=true), where that fails.
 """
 import json
-import os
 import re
-
-import pytest
 
 from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
 from labcopy import TOKEN, copy_repository, environment, make_lab

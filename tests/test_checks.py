@@ -8,10 +8,16 @@ import numpy as np
 import pytest
 
 import solutions as S
-from autograder.checks.model import run_check
+from autograder.checks.scoring import grade_in_process
 from autograder.checks import CHECKS
 from autograder.notebook import grade
+from autograder.reports.text import exercise_text
 from autograder.proof.answers import load as load_answers
+
+
+def text(report):
+    """A check's report as the student reads it."""
+    return exercise_text(report.result())
 
 
 def as_student(check, bug):
@@ -26,8 +32,8 @@ WITH_REFERENCE = [name for name, check in CHECKS.items() if check.reference is n
 
 @pytest.mark.parametrize("name", WITH_REFERENCE)
 def test_reference_earns_full_marks(name):
-    report = run_check(CHECKS[name], getattr(S, name))
-    assert type(report.points) is float and report.points == CHECKS[name].points, report.text()
+    report = grade_in_process(CHECKS[name], getattr(S, name))
+    assert type(report.points) is float and report.points == CHECKS[name].points, text(report)
 
 
 BUGS = [(name, i) for name, check in CHECKS.items() for i in range(len(check.bugs))]
@@ -39,17 +45,17 @@ def test_known_bug_loses_points_and_is_named(name, index, request):
         request.getfixturevalue("data_root")      # its cases are the real test digits
     check = CHECKS[name]
     bug = check.bugs[index]
-    report = run_check(check, as_student(check, bug))
+    report = grade_in_process(check, as_student(check, bug))
     assert report.points < check.points, f"{bug.hint!r} earned full marks"
     hints = [r.hint for r in report.results if not r.passed]
-    assert bug.hint in hints, f"expected hint {bug.hint!r}; got {hints}\n{report.text()}"
+    assert bug.hint in hints, f"expected hint {bug.hint!r}; got {hints}\n{text(report)}"
 
 
 @pytest.mark.parametrize("name", WITH_REFERENCE)
 def test_stub_scores_zero_and_says_why(name):
     def stub(*args):
         raise NotImplementedError()
-    report = run_check(CHECKS[name], stub)
+    report = grade_in_process(CHECKS[name], stub)
     assert report.points == 0.0
     assert all("not implemented" in r.message for r in report.results)
 
@@ -60,14 +66,14 @@ def test_crash_wrong_type_and_none_are_verdicts():
                            (lambda x, p: x.tolist(), "numpy array"),
                            (lambda x, p: None, "None"),
                            (lambda x, p: np.full(np.pad(x, ((0, 0), (p, p), (p, p), (0, 0))).shape, np.nan), "NaN")]:
-        report = run_check(check, student)
+        report = grade_in_process(check, student)
         assert report.points == 0.0
-        assert any(words in r.message for r in report.results), report.text()
+        assert any(words in r.message for r in report.results), text(report)
 
 
 def test_partial_credit_is_proportional_to_case_weights():
     check = CHECKS["output_size"]
-    report = run_check(check, lambda n, f, s=1, p=0: 0 if n == 227 else S.output_size(n, f, s, p))
+    report = grade_in_process(check, lambda n, f, s=1, p=0: 0 if n == 227 else S.output_size(n, f, s, p))
     cases = check.cases()
     assert report.points == pytest.approx(check.points * (len(cases) - 1) / len(cases), abs=1e-4)
 
@@ -76,7 +82,7 @@ def test_changing_an_input_in_place_fails_with_its_hint():
     def relu_in_place(x):
         x[x < 0] = 0
         return x, (x,)
-    report = run_check(CHECKS["relu_forward"], relu_in_place)
+    report = grade_in_process(CHECKS["relu_forward"], relu_in_place)
     assert report.points < 1
     assert any("in place" in r.message and "new array" in r.hint for r in report.results)
 
@@ -84,7 +90,7 @@ def test_changing_an_input_in_place_fails_with_its_hint():
         grad = S.numerical_gradient(f, x, dout, h)
         x += 1e-3
         return grad
-    report = run_check(CHECKS["numerical_gradient"], gradient_not_restored)
+    report = grade_in_process(CHECKS["numerical_gradient"], gradient_not_restored)
     assert report.points == 0.0 and "put back x[i]" in report.results[0].hint
 
 
@@ -92,7 +98,7 @@ def test_a_cache_in_the_wrong_order_is_explained():
     def conv(x, w, b, stride=1, pad=0):
         out, _ = S.conv_forward_naive(x, w, b, stride, pad)
         return out, (w, x, b, stride, pad)
-    report = run_check(CHECKS["conv_forward_naive"], conv)
+    report = grade_in_process(CHECKS["conv_forward_naive"], conv)
     assert report.points == 0.0 and "cache[0] should be x" in report.results[0].message
 
 
@@ -114,13 +120,13 @@ def test_grade_of_an_undefined_function_is_zero_without_a_traceback(capsys):
 
 
 def test_a_missing_function_scores_zero_and_is_no_attempt():
-    from autograder.checks.model import Report, settle
-    report = run_check(CHECKS["relu_backward"], None)     # as play() passes namespace.get(name)
+    from autograder.checks.scoring import Report, settle
+    report = grade_in_process(CHECKS["relu_backward"], None)     # as play() passes namespace.get(name)
     assert report.points == 0.0 and not report.attempted
     assert report.results and all(r.message == UNDEFINED and not r.passed for r in report.results)
-    assert report.text().splitlines()[1:] == [f"  FAIL  {UNDEFINED}"]
+    assert text(report).splitlines()[1:] == [f"  FAIL  {UNDEFINED}"]
     dense, model = CHECKS["dense_backward"], CHECKS["trained_model"]
-    assert settle([run_check(dense, None), Report(model, [])])[1].points == 0.0   # nothing to excuse
+    assert settle([grade_in_process(dense, None), Report(model, [])])[1].points == 0.0   # nothing to excuse
 
 
 def test_only_a_case_that_ran_out_of_time_gets_the_endless_loop_hint(tmp_path, monkeypatch):
@@ -128,7 +134,7 @@ def test_only_a_case_that_ran_out_of_time_gets_the_endless_loop_hint(tmp_path, m
 
     from autograder.sandbox import harness, protocol
     from coursekit import wire
-    from autograder.checks.model import score
+    from autograder.checks.scoring import score
 
     def endless(x):
         while True:
@@ -176,7 +182,7 @@ def test_a_float64_answer_to_float32_inputs_earns_full_marks():
         out, cache = S.conv_forward_naive(x.astype(np.float64), w.astype(np.float64),
                                           b.astype(np.float64), stride, pad)
         return out, (x, w, b, stride, pad)
-    assert run_check(CHECKS["conv_forward_naive"], conv_in_float64).points == 3.0
+    assert grade_in_process(CHECKS["conv_forward_naive"], conv_in_float64).points == 3.0
 
 
 def test_trained_model_is_graded_on_held_out_accuracy(data_root):
@@ -192,18 +198,18 @@ def test_trained_model_is_graded_on_held_out_accuracy(data_root):
         guess = knows(x)
         guess[::4] = (guess[::4] + 1) % 10
         return guess
-    assert run_check(check, knows).points == check.points
-    assert run_check(check, lambda x: np.eye(10)[knows(x)]).points == check.points       # scores work too
-    assert run_check(check, lambda x: np.zeros(len(x), int)).points == 0.0
-    partial = run_check(check, three_quarters_right)
-    assert partial.points == check.points / 2, partial.text()                          # 50% and 70% steps
-    assert "accuracy 75.0%, below 80%" in partial.text()
-    wrong_shape = run_check(check, lambda x: np.zeros((len(x), 3)))
-    assert wrong_shape.points == 0.0 and "scores (N, 10) or labels (N,)" in wrong_shape.text()
+    assert grade_in_process(check, knows).points == check.points
+    assert grade_in_process(check, lambda x: np.eye(10)[knows(x)]).points == check.points       # scores work too
+    assert grade_in_process(check, lambda x: np.zeros(len(x), int)).points == 0.0
+    partial = grade_in_process(check, three_quarters_right)
+    assert partial.points == check.points / 2, text(partial)                          # 50% and 70% steps
+    assert "accuracy 75.0%, below 80%" in text(partial)
+    wrong_shape = grade_in_process(check, lambda x: np.zeros((len(x), 3)))
+    assert wrong_shape.points == 0.0 and "scores (N, 10) or labels (N,)" in text(wrong_shape)
     first, second = check.cases(0), check.cases(1)                                    # other digits, same cases
     assert [c.name for c in first] == [c.name for c in second]
     assert not np.array_equal(first[0].args[0], second[0].args[0])
-    assert run_check(check, knows, seed=1).points == check.points
+    assert grade_in_process(check, knows, seed=1).points == check.points
 
 
 def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypatch):
@@ -226,7 +232,7 @@ LABELS = np.arange(1000) % 10       # made-up test labels: the accuracy is what 
 
 def trained_model_report(outcome):
     """trained_model's Report from one harness outcome given to every case."""
-    from autograder.checks.model import score
+    from autograder.checks.scoring import score
     from coursekit.judging import Case
     from autograder.checks.training import THRESHOLDS
     cases = [Case(f"accuracy at least {t:.0%}", (None,), expected=(LABELS, t)) for t in THRESHOLDS]
@@ -240,32 +246,32 @@ def at_accuracy(fraction):
 
 
 def settled_points(*reports):
-    from autograder.checks.model import settle
+    from autograder.checks.scoring import settle
     return {r.check.name: r.points for r in settle(list(reports))}
 
 
 def partly_wrong_dense_backward():
     """db a mean over the batch: right on the batch of 1 only."""
-    report = run_check(CHECKS["dense_backward"], lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout,
+    report = grade_in_process(CHECKS["dense_backward"], lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout,
                                                                       dout.mean(axis=0)))
-    assert 0 < report.points < CHECKS["dense_backward"].points, report.text()
+    assert 0 < report.points < CHECKS["dense_backward"].points, text(report)
     return report
 
 
 def test_an_honest_partly_wrong_upstream_does_not_cost_trained_model_twice():
-    from autograder.checks.model import settle
+    from autograder.checks.scoring import settle
     upstream, model = settle([partly_wrong_dense_backward(), trained_model_report(at_accuracy(0.139))])
-    assert upstream.points < 2 and model.points == 3.0 and "built from dense_backward" in model.text()
-    right = run_check(CHECKS["dense_backward"], S.dense_backward)
+    assert upstream.points < 2 and model.points == 3.0 and "built from dense_backward" in text(model)
+    right = grade_in_process(CHECKS["dense_backward"], S.dense_backward)
     assert settled_points(right, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0   # nothing to excuse
 
 
 def test_an_upstream_that_earns_nothing_excuses_nothing():
     dense = CHECKS["dense_backward"]
-    wrong_everywhere = run_check(dense, lambda dout, cache: (0 * dout, 0 * cache[1], 0 * cache[2]))
-    stub = run_check(dense, lambda dout, cache: (_ for _ in ()).throw(NotImplementedError()))
-    crash = run_check(dense, lambda dout, cache: 1 / 0)
-    for upstream in (wrong_everywhere, stub, crash, run_check(dense, None)):
+    wrong_everywhere = grade_in_process(dense, lambda dout, cache: (0 * dout, 0 * cache[1], 0 * cache[2]))
+    stub = grade_in_process(dense, lambda dout, cache: (_ for _ in ()).throw(NotImplementedError()))
+    crash = grade_in_process(dense, lambda dout, cache: 1 / 0)
+    for upstream in (wrong_everywhere, stub, crash, grade_in_process(dense, None)):
         assert upstream.points == 0.0
         assert settled_points(upstream, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0
 
@@ -273,8 +279,8 @@ def test_an_upstream_that_earns_nothing_excuses_nothing():
 def test_sgd_momentum_that_never_updates_gets_no_free_points():
     """The model stays at chance (13.9%): sgd_momentum fails every case, and trained_model is not
     excused for it (it once scored 13 of 14)."""
-    never = run_check(CHECKS["sgd_momentum"], lambda w, dw, velocity, lr=0.01, momentum=0.9: (w, velocity))
-    assert never.points == 0.0 and "come back unchanged" in never.text()
+    never = grade_in_process(CHECKS["sgd_momentum"], lambda w, dw, velocity, lr=0.01, momentum=0.9: (w, velocity))
+    assert never.points == 0.0 and "come back unchanged" in text(never)
     assert settled_points(never, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0
 
 
@@ -298,7 +304,7 @@ def test_trained_model_without_a_real_answer_is_not_excused(outcome):
 
 def test_a_notebook_whose_functions_all_return_none_earns_nothing():
     from autograder.checks import NOTEBOOKS
-    reports = [run_check(check, lambda *args, **kwargs: None) for check in NOTEBOOKS["05-mnist"]
+    reports = [grade_in_process(check, lambda *args, **kwargs: None) for check in NOTEBOOKS["05-mnist"]
                if check.name != "trained_model"]
     points = settled_points(*reports, trained_model_report(NO_ANSWER["None"]))
     assert set(points.values()) == {0.0}, points
@@ -365,7 +371,7 @@ def test_a_seed_changes_the_values_of_the_cases_not_the_cases(name):
     assert [(c.name, c.weight) for c in first] == [(c.name, c.weight) for c in second]
     assert [(c.name, c.weight) for c in first] == [(c.name, c.weight) for c in check.cases(0)]
     assert any(repr(a.args) != repr(b.args) for a, b in zip(first, second)), "no input depends on the seed"
-    assert run_check(check, getattr(S, name), seed=1).points == check.points
+    assert grade_in_process(check, getattr(S, name), seed=1).points == check.points
 
 
 def hard_coded_relu(seed):
@@ -378,8 +384,8 @@ def test_hard_coded_hidden_outputs_lose_points_under_another_seed(monkeypatch):
     from autograder import notebook
     monkeypatch.setattr(notebook, "_GRADED", {})
     check = CHECKS["relu_forward"]
-    assert run_check(check, hard_coded_relu(0), seed=0).points == check.points
-    assert run_check(check, hard_coded_relu(0), seed=1).points == 0.0
+    assert grade_in_process(check, hard_coded_relu(0), seed=0).points == check.points
+    assert grade_in_process(check, hard_coded_relu(0), seed=1).points == 0.0
     monkeypatch.setenv("COURSE_GRADING_SEED", "7")          # stock nbgrader: the instructor's seed
     assert grade("relu_forward", hard_coded_relu(0)) == 0.0
     assert grade("relu_forward", hard_coded_relu(7)) == check.points
@@ -414,7 +420,7 @@ def written(value):
 @pytest.mark.parametrize("name, student", WRONG, ids=[n for n, _ in WRONG])
 def test_feedback_never_shows_the_expected_value_of_a_hidden_case(name, student):
     check = CHECKS[name]
-    report = run_check(check, student, seed=3)
+    report = grade_in_process(check, student, seed=3)
     assert report.points < check.points
     for result in report.results:
         if not result.passed:
@@ -428,16 +434,16 @@ def test_quoted_text_is_cut_to_one_bound():
 
     def tells_its_input(x):
         raise ValueError(f"the input was {x.tolist()}")
-    report = run_check(CHECKS["relu_forward"], tells_its_input)
+    report = grade_in_process(CHECKS["relu_forward"], tells_its_input)
     for result in report.results:
         assert result.message.startswith("raised ValueError: the input was")
         assert len(result.message) <= len("raised ") + QUOTE_LIMIT and result.message.endswith("...")
 
 
 def test_complex_values_fail_even_when_their_real_part_is_right():
-    report = run_check(CHECKS["relu_forward"], lambda x: (np.maximum(x, 0).astype(complex), (x,)))
+    report = grade_in_process(CHECKS["relu_forward"], lambda x: (np.maximum(x, 0).astype(complex), (x,)))
     assert report.points == 0.0 and all("returned complex values" in r.message for r in report.results)
-    step = run_check(CHECKS["conv_single_step"], lambda a, w, b: complex(np.sum(a * w) + b))
+    step = grade_in_process(CHECKS["conv_single_step"], lambda a, w, b: complex(np.sum(a * w) + b))
     assert step.points == 0.0 and "returned complex values" in step.results[0].message
 
 
@@ -448,8 +454,8 @@ ROUNDED = {"half down": lambda n, f, s=1, p=0: 1 + math.ceil((n + 2 * p - f) / s
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("student", ROUNDED.values(), ids=ROUNDED.keys())
 def test_an_output_size_rounded_to_the_nearest_integer_loses_points(student, seed):
-    report = run_check(CHECKS["output_size"], student, seed)
-    assert report.points < 1 and any("not to the nearest" in r.hint for r in report.results), report.text()
+    report = grade_in_process(CHECKS["output_size"], student, seed)
+    assert report.points < 1 and any("not to the nearest" in r.hint for r in report.results), text(report)
 
 
 UNKNOWN_MISTAKES = [
@@ -463,6 +469,6 @@ UNKNOWN_MISTAKES = [
 
 @pytest.mark.parametrize("name, student, words", UNKNOWN_MISTAKES, ids=[w for _, _, w in UNKNOWN_MISTAKES])
 def test_a_mistake_no_known_bug_reproduces_still_gets_a_cause(name, student, words):
-    report = run_check(CHECKS[name], student)
+    report = grade_in_process(CHECKS[name], student)
     assert report.points < CHECKS[name].points
-    assert any(words in r.hint for r in report.results if not r.passed), report.text()
+    assert any(words in r.hint for r in report.results if not r.passed), text(report)

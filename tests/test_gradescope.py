@@ -38,9 +38,9 @@ def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
 
 
 def test_nothing_submitted_is_a_clear_zero(tmp_path):
-    from autograder.admin.gradescope import run
+    from autograder.admin.gradescope import grade_in_container
     (tmp_path / "submission").mkdir()
-    verdict = run(tmp_path / "submission", tmp_path / "results.json")
+    verdict = grade_in_container(tmp_path / "submission", tmp_path / "results.json")
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == 0 and "no course notebook was submitted" in results["output"]
     assert not verdict.graded

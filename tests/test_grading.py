@@ -151,11 +151,11 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     killer.join()
     assert killed
     lost = [v for v in verdicts if not v.graded]
-    assert len(lost) == 1 and "the grading worker was killed (SIGKILL" in lost[0].status
+    assert len(lost) == 1 and "the grading worker was killed (SIGKILL" in lost[0].reason
     assert len(verdicts) == len(students)
     for verdict in verdicts:
         if verdict.graded:
-            assert hostile.judge(students[verdict.student], verdict) == "", verdict.student
+            assert hostile.verdict_mismatch(students[verdict.student], verdict) == "", verdict.student
     assert runs and not [item for item in leftovers() if runs[0] in item]
 
 

@@ -10,32 +10,34 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from autograder import reports  # noqa: E402
-from autograder.verdict import ExerciseResult, Verdict  # noqa: E402
+from autograder.reports import feedback, gradescope, grades, summary, write_reports  # noqa: E402
+from autograder.reports.text import exercise_lines  # noqa: E402
+from autograder.verdict import GRADED, UNGRADABLE, CaseOutcome, ExerciseResult, Verdict  # noqa: E402
 
 EXERCISES = ["conv_forward_naive", "max_pool_forward"]
-ESCAPE_LINE = "  FAIL  pad 1: got x < 0 & y > 1 where 'out' expected \"ok\""
+ESCAPE_MESSAGE = "got x < 0 & y > 1 where 'out' expected \"ok\""
 REASON = "the notebook is not valid JSON (line 3)"
 
 
-def verdict(student, points, lines=None, notes=()):
+def verdict(student, points, cases=None, notes=()):
     """A graded verdict with conv worth 3 and pool worth 2 points."""
-    lines = lines or {}
-    exercises = [ExerciseResult(name, p, m, list(lines.get(name, [f"  PASS  {name} case"])))
+    cases = cases or {}
+    exercises = [ExerciseResult(name, p, m, list(cases.get(name, [CaseOutcome(f"{name} case", True)])))
                  for name, p, m in zip(EXERCISES, points, [3.0, 2.0])]
-    return Verdict(student, "02_convolution", "convolution", "graded", exercises, list(notes))
+    return Verdict(student, "02_convolution", "convolution", GRADED, exercises, list(notes))
 
 
 @pytest.fixture
 def verdicts():
-    """bob: full marks; alice: partial, with a line needing escaping; carol: ungradable."""
+    """bob: full marks; alice: partial, with a message needing escaping; carol: ungradable."""
     alice = verdict("alice", [1.5, 2.0], notes=["cell conv_forward_naive restored from its id"],
-                    lines={"conv_forward_naive": [
-                        "  PASS  stride 1, pad 0",
-                        ESCAPE_LINE + "\n        hint: the bias is missing: add b[f]"]})
+                    cases={"conv_forward_naive": [
+                        CaseOutcome("stride 1, pad 0", True),
+                        CaseOutcome("pad 1", False, ESCAPE_MESSAGE, "the bias is missing: add b[f]",
+                                    mistake="the bias is missing: add b[f]")]})
     bob = verdict("bob", [3.0, 2.0])
-    carol = Verdict("carol", "02_convolution", "convolution", f"ungradable: {REASON}",
-                    [ExerciseResult(name, 0.0, m, []) for name, m in zip(EXERCISES, [3.0, 2.0])])
+    carol = Verdict("carol", "02_convolution", "convolution", UNGRADABLE,
+                    [ExerciseResult(name, 0.0, m) for name, m in zip(EXERCISES, [3.0, 2.0])], reason=REASON)
     return [bob, carol, alice]                            # deliberately not sorted
 
 
@@ -53,48 +55,48 @@ def read_csv(path):
 # ---------------------------------------------------------------- grades.csv
 
 def test_grades_csv_header_and_rows(tmp_path, verdicts):
-    path = reports.write_grades_csv(verdicts, EXERCISES, tmp_path / "deep" / "grades.csv")
+    path = grades.write_grades_csv(verdicts, EXERCISES, tmp_path / "deep" / "grades.csv")
     header, *rows = read_csv(path)
-    assert header == ["student_id", "status", "score", "max_score", *EXERCISES, "seed"]
+    assert header == ["student_id", "status", "reason", "score", "max_score", *EXERCISES, "seed"]
     assert [row[0] for row in rows] == ["alice", "bob", "carol"]
-    alice, bob, carol = ({"status": r[1], "numbers": [float(x) for x in r[2:-1]]} for r in rows)
-    assert alice == {"status": "graded", "numbers": [3.5, 5.0, 1.5, 2.0]}
-    assert bob == {"status": "graded", "numbers": [5.0, 5.0, 3.0, 2.0]}
-    assert carol["status"].startswith("ungradable:") and REASON in carol["status"]
+    alice, bob, carol = ({"status": r[1], "reason": r[2], "numbers": [float(x) for x in r[3:-1]]} for r in rows)
+    assert alice == {"status": "graded", "reason": "", "numbers": [3.5, 5.0, 1.5, 2.0]}
+    assert bob == {"status": "graded", "reason": "", "numbers": [5.0, 5.0, 3.0, 2.0]}
+    assert carol["status"] == "ungradable" and carol["reason"] == REASON
     assert carol["numbers"][0] == 0 and carol["numbers"][2:] == [0.0, 0.0]
 
 
 def test_ungradable_row_is_zero_even_without_exercises_or_with_stray_points(tmp_path, verdicts):
-    bare = Verdict("dave", "02_convolution", "convolution", "ungradable: timed out")
-    stray = Verdict("erin", "02_convolution", "convolution", "ungradable: kernel died",
-                    [ExerciseResult(EXERCISES[0], 3.0, 3.0)])
-    path = reports.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv")
+    bare = Verdict("dave", "02_convolution", "convolution", UNGRADABLE, reason="timed out")
+    stray = Verdict("erin", "02_convolution", "convolution", UNGRADABLE,
+                    [ExerciseResult(EXERCISES[0], 3.0, 3.0)], reason="kernel died")
+    path = grades.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv")
     rows = {row[0]: row for row in read_csv(path)[1:]}
     for student in ("dave", "erin"):
-        score, max_score, *points = map(float, rows[student][2:-1])
+        score, max_score, *points = map(float, rows[student][3:-1])
         assert score == 0 and points == [0.0, 0.0]
         assert max_score == 5.0                          # the assignment's max, from the others
 
 
 def test_grades_csv_follows_exercise_order(tmp_path, verdicts):
     order = list(reversed(EXERCISES))
-    header, *rows = read_csv(reports.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
-    assert header[4:-1] == order
-    assert [float(x) for x in rows[0][4:-1]] == [2.0, 1.5]    # alice: pool, then conv
+    header, *rows = read_csv(grades.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
+    assert header[5:-1] == order
+    assert [float(x) for x in rows[0][5:-1]] == [2.0, 1.5]    # alice: pool, then conv
 
 
 # ---------------------------------------------------------------- feedback HTML
 
 def test_feedback_written_at_nbgrader_path_with_escaped_lines(tmp_path, verdicts):
     alice = verdicts[2]
-    path = reports.write_feedback(alice, tmp_path)
+    path = feedback.write_feedback(alice, tmp_path)
     assert path == tmp_path / "feedback" / "alice" / "02_convolution" / "convolution.html"
     page = path.read_text(encoding="utf-8")
     for exercise in alice.exercises:
         assert exercise.name in page
-        for line in exercise.lines:
+        for line in exercise_lines(exercise):
             assert html.escape(line) in page
-    assert ESCAPE_LINE not in page                      # raw "<" and "&" never reach the page
+    assert ESCAPE_MESSAGE not in page                      # raw "<" and "&" never reach the page
     assert "x &lt; 0 &amp; y &gt; 1" in page
     assert "3.5 / 5" in page and "1.5 / 3" in page
     assert "restored from its id" in page
@@ -103,7 +105,7 @@ def test_feedback_written_at_nbgrader_path_with_escaped_lines(tmp_path, verdicts
 
 def test_feedback_is_self_contained_and_has_no_hidden_tests(verdicts):
     for v in verdicts:
-        page = reports.feedback_html(v).lower()
+        page = feedback.feedback_html(v).lower()
         assert page.startswith("<!doctype html>") and "<style>" in page
         for forbidden in ("<script", "src=", "href=", "@import", "http://", "https://"):
             assert forbidden not in page
@@ -112,14 +114,14 @@ def test_feedback_is_self_contained_and_has_no_hidden_tests(verdicts):
 
 def test_feedback_only_renders_the_verdict(verdicts):
     """A check's report is shown verbatim, so whatever it says is what the page says."""
-    leaked = verdict("mallory", [0, 0], lines={"conv_forward_naive": ["### BEGIN HIDDEN TESTS"]})
-    assert html.escape("### BEGIN HIDDEN TESTS") in reports.feedback_html(leaked)
-    assert "BEGIN HIDDEN TESTS" not in "".join(reports.feedback_html(v) for v in verdicts)
+    leaked = verdict("mallory", [0, 0], cases={"conv_forward_naive": [CaseOutcome("x", False, "### BEGIN HIDDEN TESTS")]})
+    assert html.escape("### BEGIN HIDDEN TESTS") in feedback.feedback_html(leaked)
+    assert "BEGIN HIDDEN TESTS" not in "".join(feedback.feedback_html(v) for v in verdicts)
 
 
 def test_feedback_of_ungradable_states_reason(tmp_path, verdicts):
     carol = verdicts[1]
-    page = reports.write_feedback(carol, tmp_path).read_text(encoding="utf-8")
+    page = feedback.write_feedback(carol, tmp_path).read_text(encoding="utf-8")
     assert html.escape(REASON) in page
     assert 'class="status ungradable"' in page
     assert page.index(html.escape(REASON)) < page.index("Score:")   # reason before the score
@@ -130,23 +132,23 @@ def test_feedback_of_ungradable_states_reason(tmp_path, verdicts):
 
 def test_gradescope_results_scores_and_statuses(tmp_path, verdicts):
     bob, carol, alice = verdicts
-    path = reports.write_gradescope(alice, tmp_path / "gs" / "alice" / "results.json")
+    path = gradescope.write_gradescope(alice, tmp_path / "gs" / "alice" / "results.json")
     results = json.loads(path.read_text(encoding="utf-8"))
     assert results["score"] == pytest.approx(3.5)
     assert sum(t["score"] for t in results["tests"]) == pytest.approx(results["score"])
     assert [t["name"] for t in results["tests"]] == EXERCISES
     assert [t["status"] for t in results["tests"]] == ["failed", "passed"]
     assert [t["max_score"] for t in results["tests"]] == [3.0, 2.0]
-    assert results["tests"][0]["output"] == "\n".join(alice.exercises[0].lines)
+    assert results["tests"][0]["output"] == "\n".join(exercise_lines(alice.exercises[0]))
     assert results["visibility"] == "visible" and results["stdout_visibility"] == "hidden"
     assert "restored from its id" in results["output"]
 
-    full = reports.gradescope_results(bob)
+    full = gradescope.gradescope_results(bob)
     assert full["score"] == 5.0 and all(t["status"] == "passed" for t in full["tests"])
 
 
 def test_gradescope_ungradable_scores_zero_with_reason(verdicts):
-    results = json.loads(json.dumps(reports.gradescope_results(verdicts[1])))
+    results = json.loads(json.dumps(gradescope.gradescope_results(verdicts[1])))
     assert results["score"] == 0
     assert REASON in results["output"]
     assert all(t["score"] == 0 and t["status"] == "failed" for t in results["tests"])
@@ -155,7 +157,7 @@ def test_gradescope_ungradable_scores_zero_with_reason(verdicts):
 # ---------------------------------------------------------------- summary
 
 def test_summary_table_names_students_and_pass_rates(verdicts):
-    table = reports.summary_table(verdicts, EXERCISES)
+    table = summary.summary_table(verdicts, EXERCISES)
     lines = table.splitlines()
     for student, status, score in [("alice", "graded", "3.5 / 5"), ("bob", "graded", "5 / 5"),
                                    ("carol", "UNGRADABLE", "0 / 5")]:
@@ -170,14 +172,14 @@ def test_summary_table_names_students_and_pass_rates(verdicts):
 
 
 def test_summary_table_columns_line_up(verdicts):
-    lines = reports.summary_table(verdicts, EXERCISES).split("\n\n")
+    lines = summary.summary_table(verdicts, EXERCISES).split("\n\n")
     students, exercises = lines[0].splitlines(), lines[1].splitlines()
     assert len({len(line) for line in students}) == 1
     assert len({len(line) for line in exercises}) == 1
 
 
 def test_plot_summary_has_histogram_and_pass_rates(verdicts):
-    fig = reports.plot_summary(verdicts, EXERCISES)
+    fig = summary.plot_summary(verdicts, EXERCISES)
     ax_hist, ax_rate = fig.axes
     assert sum(p.get_height() for p in ax_hist.patches) == 2          # two graded students
     widths = [p.get_width() for p in ax_rate.patches]
@@ -185,7 +187,7 @@ def test_plot_summary_has_histogram_and_pass_rates(verdicts):
 
 
 def test_write_summary_saves_png_and_table(tmp_path, verdicts):
-    table = reports.write_summary(verdicts, EXERCISES, tmp_path / "out")
+    table = summary.write_summary(verdicts, EXERCISES, tmp_path / "out")
     png = (tmp_path / "out" / "summary.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
     assert (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8") == table
@@ -195,7 +197,7 @@ def test_write_summary_saves_png_and_table(tmp_path, verdicts):
 
 def test_write_reports_writes_every_file(tmp_path, verdicts):
     course, out = tmp_path / "course", tmp_path / "reports"
-    table = reports.write_reports("02_convolution", verdicts, EXERCISES, course, out)
+    table = write_reports("02_convolution", verdicts, EXERCISES, course, out)
     folder = out / "02_convolution"
     assert (folder / "summary.txt").read_text(encoding="utf-8") == table
     assert read_csv(folder / "grades.csv")[0][0] == "student_id"
@@ -208,10 +210,16 @@ def test_write_reports_writes_every_file(tmp_path, verdicts):
 
 def test_write_reports_refuses_other_assignments(tmp_path, verdicts):
     with pytest.raises(ValueError, match="02_convolution"):
-        reports.write_reports("03_pooling", verdicts, EXERCISES, tmp_path, tmp_path)
+        write_reports("03_pooling", verdicts, EXERCISES, tmp_path, tmp_path)
 
 
 def test_student_names_cannot_escape_the_folders(tmp_path):
     sneaky = verdict("../../etc", [0, 0])
     with pytest.raises(ValueError, match="student"):
-        reports.write_feedback(sneaky, tmp_path)
+        feedback.write_feedback(sneaky, tmp_path)
+
+
+def test_a_verdict_crosses_processes_as_data(verdicts):
+    """A worker sends its verdict as JSON: every case's outcome comes back as it was."""
+    for v in verdicts:
+        assert Verdict.from_dict(json.loads(json.dumps(v.as_dict()))) == v

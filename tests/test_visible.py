@@ -76,7 +76,7 @@ def test_a_trained_model_is_judged_on_the_notebooks_own_digits(public):
 
 
 def test_public_cases_are_not_any_students_hidden_cases(public):
-    from autograder.admin.public import PUBLIC_SEED
+    from autograder.checks.model import PUBLIC_SEED
     from autograder.cleanroom.runner import student_seed
     check = CHECKS["conv_forward_naive"]
     shown = load_public(public["01-convolution"])["conv_forward_naive"]["cases"]

@@ -60,11 +60,11 @@ def make_zip(out_path, course_root=DEFAULT_ROOT):
     return out_path
 
 
-def run(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=False):
+def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=False):
     """Grade the notebook in submission_dir and write Gradescope's results.json; returns the
     Verdict. Where the container cannot confine student code, the result says so (0 points)
     unless accept_risk."""
-    from ..reports import write_gradescope
+    from ..reports.gradescope import write_gradescope
     from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, ungradable
     submission_dir = pathlib.Path(submission_dir)
     found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))

@@ -1,4 +1,12 @@
-"""Every check of the course, by graded function name, and which notebook grades which."""
+"""The hidden tests' checks: every check of the course by graded function name, and which
+notebook grades which.
+
+model (Check, Bug, seeds), scoring (a check's report and the excuse policy), cases and bugs
+(case builders and families of known mistakes several checks share), and one module per
+notebook. The comparisons and the diagnosis are coursekit.judging, shared with the visible
+tests. May import solutions, coursekit, autograder.sandbox and autograder.verdict; never the
+clean room, the reports or course administration.
+"""
 from . import backprop, convolution, pooling, training, vectorization
 
 MODULES = {

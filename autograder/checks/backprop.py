@@ -10,9 +10,9 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from .model import Bug, Check, backward_cases, case_rng
-from .convolution import conv_cases
-from .pooling import pool_cases
+from .bugs import conv_backward_bugs, wrong_grad
+from .cases import backward_cases, conv_cases, pool_cases
+from .model import Bug, Check, case_rng
 
 # numerical_gradient --------------------------------------------------------------------------
 
@@ -145,15 +145,6 @@ def conv_backward_cases(seed=0):
     return backward_cases(conv_cases(304, seed), S.conv_forward_naive, case_rng(303, seed))
 
 
-def wrong_grad(index, value_of):
-    """A bug that gets one of (dx, dw, db) wrong: value_of(dout, cache, correct) gives it."""
-    def buggy(dout, cache):
-        grads = list(S.conv_backward(dout, cache[:5]))
-        grads[index] = value_of(dout, cache, grads[index])
-        return tuple(grads)
-    return buggy
-
-
 def _padded_dx(dout, cache, dx):
     x, w, b, stride, pad = cache[:5]
     return S.conv_backward(dout, (S.zero_pad(x, pad), w, b, stride, 0))[0]
@@ -162,22 +153,6 @@ def _padded_dx(dout, cache, dx):
 def _last_example_dw(dout, cache, dw):
     x, w, b, stride, pad = cache[:5]
     return S.conv_backward(dout[-1:], (x[-1:], w, b, stride, pad))[1]
-
-
-def _flipped_dx(dout, cache, dx):
-    x, w, b, stride, pad = cache[:5]
-    return S.conv_backward(dout, (x, w[::-1, ::-1], b, stride, pad))[0]
-
-
-def conv_backward_bugs(flip, dw_mean, db_axes, db_mean):
-    """Known mistakes in a conv backward, each as the (dx, dw, db) it would give, named in the
-    words of its check (loops or matrices): dx from the flipped filter (flip), dw divided by N
-    (dw_mean), db summed over the wrong axes (db_axes), db a mean (db_mean)."""
-    return [Bug(flip, wrong_grad(0, _flipped_dx)),
-            Bug(dw_mean, wrong_grad(1, lambda dout, cache, dw: dw / len(dout))),
-            *[Bug(db_axes, wrong_grad(2, lambda dout, cache, db, axes=axes: dout.sum(axis=axes)))
-              for axes in ((1, 2), (0, 1), None)],
-            Bug(db_mean, wrong_grad(2, lambda dout, cache, db: dout.mean(axis=(0, 1, 2))))]
 
 
 def _loops(assign=(), step=None, swap=False, filters=None):

@@ -6,6 +6,8 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
+from .bugs import conv_forward_bugs
+from .cases import conv_cases
 from .model import Bug, Check, case_rng
 
 # output_size ----------------------------------------------------------------------------------
@@ -119,86 +121,6 @@ conv_single_step = Check(
 
 
 # conv_forward_naive ------------------------------------------------------------------------------
-
-def conv_cases(stream, seed):
-    """Conv problems covering the corners: stride > 1, pad 0 and > 0, non-square, batch of 1,
-    C_in != C_out, 1x1 filters, uneven fits and float32; values drawn from case_rng(stream, seed)."""
-    rng = case_rng(stream, seed)
-    specs = [((2, 5, 5, 3), (3, 3, 3, 4), 1, 0, "stride 1, pad 0, C_in 3 -> C_out 4"),
-             ((2, 6, 6, 2), (3, 3, 2, 2), 2, 1, "stride 2, pad 1"),
-             ((1, 7, 5, 2), (3, 3, 2, 3), 2, 1, "non-square 7x5 input, batch of 1"),
-             ((2, 4, 4, 3), (1, 1, 3, 2), 1, 0, "1x1 filters"),
-             ((1, 6, 6, 1), (5, 5, 1, 2), 1, 2, "5x5 filter, pad 2 keeps the size"),
-             ((1, 8, 7, 1), (2, 2, 1, 3), 3, 1, "stride 3, uneven fit"),
-             ((2, 5, 6, 2), (3, 3, 2, 1), 1, 1, "one filter, pad 1"),
-             ((1, 5, 5, 3), (3, 3, 3, 2), 2, 0, "float32 input")]
-    cases = []
-    for x_shape, w_shape, stride, pad, name in specs:
-        dtype = np.float32 if "float32" in name else np.float64
-        args = (rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype),
-                rng.standard_normal(w_shape[3]).astype(dtype), stride, pad)
-        cases.append(Case(name, args))
-    return cases
-
-
-def conv_forward_bugs(forward):
-    """Known mistakes in a conv forward, each as the out it would give."""
-    def out(*args):
-        return forward(*args)[0]
-    return [
-        Bug("the bias is missing: add b[c] to every output of filter c",
-            lambda x, w, b, s, p: out(x, w, np.zeros_like(b), s, p)),
-        Bug("each output channel gets its own bias b[c]; here one bias went to all channels",
-            lambda x, w, b, s, p: out(x, w, np.full_like(b, b[0]), s, p)),
-        Bug("the filter is flipped (true convolution); the layer computes cross-correlation",
-            lambda x, w, b, s, p: out(x, w[::-1, ::-1], b, s, p)),
-        Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
-            lambda x, w, b, s, p: out(x, w, b, 1, p)),
-        Bug("padding went on one side only: pad both sides of H and W",
-            lambda x, w, b, s, p: out(np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0))), w, b, s, 0)),
-        Bug("the input is not padded: apply zero_pad(x, pad) first",
-            lambda x, w, b, s, p: out(x, w, b, s, 0)),
-        Bug("the last window is dropped: the output size is 1 + (H + 2*pad - F) // stride",
-            lambda x, w, b, s, p: out(x, w, b, s, p)[:, :-1, :-1]),
-        Bug("the windows do not move by the stride: window (i, j) starts at (i*stride, j*stride), "
-            "not (i, j)", lambda x, w, b, s, p: _cropped(out(x, w, b, 1, p), out(x, w, b, s, p))),
-        Bug("height and width are swapped: window (i, j) is xp[n, i*stride : i*stride+F, "
-            "j*stride : j*stride+F, :] and goes to out[n, i, j]",
-            lambda x, w, b, s, p: out(x, w, b, s, p).transpose(0, 2, 1, 3)),
-        Bug("W_out comes from the width W, H_out from the height H",
-            lambda x, w, b, s, p: _one_size(out(x, w, b, s, p), 1)),
-        Bug("W_out comes from the width W, H_out from the height H",
-            lambda x, w, b, s, p: _one_size(out(x, w, b, s, p), 2)),
-        Bug("the bias is subtracted: add b[c]", lambda x, w, b, s, p: out(x, w, -b, s, p)),
-        Bug("the bias is added to every product of the window: add b[c] once, after the sum",
-            lambda x, w, b, s, p: out(x, w, b * w[..., 0].size, s, p)),
-        Bug("each image has its own output: sum over the window's rows, columns and channels, "
-            "not over the batch", lambda x, w, b, s, p: _summed(out(x, w, 0 * b, s, p), 0) + b),
-        Bug("each filter gives its own output channel: sum over the window's rows, columns and "
-            "channels, not over the filters too",
-            lambda x, w, b, s, p: _summed(out(x, w, 0 * b, s, p), 3) + b),
-        Bug("the filters are mixed up: filter c is w[:, :, :, c], flattened as w.reshape(-1, C_out) "
-            "(w.reshape(C_out, -1) cuts w in the wrong places)",
-            lambda x, w, b, s, p: out(x, w.reshape(w.shape[3], *w.shape[:3]).transpose(1, 2, 3, 0), b, s, p)),
-    ]
-
-
-def _cropped(big, like):
-    """The top-left corner of `big` with as many rows and columns as `like`."""
-    return big[:, :like.shape[1], :like.shape[2]]
-
-
-def _one_size(out, axis):
-    """out with H_out and W_out both taken from `axis` (1: H, 2: W), as far as out reaches:
-    what a loop gives whose W_out was computed from H (or H_out from W)."""
-    n = out.shape[axis]
-    return out[:, :n, :n]
-
-
-def _summed(out, axis):
-    """out summed along `axis`, repeated along it: what summing over the batch or filters gives."""
-    return np.broadcast_to(out.sum(axis=axis, keepdims=True), out.shape)
-
 
 def _naive_calls(x, w, b, stride, pad):
     """The calls conv_forward_naive makes to the notebook's earlier functions."""

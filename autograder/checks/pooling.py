@@ -5,33 +5,8 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
+from .cases import pool_cases
 from .model import Bug, Check, case_rng
-
-
-def pool_cases(stream, seed):
-    """Pooling problems: both modes, the usual 2x2/2 and overlapping 3x3/2, stride 1,
-    uneven fits (one leaving more than half a stride, which rounding the output size to
-    the nearest integer would count as a window), non-square inputs, a batch of 1, ties,
-    float32; values drawn from case_rng(stream, seed)."""
-    rng = case_rng(stream, seed)
-    specs = [((2, 4, 4, 3), 2, 2, "max", "2x2 max pool, stride 2"),
-             ((2, 4, 4, 3), 2, 2, "avg", "2x2 average pool, stride 2"),
-             ((1, 7, 7, 2), 3, 2, "max", "overlapping 3x3 max pool, stride 2, batch of 1"),
-             ((1, 7, 7, 2), 3, 2, "avg", "overlapping 3x3 average pool, stride 2"),
-             ((2, 5, 4, 1), 2, 1, "max", "2x2 max pool, stride 1, non-square"),
-             ((2, 7, 6, 2), 2, 2, "avg", "uneven fit: 7x6 input, 2x2 pool"),
-             ((1, 6, 9, 3), 3, 3, "max", "3x3 max pool, stride 3, non-square"),
-             ((1, 10, 7, 2), 2, 3, "avg", "2x2 average pool, stride 3: two thirds of a stride left over"),
-             ((2, 4, 6, 2), 2, 2, "max", "ties: small integers"),
-             ((2, 6, 6, 2), 2, 2, "avg", "float32 input")]
-    cases = []
-    for shape, size, stride, mode, name in specs:
-        if "ties" in name:
-            x = rng.integers(0, 3, shape).astype(float)
-        else:
-            x = rng.standard_normal(shape).astype(np.float32 if "float32" in name else np.float64)
-        cases.append(Case(name, (x, size, stride, mode)))
-    return cases
 
 
 def _other_mode(x, size, stride, mode):
@@ -52,16 +27,16 @@ def _over_batch(x, size, stride, mode):
     return np.broadcast_to(reduced, out.shape)
 
 
-def _sizes(x, size, stride):
+def _pool_sizes(x, size, stride):
     return S.output_size(x.shape[1], size, stride), S.output_size(x.shape[2], size, stride)
 
 
-def _rounded_sizes(x, size, stride):
+def _rounded_pool_sizes(x, size, stride):
     """H_out and W_out with the division rounded to the nearest integer instead of down."""
     return tuple(1 + round((n - size) / stride) for n in x.shape[1:3])
 
 
-def _grid(x, size, mode, step, rows, cols):
+def _pooled_windows(x, size, mode, step, rows, cols):
     """rows x cols windows starting every `step` pixels, cut short at the border as a slice
     x[a:b] is: the output of a loop whose windows or output size are wrong."""
     room = ((0, 0), (0, step * rows + size), (0, step * cols + size), (0, 0))
@@ -73,10 +48,10 @@ def _grid(x, size, mode, step, rows, cols):
     return out[:, :rows, :cols]
 
 
-def _one_size(x, size, stride, mode, which):
+def _square_pool(x, size, stride, mode, which):
     """H_out and W_out both from one axis (which 0: H, 1: W): W_out computed from H, or H_out from W."""
-    n = _sizes(x, size, stride)[which]
-    return _grid(x, size, mode, stride, n, n)
+    n = _pool_sizes(x, size, stride)[which]
+    return _pooled_windows(x, size, mode, stride, n, n)
 
 
 def _no_avg(x, size, stride, mode):
@@ -98,20 +73,20 @@ pool_forward_naive = Check(
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
               lambda x, f, s, m: S.pool_forward(x, f, 1, m)[0]),
           Bug("the windows do not move by the stride: window (i, j) starts at (i*stride, j*stride), "
-              "not (i, j)", lambda x, f, s, m: _grid(x, f, m, 1, *_sizes(x, f, s))),
+              "not (i, j)", lambda x, f, s, m: _pooled_windows(x, f, m, 1, *_pool_sizes(x, f, s))),
           Bug("the window moved by size instead of stride", lambda x, f, s, m: S.pool_forward(x, f, f, m)[0]),
           Bug("the window moved by size instead of stride: window (i, j) starts at (i*stride, j*stride)",
-              lambda x, f, s, m: _grid(x, f, m, f, *_sizes(x, f, s))),
+              lambda x, f, s, m: _pooled_windows(x, f, m, f, *_pool_sizes(x, f, s))),
           Bug("the window is one row and column short: x[n, i*stride : i*stride + size, ...] "
               "(the end of a slice is excluded)",
-              lambda x, f, s, m: _grid(x, f - 1, m, s, *_sizes(x, f, s))),
+              lambda x, f, s, m: _pooled_windows(x, f - 1, m, s, *_pool_sizes(x, f, s))),
           Bug("height and width are swapped: window (i, j) is x[n, i*stride : i*stride+size, "
               "j*stride : j*stride+size, c]",
-              lambda x, f, s, m: _grid(x.transpose(0, 2, 1, 3), f, m, s, *_sizes(x, f, s))),
+              lambda x, f, s, m: _pooled_windows(x.transpose(0, 2, 1, 3), f, m, s, *_pool_sizes(x, f, s))),
           Bug("W_out comes from the width W, H_out from the height H",
-              lambda x, f, s, m: _one_size(x, f, s, m, 0)),
+              lambda x, f, s, m: _square_pool(x, f, s, m, 0)),
           Bug("W_out comes from the width W, H_out from the height H",
-              lambda x, f, s, m: _one_size(x, f, s, m, 1)),
+              lambda x, f, s, m: _square_pool(x, f, s, m, 1)),
           Bug("pool each channel on its own: the window is x[n, rows, cols, c], not all channels",
               _over_channels),
           Bug("pool each image on its own: the window is x[n, rows, cols, c], not the whole batch",
@@ -119,7 +94,7 @@ pool_forward_naive = Check(
           Bug("the last window is dropped: output size 1 + (H - size) // stride",
               lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1]),
           Bug("the output size rounds down, 1 + (H - size) // stride: a window that does not fit "
-              "is dropped, not rounded to", lambda x, f, s, m: _grid(x, f, m, s, *_rounded_sizes(x, f, s)))],
+              "is dropped, not rounded to", lambda x, f, s, m: _pooled_windows(x, f, m, s, *_rounded_pool_sizes(x, f, s)))],
     bug_compare=Comparison("out"),
     hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
 

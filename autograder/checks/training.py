@@ -6,7 +6,8 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from .model import Bug, Check, backward_cases, case_rng
+from .cases import backward_cases
+from .model import Bug, Check, case_rng
 
 
 def dense_cases(seed=0):

@@ -6,16 +6,16 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from .model import Bug, Check, backward_cases, case_rng
-from .backprop import conv_backward_bugs, wrong_grad
-from .convolution import conv_cases, conv_forward_bugs
+from .bugs import conv_backward_bugs, conv_forward_bugs, wrong_grad
+from .cases import backward_cases, conv_cases
+from .model import Bug, Check, case_rng
 
 WINDOWS = [((2, 5, 5, 3), 3, 1, 0, "3x3 windows, stride 1"), ((1, 7, 5, 2), 3, 2, 1, "stride 2, pad 1, non-square"),
            ((2, 6, 6, 1), 5, 1, 2, "5x5 windows, pad 2, one channel"), ((2, 4, 4, 3), 1, 1, 0, "1x1 windows"),
            ((1, 8, 7, 2), 2, 3, 1, "stride 3, uneven fit")]
 
 
-def _sizes(x_shape, f, s, p):
+def _window_shape(x_shape, f, s, p):
     """(N, Ho, Wo, C) of the windows of an input of shape x_shape."""
     N, H, W, C = x_shape
     return N, S.output_size(H, f, s, p), S.output_size(W, f, s, p), C
@@ -28,9 +28,9 @@ def im2col_cases(seed=0):
     return [Case(name, (rng.standard_normal(shape), f, s, p)) for shape, f, s, p, name in WINDOWS]
 
 
-def _grid(x, f, s, p):
+def _window_grid(x, f, s, p):
     """im2col's rows as a grid (N, Ho, Wo, F*F*C)."""
-    N, Ho, Wo, _ = _sizes(x.shape, f, s, p)
+    N, Ho, Wo, _ = _window_shape(x.shape, f, s, p)
     return S.im2col(x, f, s, p).reshape(N, Ho, Wo, -1)
 
 
@@ -50,7 +50,7 @@ def _channels_first(x, f, s, p):
 
 def _first_rows(grid, x_shape, f, s, p):
     """The rows of grid's first H_out x W_out windows, H_out and W_out counted for stride s, pad p."""
-    _, Ho, Wo, _ = _sizes(x_shape, f, s, p)
+    _, Ho, Wo, _ = _window_shape(x_shape, f, s, p)
     return _rows(grid[:, :Ho, :Wo])
 
 
@@ -69,17 +69,17 @@ im2col = Check(
           Bug("this is the channels-first texts' (F*F*C, N*Ho*Wo) column matrix: here each window "
               "is a row, flattened in (i, j, c) order", lambda x, f, s, p: _channels_first(x, f, s, p).T),
           Bug("rows are ordered by n, then i, then j: row n*Ho*Wo + i*Wo + j is the window of "
-              "output (n, i, j)", lambda x, f, s, p: _rows(_grid(x, f, s, p).transpose(1, 2, 0, 3))),
+              "output (n, i, j)", lambda x, f, s, p: _rows(_window_grid(x, f, s, p).transpose(1, 2, 0, 3))),
           Bug("the input is not padded: apply the zero padding first",
               lambda x, f, s, p: S.im2col(x, f, s, 0)),
           Bug("padding went on one side only: pad both sides of H and W (zero_pad(x, pad))", _one_side),
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
               lambda x, f, s, p: S.im2col(x, f, 1, p)),
           Bug("the stride is ignored: window (i, j) starts at (i*stride, j*stride)",
-              lambda x, f, s, p: _first_rows(_grid(x, f, 1, p), x.shape, f, s, p)),
-          Bug(f"the last window is dropped: {_SIZE}", lambda x, f, s, p: _rows(_grid(x, f, s, p)[:, :-1, :-1])),
+              lambda x, f, s, p: _first_rows(_window_grid(x, f, 1, p), x.shape, f, s, p)),
+          Bug(f"the last window is dropped: {_SIZE}", lambda x, f, s, p: _rows(_window_grid(x, f, s, p)[:, :-1, :-1])),
           Bug(f"the padding is left out of the count: {_SIZE}",
-              lambda x, f, s, p: _first_rows(_grid(x, f, s, p), x.shape, f, s, 0))],
+              lambda x, f, s, p: _first_rows(_window_grid(x, f, s, p), x.shape, f, s, 0))],
     hint="row (n, i, j) is xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :].reshape(-1), "
          "rows ordered by n, then i, then j")
 
@@ -100,7 +100,7 @@ def _scatter(assign=False, step=None, crop="both"):
     (i*step, j*step); or the padding cropped "none", "start" (dx_pad[:, :H, :W]) or "empty"
     (dx_pad[:, pad:-pad, pad:-pad], empty when pad is 0)."""
     def col2im(cols, x_shape, f, s, p):
-        N, Ho, Wo, C = _sizes(x_shape, f, s, p)
+        N, Ho, Wo, C = _window_shape(x_shape, f, s, p)
         H, W = x_shape[1:3]
         at = s if step is None else step
         windows = cols.reshape(N, Ho, Wo, f, f, C)
@@ -123,7 +123,7 @@ def _reordered(order):
     """col2im of rows read in another layout: order(cols, (N, Ho, Wo, C), f) gives the rows
     a student's reshape would take for the right ones."""
     def col2im(cols, x_shape, f, s, p):
-        return S.col2im(order(cols, _sizes(x_shape, f, s, p), f), x_shape, f, s, p)
+        return S.col2im(order(cols, _window_shape(x_shape, f, s, p), f), x_shape, f, s, p)
     return col2im
 
 
@@ -160,7 +160,7 @@ col2im = Check(
 def _filters_as(flatten):
     """The forward with the filters flattened by flatten(w) -> (F*F*C_in, C_out)."""
     def out(x, w, b, s, p):
-        N, Ho, Wo, _ = _sizes(x.shape, w.shape[0], s, p)
+        N, Ho, Wo, _ = _window_shape(x.shape, w.shape[0], s, p)
         return (S.im2col(x, w.shape[0], s, p) @ flatten(w) + b).reshape(N, Ho, Wo, -1)
     return out
 
@@ -168,7 +168,7 @@ def _filters_as(flatten):
 def _out_as(reshape):
     """The forward with out2d (N*Ho*Wo, C_out) turned into out by reshape(out2d, (N, Ho, Wo, C_out))."""
     def out(x, w, b, s, p):
-        N, Ho, Wo, _ = _sizes(x.shape, w.shape[0], s, p)
+        N, Ho, Wo, _ = _window_shape(x.shape, w.shape[0], s, p)
         out2d = S.im2col(x, w.shape[0], s, p) @ w.reshape(-1, w.shape[3]) + b
         return reshape(out2d, (N, Ho, Wo, w.shape[3]))
     return out

@@ -5,7 +5,7 @@ For one submission: read its files without trusting them (files.py), build the
 program (submission.build_program), run it cell by cell in a SandboxKernel, then for
 each graded exercise save its cases where the kernel can only read them, let the
 kernel call the student's function on them (harness.run_cases), take the outcomes
-from the results pipe (wire) and score them here (check.score). A cell that runs too
+from the results pipe (wire) and score them here (checks.scoring.score). A cell that runs too
 long is interrupted and skipped; a kernel that dies is restarted and the cells that
 had run are replayed.
 
@@ -32,7 +32,7 @@ from coursekit.compare import quote
 from . import cgroup
 from .. import sandbox
 from ..sandbox import protocol
-from ..checks.model import score, settle, unattempted
+from ..checks.scoring import score, settle, unattempted
 from ..checks import NOTEBOOKS
 from ..admin.course import notebook_path
 from .files import Refused, list_folder, open_folder, read_file, read_relative
@@ -40,7 +40,7 @@ from .. import PROJECT
 from .kernel import Folders, SandboxKernel, kernel_env, python_paths, sandbox_argv, sandbox_available
 from ..limits import Limits
 from .submission import Unreadable, build_program, parse_notebook
-from ..verdict import ExerciseResult, Verdict
+from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
 
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
 TEST_SPLIT = "t10k-"             # the held-out test digits: trained_model is graded on them, no kernel sees them
@@ -56,8 +56,8 @@ def _grader_failed(error):
 
 def ungradable(student, assignment, notebook, reason, seed=0):
     """A verdict for a submission that could not be run: every exercise 0, the reason said."""
-    exercises = [ExerciseResult(c.name, 0.0, c.points, [f"  not graded: {reason}"]) for c in NOTEBOOKS[assignment]]
-    return Verdict(student, assignment, notebook, f"ungradable: {reason}", exercises, seed=seed)
+    exercises = [ExerciseResult(c.name, 0.0, c.points) for c in NOTEBOOKS[assignment]]
+    return Verdict(student, assignment, notebook, UNGRADABLE, exercises, seed=seed, reason=reason)
 
 
 def student_seed(run_seed, student):
@@ -206,7 +206,7 @@ class _Session:
         if self.kernel is not None:
             self.kernel.shutdown()
 
-    def run(self, label, code, cpu_seconds=None):
+    def run_cell(self, label, code, cpu_seconds=None):
         result = self.kernel.execute(code, cpu_seconds)
         self.notes.extend(f"{label}: {note}" for note in result.notes)
         if result.status == "error":
@@ -263,18 +263,14 @@ def _check_exercise(session, check, seed, absent):
     seconds = session.limits.case_seconds
     code = protocol.check_code(str(session.folders.shared), check.name, len(cases), token, check.adapter, seconds)
     results = session.kernel.results
-    result = session.run(f"the check of {check.name}", code, cpu_seconds=session.limits.check_seconds(len(cases)))
+    result = session.run_cell(f"the check of {check.name}", code,
+                              cpu_seconds=session.limits.check_seconds(len(cases)))
     if result.status in ("timeout", "died"):
         outcomes = [{"error": f"no result: {result.error}"}] * len(cases)
     else:
         frames = results.collect(token, len(cases), seconds=session.limits.outcomes_seconds)
         outcomes = [_outcome(*frame) for frame in frames]
     return score(check, outcomes, cases)
-
-
-def _exercise(report):
-    return ExerciseResult(report.check.name, float(report.points), float(report.check.points),
-                          report.text().splitlines()[1:])
 
 
 def _read_submission(course_root, student, assignment, submission, expected, limits):
@@ -373,17 +369,17 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     try:
         setup = _prepare(folders, others, room.mpl_cache)
         session.start()
-        session.run("grader set-up", setup)
+        session.run_cell("grader set-up", setup)
         for label, code in program.cells:
             if session.kernel is None:
                 break
-            session.run(label, code)
+            session.run_cell(label, code)
         reports = []
         for check in NOTEBOOKS[assignment]:
             reports.append(_check_exercise(session, check, seed, unattempted(reports)))
             if progress:          # final already: an exercise is settled by those before it
-                progress(_exercise(settle(reports)[-1]))
-        exercises = [_exercise(report) for report in settle(reports)]
+                progress(settle(reports)[-1].result())
+        exercises = [report.result() for report in settle(reports)]
     except Exception as error:  # the grader's own failure: say so, never a silent 0
         return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)
     finally:
@@ -392,7 +388,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
             group.remove()
         shutil.rmtree(folders.root, ignore_errors=True)
     notes += session.notes
-    return Verdict(student, assignment, source_path.stem, "graded", exercises, notes, seed=seed)
+    return Verdict(student, assignment, source_path.stem, GRADED, exercises, notes, seed=seed)
 
 
 def worker_main():

@@ -63,7 +63,7 @@ def prove_bank(only=(), verbose=False, seed=0):
 def _reason(verdict):
     """The first thing the student is told: why it is ungradable, or the first note."""
     if not verdict.graded:
-        return verdict.status
+        return f"{verdict.status}: {verdict.reason}"
     return verdict.notes[0][:90] if verdict.notes else ""
 
 

@@ -14,7 +14,9 @@ import nbformat
 
 from ..admin.course import copy_course, data_dir, notebook_path
 from ..cleanroom.submission import nbgrader_meta
+from ..reports.text import verdict_text
 from ..sandbox import protocol
+from ..verdict import GRADED, UNGRADABLE
 
 ASSIGNMENT = "02-pooling"
 NOTEBOOK = "pooling.ipynb"
@@ -272,34 +274,26 @@ def build_class(folder, corpus=CORPUS):
 
 
 def mismatch(hostile, status, points, text):
-    """Why an outcome is not the one hostile expects, or "": status "graded" or
-    "ungradable: <reason>", points {exercise: points earned}, text everything the student
-    reads (the status or its reason included). Ungradable means every exercise at 0."""
+    """Why an outcome is not the one hostile expects, or "": status GRADED or UNGRADABLE,
+    points {exercise: points earned}, text everything the student reads (the reason of an
+    ungradable one included). Ungradable means every exercise at 0."""
     if hostile.expected is None:
-        if not status.startswith("ungradable: "):
+        if status != UNGRADABLE:
             return f"{status} ({sum(points.values()):g} points); it should be ungradable"
         if any(points.values()):
             return f"ungradable but points {points}; every exercise should be at 0"
-    elif status != "graded":
-        return f"{status}; it should be graded"
+    elif status != GRADED:
+        return f"{status} ({text.splitlines()[0]}); it should be graded"
     elif points != hostile.expected:
         return f"points {points}, expected {hostile.expected}"
     missing = [w for w in hostile.words if w not in text]
     return f"the feedback does not say {missing}" if missing else ""
 
 
-def judge(hostile, verdict):
+def verdict_mismatch(hostile, verdict):
     """Why the verdict is not the one expected, or ""."""
     points = {e.name: e.points for e in verdict.exercises}
-    return mismatch(hostile, verdict.status, points, feedback_text(verdict))
-
-
-def feedback_text(verdict):
-    """Everything the student reads about a verdict: status, notes, every exercise's report."""
-    lines = [verdict.status, *verdict.notes]
-    for exercise in verdict.exercises:
-        lines += exercise.lines
-    return "\n".join(lines)
+    return mismatch(hostile, verdict.status, points, verdict_text(verdict))
 
 
 def _snapshot(root):
@@ -338,5 +332,5 @@ def prove_hostile(progress=False):
     results = []
     for hostile in CORPUS:
         verdict = verdicts[hostile.student]
-        results.append((hostile, verdict, judge(hostile, verdict)))
+        results.append((hostile, verdict, verdict_mismatch(hostile, verdict)))
     return results, escapes

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..checks.model import run_check, settle, unattempted
+from ..checks.scoring import grade_in_process, settle, unattempted
 from ..checks import MODULES, NOTEBOOKS
 from ..admin.course import DEFAULT_ROOT, notebook_path
 from ..cleanroom.submission import nbgrader_meta
@@ -96,7 +96,7 @@ def grade_with(assignment, sources, seed=0, label="answer"):
     reports = []
     with _graded_run():
         for check in NOTEBOOKS[assignment]:
-            reports.append(run_check(check, namespace.get(check.name), seed, absent=unattempted(reports)))
+            reports.append(grade_in_process(check, namespace.get(check.name), seed, absent=unattempted(reports)))
     return settle(reports)
 
 

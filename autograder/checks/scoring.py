@@ -1,0 +1,107 @@
+"""Scoring a check: per-case results judged here, the points they earn, and the excuse policy
+(settle) that counts a mistake once."""
+from dataclasses import dataclass
+
+from coursekit.judging import judge, undefined_message
+
+from ..sandbox.harness import call_case
+from ..verdict import CaseOutcome, ExerciseResult
+from .model import Check
+
+
+@dataclass
+class Report:
+    """The verdict of one check: per-case results and the points they earn.
+    excused: why points lost here are not taken (see settle), or ""."""
+    check: Check
+    results: list
+    excused: str = ""
+
+    @property
+    def points(self):
+        return float(self.check.points) if self.excused else self.earned
+
+    @property
+    def earned(self):
+        """The points the cases earned, excused or not."""
+        total = sum(r.case.weight for r in self.results)
+        passed = sum(r.case.weight for r in self.results if r.passed)
+        return round(self.check.points * passed / total, 4) if total else 0.0
+
+    @property
+    def attempted(self):
+        """Whether any case got an answer (not a stub's NotImplementedError, not a missing function)."""
+        return any(r.answered for r in self.results)
+
+    @property
+    def partly_right(self):
+        """A real attempt that is partly right: some of the points earned, not all."""
+        return 0 < self.earned < self.check.points
+
+    @property
+    def judged(self):
+        """Whether every case got an answer judged on its values (see CaseResult)."""
+        return bool(self.results) and all(r.judged for r in self.results)
+
+    @property
+    def undefined(self):
+        """Whether the notebook had no function of this name: every case says so."""
+        return bool(self.results) and all(r.message == undefined_message(self.check.name) for r in self.results)
+
+    def result(self):
+        """The exercise's result as data, for the reports (verdict.ExerciseResult)."""
+        return ExerciseResult(self.check.name, self.points, float(self.check.points),
+                              [CaseOutcome(r.case.name, r.passed, r.message, r.hint, r.mistake)
+                               for r in self.results],
+                              note=self.excused, undefined=self.undefined)
+
+
+def settle(reports):
+    """Reports with each mistake counted once, and nothing earned for nothing.
+
+    An exercise built from other graded functions (check.builds_on: trained_model is trained
+    with them) may fail because of a mistake upstream. It keeps its points when both:
+    - an upstream function is a real attempt that is partly right (Report.partly_right): it
+      earned some of its points, not all, so it was made to work and has a mistake, which
+      already costs points there. One that earns nothing (a stub, None or a crash everywhere,
+      wrong on every case) shows no work done: excusing it would pay for doing nothing (an
+      sgd_momentum that returns w unchanged would buy trained_model's 3 points for 1);
+    - this exercise gave a real answer on every case (Report.judged): a wrong value can be
+      the upstream mistake's doing; a stub, a crash, a timeout, a kernel that died, None or
+      an answer of the wrong form cannot, and earn nothing.
+    The price: a function wrong on every case also costs what is built on it.
+    reports: in notebook order."""
+    partly_right = {r.check.name for r in reports if r.partly_right}
+    settled = []
+    for report in reports:
+        causes = [name for name in report.check.builds_on if name in partly_right]
+        if causes and report.judged and report.earned < report.check.points:
+            report = Report(report.check, report.results,
+                            f"not counted: built from {', '.join(causes)}, which already lost points "
+                            f"(fix {'it' if len(causes) == 1 else 'them'} first)")
+        settled.append(report)
+    return settled
+
+
+def score(check, outcomes, cases):
+    """Report of a check from the harness outcomes of its cases (the check.cases(seed) they ran)."""
+    return Report(check, [judge(check, case, outcome, check.expected(case)) for case, outcome in zip(cases, outcomes)])
+
+
+def unattempted(reports):
+    """Names of the graded functions whose reports say nothing was attempted (a stub, or no such
+    function): what calls them gets no stand-in for them (Check.stand_ins). reports: those of the
+    exercises of the same notebook graded so far."""
+    return {r.check.name for r in reports if not r.attempted}
+
+
+def grade_in_process(check, fn, seed=0, absent=()):
+    """Run every case of check.cases(seed) on fn in this process and return the Report; absent:
+    the graded functions that get no stand-in (see unattempted())."""
+    cases, outcomes, seen = check.cases(seed), [], {}
+    for case in cases:           # cases holding the very same arguments are called once
+        key = tuple(map(id, case.args))
+        if key not in seen:
+            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case, absent))
+        outcomes.append(seen[key])
+    return score(check, outcomes, cases)
