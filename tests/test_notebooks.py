@@ -13,8 +13,9 @@ import pytest
 
 import solutions as S
 from autograder.checks import CHECKS, NOTEBOOKS
-from autograder.admin.course import (DEFAULT_ROOT, assignments, copy_course, gradebook as course_gradebook,
-                              nbgrader_api, notebook_path)
+from autograder.admin.classbuilder import build_class, released
+from autograder.admin.course import (DEFAULT_ROOT, assignments, gradebook as course_gradebook, nbgrader_api,
+                                     notebook_path)
 
 ASSIGNMENTS = assignments()
 # One bug per notebook, injected into a solution cell: (grade_id it breaks, text, replacement)
@@ -75,27 +76,31 @@ def test_graded_functions_have_the_reference_signatures(source):
                 assert defaults == expected, node.name
 
 
+STUDENTS = ("solution", "untouched", "broken", "deleted-cell")
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory, data_root):
     """A copy of the course with the release generated and four students per assignment
     autograded: the solution, the untouched release, one broken exercise, one deleted
     graded cell. Notebook 05 trains on MNIST, hence data_root."""
-    root = copy_course(tmp_path_factory.mktemp("course") / "course", release=ASSIGNMENTS)
+    def submissions(root):
+        for assignment in ASSIGNMENTS:
+            source = notebook_path(root, assignment)
+            grade_id, text, replacement = BREAKS[assignment]
+            broken = source.read_text().replace(text, replacement)
+            assert broken != source.read_text()
+            deleted = nbformat.read(source, as_version=4)
+            deleted.cells = [c for c in deleted.cells if c.id != NOTEBOOKS[assignment][0].name]
+            contents = [source.read_text(), released(root, assignment), broken, nbformat.writes(deleted)]
+            for student, content in zip(STUDENTS, contents):
+                yield student, assignment, content
+
+    root = build_class(tmp_path_factory.mktemp("course") / "course", ASSIGNMENTS, submissions)
     api = nbgrader_api(root)
     seconds = {}
     for assignment in ASSIGNMENTS:
-        source = notebook_path(root, assignment)
-        release = root / "release" / assignment / source.name
-        grade_id, text, replacement = BREAKS[assignment]
-        broken = source.read_text().replace(text, replacement)
-        assert broken != source.read_text()
-        deleted = nbformat.read(source, as_version=4)
-        deleted.cells = [c for c in deleted.cells if c.id != NOTEBOOKS[assignment][0].name]
-        for student, text in [("solution", source.read_text()), ("untouched", release.read_text()),
-                              ("broken", broken), ("deleted-cell", nbformat.writes(deleted))]:
-            folder = root / "submitted" / student / assignment
-            folder.mkdir(parents=True)
-            (folder / source.name).write_text(text)
+        for student in STUDENTS:
             start = time.perf_counter()
             result = api.autograde(assignment, student)
             assert result["success"], result["log"]

@@ -10,10 +10,10 @@ that exits). Everything is written under --folder (git-ignored), nothing is fetc
 import argparse
 import json
 import pathlib
-import shutil
 import sys
 
-from .course import assignments as course_assignments, copy_course, notebook_path
+from . import classbuilder
+from .course import assignments as course_assignments, notebook_path
 from ..cleanroom.submission import nbgrader_meta
 
 # (assignment, student, text in the solution, replacement): each a mistake students make.
@@ -71,23 +71,16 @@ def _broken(source_text):
 def build_class(folder, assignments):
     """A copy of the course under folder/course with released assignments and the demo class
     submitted. Returns the course root."""
-    course = pathlib.Path(folder) / "course"
-    if course.exists():
-        shutil.rmtree(course)
-    copy_course(course, release=assignments)
-    for assignment in assignments:
-        source = notebook_path(course, assignment)
-        text = source.read_text()
-        release = (course / "release" / assignment / source.name).read_text()
-        students = {"model-solution": text, "untouched-release": release}
-        students.update({student: _solution_with(text, old, new)
-                         for a, student, old, new in BUGS if a == assignment})
-        students.update(_broken(text))
-        for student, content in students.items():
-            target = course / "submitted" / student / assignment / source.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content)
-    return course
+    def submissions(root):
+        for assignment in assignments:
+            text = notebook_path(root, assignment).read_text()
+            students = {"model-solution": text, "untouched-release": classbuilder.released(root, assignment)}
+            students.update({student: _solution_with(text, old, new)
+                             for a, student, old, new in BUGS if a == assignment})
+            students.update(_broken(text))
+            for student, content in students.items():
+                yield student, assignment, content
+    return classbuilder.build_class(pathlib.Path(folder) / "course", assignments, submissions)
 
 
 def main(argv=None):

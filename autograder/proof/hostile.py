@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..admin.course import copy_course, data_dir, notebook_path
+from ..admin import classbuilder
+from ..admin.course import data_dir, notebook_path
 from ..cleanroom.submission import nbgrader_meta
 from ..sandbox import protocol
 
@@ -260,15 +261,13 @@ CORPUS = [
 
 def build_class(folder, corpus=CORPUS):
     """A copy of the course in folder/course with the corpus submitted: its root."""
-    root = copy_course(pathlib.Path(folder) / "course", release=[ASSIGNMENT])
-    source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
-    release = (root / "release" / ASSIGNMENT / NOTEBOOK).read_text()
-    for hostile in corpus:
-        name, content = hostile.build(source, release, str(root))
-        target = root / "submitted" / hostile.student / ASSIGNMENT / name
-        target.parent.mkdir(parents=True)
-        target.write_bytes(content)
-    return root
+    def submissions(root):
+        source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
+        release = classbuilder.released(root, ASSIGNMENT)
+        for hostile in corpus:
+            name, content = hostile.build(source, release, str(root))
+            yield hostile.student, ASSIGNMENT, content, name
+    return classbuilder.build_class(pathlib.Path(folder) / "course", [ASSIGNMENT], submissions)
 
 
 def mismatch(hostile, status, points, text):
