@@ -13,7 +13,7 @@ import pytest
 
 import solutions as S
 from autograder.checks import CHECKS, NOTEBOOKS
-from autograder.admin.classbuilder import build_class, released
+from autograder.admin.classbuilder import build_class, released_notebook
 from autograder.admin.course import (DEFAULT_ROOT, assignments, gradebook as course_gradebook, nbgrader_api,
                                      notebook_path)
 from autograder.proof.answers import find
@@ -87,7 +87,7 @@ def course(tmp_path_factory, data_root):
             source = notebook_path(root, assignment)
             deleted = nbformat.read(source, as_version=4)
             deleted.cells = [c for c in deleted.cells if c.id != NOTEBOOKS[assignment][0].name]
-            contents = [source.read_text(), released(root, assignment),
+            contents = [source.read_text(), released_notebook(root, assignment).read_text(),
                         nbformat.writes(notebook_with(BROKEN[assignment])), nbformat.writes(deleted)]
             for student, content in zip(STUDENTS, contents):
                 yield student, assignment, content
@@ -116,7 +116,7 @@ def scores(root, assignment, student):
 def test_release_has_stubs_and_no_solution_or_hidden_test(course, assignment):
     root = course
     source = nbformat.read(notebook_path(root, assignment), as_version=4)
-    release_path = root / "release" / assignment / notebook_path(root, assignment).name
+    release_path = released_notebook(root, assignment)
     release = nbformat.read(release_path, as_version=4)
     text = release_path.read_text()
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "autograder", "grade("):
@@ -170,8 +170,7 @@ def release_with_answers(root, assignment, solved=None):
     """The release notebook with the answers of `solved` typed in (the model solution's by default)."""
     solved = solved or nbformat.read(notebook_path(root, assignment), as_version=4)
     answers = {c.id: c.source for c in nbgrader_cells(solved, "solution")}
-    path = root / "release" / assignment / notebook_path(root, assignment).name
-    release = nbformat.read(path, as_version=4)
+    release = nbformat.read(released_notebook(root, assignment), as_version=4)
     for cell in nbgrader_cells(release, "solution"):
         cell.source = answers[cell.id]
     return release

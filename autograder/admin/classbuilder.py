@@ -35,6 +35,6 @@ def submit(root, student, assignment, content, name=None):
     return path
 
 
-def released(root, assignment):
-    """The text of the assignment's released notebook in the course at root."""
-    return (pathlib.Path(root) / "release" / assignment / notebook_path(root, assignment).name).read_text()
+def released_notebook(root, assignment):
+    """The path of the assignment's released notebook in the course at root."""
+    return pathlib.Path(root) / "release" / assignment / notebook_path(root, assignment).name

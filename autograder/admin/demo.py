@@ -66,7 +66,8 @@ def build_class(folder, assignments):
     def submissions(root):
         for assignment in assignments:
             text = notebook_path(root, assignment).read_text()
-            students = {"model-solution": text, "untouched-release": classbuilder.released(root, assignment)}
+            release = classbuilder.released_notebook(root, assignment).read_text()
+            students = {"model-solution": text, "untouched-release": release}
             students.update(buggy(assignment))
             students.update(_broken(text))
             for student, content in students.items():

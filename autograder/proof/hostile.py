@@ -265,7 +265,7 @@ def build_class(folder, corpus=CORPUS):
     """A copy of the course in folder/course with the corpus submitted: its root."""
     def submissions(root):
         source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
-        release = classbuilder.released(root, ASSIGNMENT)
+        release = classbuilder.released_notebook(root, ASSIGNMENT).read_text()
         for hostile in corpus:
             name, content = hostile.build(source, release, str(root))
             yield hostile.student, ASSIGNMENT, content, name
