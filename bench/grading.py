@@ -17,22 +17,20 @@ import sys
 import tempfile
 import time
 
-from autograder.admin.course import assignments as course_assignments, copy_course, gradebook, notebook_path
-from autograder.admin.demo import BUGS, _solution_with
+from autograder.admin.classbuilder import build_class
+from autograder.admin.course import assignments as course_assignments, gradebook, notebook_path
+from autograder.admin.demo import buggy
 
 BIN = pathlib.Path(sys.executable).parent
 
 
 def build(root, assignments, students):
-    copy_course(root, release=assignments)
-    for assignment in assignments:
-        source = notebook_path(root, assignment)
-        variants = [source.read_text()] + [_solution_with(source.read_text(), old, new)
-                                           for a, _, old, new in BUGS if a == assignment]
-        for i in range(students):
-            folder = root / "submitted" / f"student-{i:02d}" / assignment
-            folder.mkdir(parents=True)
-            (folder / source.name).write_text(variants[i % len(variants)])
+    def submissions(root):
+        for assignment in assignments:
+            variants = [notebook_path(root, assignment).read_text(), *buggy(assignment).values()]
+            for i in range(students):
+                yield f"student-{i:02d}", assignment, variants[i % len(variants)]
+    build_class(root, assignments, submissions)
 
 
 def stock_scores(root, assignment):

@@ -13,22 +13,21 @@ import pytest
 
 import solutions as S
 from autograder.checks import CHECKS, NOTEBOOKS
-from autograder.admin.course import (DEFAULT_ROOT, assignments, copy_course, gradebook as course_gradebook,
-                              nbgrader_api, notebook_path)
+from autograder.admin.classbuilder import build_class, released_notebook
+from autograder.admin.course import (DEFAULT_ROOT, assignments, gradebook as course_gradebook, nbgrader_api,
+                                     notebook_path)
+from autograder.proof.answers import find
+from autograder.proof.play import grade_with, notebook_with
 
 ASSIGNMENTS = assignments()
-# One bug per notebook, injected into a solution cell: (grade_id it breaks, text, replacement)
-BREAKS = {
-    "01-convolution": ("conv_forward_naive", "conv_single_step(window, w[:, :, :, c], b[c])",
-                       "conv_single_step(window, w[:, :, :, c], 0.0)"),
-    "02-pooling": ("relu_forward", "out = np.maximum(x, 0)", "out = np.abs(x)"),
-    # pool_backward_naive alone: the average pool's share multiplied back by size (divided by size)
-    "03-backprop": ("pool_backward_naive", "distribute_average(dout[n, i, j, c], (size, size))",
-                    "distribute_average(dout[n, i, j, c], (size, size)) * size"),
-    "04-vectorization": ("conv_as_matrix", "M[i, j, :, r, s, :] = w[p, q].T", "M[i, j, :, r, s, :] = -w[p, q].T"),
-    # the loss value only: training uses dscores, so the trained model is unaffected
-    "05-mnist": ("softmax_cross_entropy", "loss = -log_probs[np.arange(N), y].mean()",
-                 "loss = -log_probs[np.arange(N), y].sum()"),
+# One bug of the proof's bank per notebook. 05's is in the loss value alone: training uses
+# dscores, so the trained model is unaffected.
+BROKEN = {
+    "01-convolution": find("conv_forward_naive", "the bias forgotten"),
+    "02-pooling": find("relu_forward", "the absolute value"),
+    "03-backprop": find("pool_backward_naive", "average gradient divided by size"),
+    "04-vectorization": find("conv_as_matrix", "flipped filter"),
+    "05-mnist": find("softmax_cross_entropy", "the loss summed over the batch"),
 }
 
 
@@ -75,27 +74,29 @@ def test_graded_functions_have_the_reference_signatures(source):
                 assert defaults == expected, node.name
 
 
+STUDENTS = ("solution", "untouched", "broken", "deleted-cell")
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory, data_root):
     """A copy of the course with the release generated and four students per assignment
     autograded: the solution, the untouched release, one broken exercise, one deleted
     graded cell. Notebook 05 trains on MNIST, hence data_root."""
-    root = copy_course(tmp_path_factory.mktemp("course") / "course", release=ASSIGNMENTS)
+    def submissions(root):
+        for assignment in ASSIGNMENTS:
+            source = notebook_path(root, assignment)
+            deleted = nbformat.read(source, as_version=4)
+            deleted.cells = [c for c in deleted.cells if c.id != NOTEBOOKS[assignment][0].name]
+            contents = [source.read_text(), released_notebook(root, assignment).read_text(),
+                        nbformat.writes(notebook_with(BROKEN[assignment])), nbformat.writes(deleted)]
+            for student, content in zip(STUDENTS, contents):
+                yield student, assignment, content
+
+    root = build_class(tmp_path_factory.mktemp("course") / "course", ASSIGNMENTS, submissions)
     api = nbgrader_api(root)
     seconds = {}
     for assignment in ASSIGNMENTS:
-        source = notebook_path(root, assignment)
-        release = root / "release" / assignment / source.name
-        grade_id, text, replacement = BREAKS[assignment]
-        broken = source.read_text().replace(text, replacement)
-        assert broken != source.read_text()
-        deleted = nbformat.read(source, as_version=4)
-        deleted.cells = [c for c in deleted.cells if c.id != NOTEBOOKS[assignment][0].name]
-        for student, text in [("solution", source.read_text()), ("untouched", release.read_text()),
-                              ("broken", broken), ("deleted-cell", nbformat.writes(deleted))]:
-            folder = root / "submitted" / student / assignment
-            folder.mkdir(parents=True)
-            (folder / source.name).write_text(text)
+        for student in STUDENTS:
             start = time.perf_counter()
             result = api.autograde(assignment, student)
             assert result["success"], result["log"]
@@ -115,7 +116,7 @@ def scores(root, assignment, student):
 def test_release_has_stubs_and_no_solution_or_hidden_test(course, assignment):
     root = course
     source = nbformat.read(notebook_path(root, assignment), as_version=4)
-    release_path = root / "release" / assignment / notebook_path(root, assignment).name
+    release_path = released_notebook(root, assignment)
     release = nbformat.read(release_path, as_version=4)
     text = release_path.read_text()
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "autograder", "grade("):
@@ -154,26 +155,22 @@ def test_untouched_release_earns_nothing(course, assignment):
 def test_one_broken_exercise_loses_exactly_its_points(course, assignment):
     """...and gets the partial credit its hidden tests give: the visible tests in the same
     graded cell do not raise while nbgrader grades (a raise would make the cell 0)."""
-    from autograder.proof.play import grade_with
     root = course
-    broken, text, replacement = BREAKS[assignment]
+    bug = BROKEN[assignment]
     got = scores(root, assignment, "broken")
-    source = nbformat.read(notebook_path(root, assignment), as_version=4)
-    cell = next(c for c in nbgrader_cells(source, "solution") if text in c.source)
-    hidden = {r.check.name: r.points for r in grade_with(assignment, [cell.source.replace(text, replacement)])}
+    hidden = {r.check.name: r.points for r in grade_with(assignment, [bug.source])}
     for check in NOTEBOOKS[assignment]:
-        if check.name == broken:
+        if check.name == bug.name:
             assert got[check.name] == hidden[check.name] < check.points
         else:
             assert got[check.name] == check.points, check.name
 
 
-def release_with_answers(root, assignment, replace=("", "")):
-    """The release notebook with the model answers typed in (one text replaced in them)."""
-    source = nbformat.read(notebook_path(root, assignment), as_version=4)
-    answers = {c.id: c.source.replace(*replace) for c in nbgrader_cells(source, "solution")}
-    path = root / "release" / assignment / notebook_path(root, assignment).name
-    release = nbformat.read(path, as_version=4)
+def release_with_answers(root, assignment, solved=None):
+    """The release notebook with the answers of `solved` typed in (the model solution's by default)."""
+    solved = solved or nbformat.read(notebook_path(root, assignment), as_version=4)
+    answers = {c.id: c.source for c in nbgrader_cells(solved, "solution")}
+    release = nbformat.read(released_notebook(root, assignment), as_version=4)
     for cell in nbgrader_cells(release, "solution"):
         cell.source = answers[cell.id]
     return release
@@ -204,9 +201,9 @@ def test_validate_fails_an_untouched_release(course, assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_validate_fails_a_known_mistake_on_its_exercise_alone(course, assignment):
-    broken, text, replacement = BREAKS[assignment]
-    results = validate(course, assignment, release_with_answers(course, assignment, (text, replacement)))
-    assert failed_exercises(results) == [broken]
+    bug = BROKEN[assignment]
+    results = validate(course, assignment, release_with_answers(course, assignment, notebook_with(bug)))
+    assert failed_exercises(results) == [bug.name]
     if assignment == "01-convolution":      # the cause, in the words of the hidden tests' hint
         assert "the bias is missing" in " ".join(results["failed"][0]["raw_error"].split())
 

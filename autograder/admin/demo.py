@@ -3,51 +3,43 @@
     python -m autograder.admin.demo [--folder demo] [--assignments 01-convolution ...] [--workers N]
 
 Students: the model solution, the untouched release, students with realistic bugs
-(each one a small edit of the solution), and broken notebooks (invalid JSON, an
-empty file, a deleted solution cell, stripped metadata, an endless loop, a kernel
-that exits). Everything is written under --folder (git-ignored), nothing is fetched.
+(each the model solution with one bug of the proof's bank, autograder/proof/bank), and
+broken notebooks (invalid JSON, an empty file, a deleted solution cell, stripped
+metadata, an endless loop, a kernel that exits). Everything is written under --folder
+(git-ignored), nothing is fetched.
 """
 import argparse
 import json
 import pathlib
-import shutil
 import sys
 
-from .course import assignments as course_assignments, copy_course, notebook_path
+import nbformat
+
+from . import classbuilder
+from .course import assignments as course_assignments, notebook_path
 from ..cleanroom.submission import nbgrader_meta
+from ..proof.answers import find
+from ..proof.play import ASSIGNMENT_OF, notebook_with
 
-# (assignment, student, text in the solution, replacement): each a mistake students make.
-BUGS = [
-    ("01-convolution", "forgot-bias", "conv_single_step(window, w[:, :, :, c], b[c])",
-     "conv_single_step(window, w[:, :, :, c], 0.0)"),
-    ("01-convolution", "rounds-output-size", "return 1 + (n + 2 * pad - f) // stride",
-     "return 1 + round((n + 2 * pad - f) / stride)"),
-    ("01-convolution", "pads-every-axis", "return np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))",
-     "return np.pad(x, pad)"),
-    ("02-pooling", "avg-sums", "reduce = np.max if mode == \"max\" else np.mean",
-     "reduce = np.max if mode == \"max\" else np.sum"),
-    ("02-pooling", "relu-abs", "out = np.maximum(x, 0)", "out = np.abs(x)"),
-    ("03-backprop", "one-sided-difference", "minus = f(x) if dout is None else f(x) * dout",
-     "x[i] = original\n        minus = f(x) if dout is None else f(x) * dout"),
-    ("03-backprop", "db-not-accumulated", "db[c] += dout[n, i, j, c]", "db[c] = dout[n, i, j, c]"),
-    ("03-backprop", "all-ties-get-gradient", "mask[np.unravel_index(np.argmax(window), window.shape)] = True",
-     "mask = window == window.max()"),
-    ("04-vectorization", "col2im-overwrites",
-     "dxp[:, i * stride:i * stride + f, j * stride:j * stride + f, :] += windows[:, i, j]",
-     "dxp[:, i * stride:i * stride + f, j * stride:j * stride + f, :] = windows[:, i, j]"),
-    ("05-mnist", "loss-grad-not-divided", "    dscores /= N\n", "\n"),
-]
+# The students with a realistic bug, by student id: each a bug of the bank.
+BUGGY = {
+    "forgot-bias": find("conv_forward_naive", "the bias forgotten"),
+    "rounds-output-size": find("output_size", "round() instead of a floor"),
+    "pads-every-axis": find("zero_pad", "every axis padded: np.pad(x, pad)"),
+    "avg-sums": find("pool_forward_naive", "average pooling sums the window"),
+    "relu-abs": find("relu_forward", "the absolute value"),
+    "one-sided-difference": find("numerical_gradient", "one-sided difference"),
+    "db-not-accumulated": find("conv_backward_naive", "db written with ="),
+    "all-ties-get-gradient": find("max_mask", "every tied maximum marked"),
+    "col2im-overwrites": find("col2im", "rows assigned with ="),
+    "loss-grad-not-divided": find("softmax_cross_entropy", "the gradient not divided by N"),
+}
 
 
-def _solution_with(source_text, old, new):
-    """The notebook with `old` replaced by `new` in the cell that contains it."""
-    nb = json.loads(source_text)
-    for cell in nb["cells"]:
-        code = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if old in code:
-            cell["source"] = code.replace(old, new, 1)
-            return json.dumps(nb, indent=1)
-    raise ValueError(f"the demo bug no longer applies: {old!r} is not in the solution")
+def buggy(assignment):
+    """{student id: notebook text} of the students of BUGGY whose bug is in the assignment."""
+    return {student: nbformat.writes(notebook_with(bug)) for student, bug in BUGGY.items()
+            if ASSIGNMENT_OF[bug.notebook] == assignment}
 
 
 def _broken(source_text):
@@ -71,23 +63,16 @@ def _broken(source_text):
 def build_class(folder, assignments):
     """A copy of the course under folder/course with released assignments and the demo class
     submitted. Returns the course root."""
-    course = pathlib.Path(folder) / "course"
-    if course.exists():
-        shutil.rmtree(course)
-    copy_course(course, release=assignments)
-    for assignment in assignments:
-        source = notebook_path(course, assignment)
-        text = source.read_text()
-        release = (course / "release" / assignment / source.name).read_text()
-        students = {"model-solution": text, "untouched-release": release}
-        students.update({student: _solution_with(text, old, new)
-                         for a, student, old, new in BUGS if a == assignment})
-        students.update(_broken(text))
-        for student, content in students.items():
-            target = course / "submitted" / student / assignment / source.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content)
-    return course
+    def submissions(root):
+        for assignment in assignments:
+            text = notebook_path(root, assignment).read_text()
+            release = classbuilder.released_notebook(root, assignment).read_text()
+            students = {"model-solution": text, "untouched-release": release}
+            students.update(buggy(assignment))
+            students.update(_broken(text))
+            for student, content in students.items():
+                yield student, assignment, content
+    return classbuilder.build_class(pathlib.Path(folder) / "course", assignments, submissions)
 
 
 def main(argv=None):

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 
 import nbformat
 
-from ..admin.course import copy_course, data_dir, notebook_path
+from ..admin import classbuilder
+from ..admin.course import DEFAULT_ROOT, data_dir, notebook_path
+from ..checks import NOTEBOOKS
 from ..cleanroom.submission import nbgrader_meta
 from ..reports.text import verdict_text
 from ..sandbox import protocol
 from ..verdict import GRADED, UNGRADABLE
 
 ASSIGNMENT = "02-pooling"
-NOTEBOOK = "pooling.ipynb"
-FULL = {"pool_forward_naive": 3.0, "relu_forward": 1.0}
+NOTEBOOK = notebook_path(DEFAULT_ROOT, ASSIGNMENT).name
+FULL = {check.name: float(check.points) for check in NOTEBOOKS[ASSIGNMENT]}
+NOTHING = dict.fromkeys(FULL, 0.0)
 NO_RELU = {**FULL, "relu_forward": 0.0}
 NO_POOL = {**FULL, "pool_forward_naive": 0.0}
 RELU, POOL = "relu_forward_solution", "pool_forward_naive_solution"
@@ -140,7 +143,7 @@ def _nbformat_3(source, release, course):
 CORPUS = [
     Hostile("model-solution", _notebook(lambda nb: None), FULL),
     Hostile("untouched-release", lambda source, release, course: (NOTEBOOK, release.encode()),
-            {"pool_forward_naive": 0.0, "relu_forward": 0.0}, ("not implemented yet",)),
+            NOTHING, ("not implemented yet",)),
     # The file itself
     Hostile("invalid-json", lambda s, r, c: (NOTEBOOK, json.dumps(s).encode()[:500]), None, ("not valid JSON",)),
     Hostile("empty-file", _file(NOTEBOOK, b""), None, ("is empty",)),
@@ -245,7 +248,7 @@ CORPUS = [
         NO_RELU, ("kernel died",)),
     Hostile("garbles-the-results-pipe", _relu_cell(
         "import os\nos.write(int(os.environ['GRADER_RESULTS_FD']), b'garbage' * 1000)"),
-        {"pool_forward_naive": 0.0, "relu_forward": 0.0}, ("something other than the grader wrote",)),
+        NOTHING, ("something other than the grader wrote",)),
     Hostile("returns-128-mb", relu_returns("np.zeros((4096, 4096, 1))"), NO_RELU, ("larger than",)),
     # One submission cannot take its classmates down
     Hostile("fork-bomb", _relu_cell(
@@ -262,15 +265,13 @@ CORPUS = [
 
 def build_class(folder, corpus=CORPUS):
     """A copy of the course in folder/course with the corpus submitted: its root."""
-    root = copy_course(pathlib.Path(folder) / "course", release=[ASSIGNMENT])
-    source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
-    release = (root / "release" / ASSIGNMENT / NOTEBOOK).read_text()
-    for hostile in corpus:
-        name, content = hostile.build(source, release, str(root))
-        target = root / "submitted" / hostile.student / ASSIGNMENT / name
-        target.parent.mkdir(parents=True)
-        target.write_bytes(content)
-    return root
+    def submissions(root):
+        source = json.loads(notebook_path(root, ASSIGNMENT).read_text())
+        release = classbuilder.released_notebook(root, ASSIGNMENT).read_text()
+        for hostile in corpus:
+            name, content = hostile.build(source, release, str(root))
+            yield hostile.student, ASSIGNMENT, content, name
+    return classbuilder.build_class(pathlib.Path(folder) / "course", [ASSIGNMENT], submissions)
 
 
 def mismatch(hostile, status, points, text):

@@ -1,5 +1,6 @@
 """Play a bank answer as a student would: the model solution with that one function
-swapped for the answer, every exercise of the notebook graded in this process.
+swapped for the answer, every exercise of the notebook graded in this process (and the
+notebook that student submits, notebook_with, for grading it as a class).
 
 The notebook's given cells run once per notebook, as in a graded run (NBGRADER_EXECUTION
 set, plots to Agg, output discarded). For each answer the solution cells are run again
@@ -7,7 +8,9 @@ in a copy of that namespace, so every function binds the copy, then the answer's
 source replaces its function; the checks then run as notebook.grade() runs them, in
 notebook order, with the cases of one seed.
 """
+import ast
 import contextlib
+import copy
 import functools
 import io
 import os
@@ -75,6 +78,25 @@ def play(answer, seed=0):
     """Grade the model solution with `answer` in place of its function (a Play)."""
     reports = grade_with(ASSIGNMENT_OF[answer.notebook], [answer.source], seed, f"answer: {answer.what}")
     return Play(answer, reports, _problem(answer, reports))
+
+
+def notebook_with(answer):
+    """The model solution as a notebook (an nbformat node) with `answer` in place of the last
+    definition of its function: what the student who wrote it submits."""
+    nb = copy.deepcopy(_notebook(ASSIGNMENT_OF[answer.notebook]))
+    cell, node = [(cell, node) for cell in nb.cells if cell.cell_type == "code"
+                  for node in _functions(cell.source) if node.name == answer.name][-1]
+    lines = cell.source.splitlines(keepends=True)
+    cell.source = "".join(lines[:node.lineno - 1]) + answer.source + "".join(lines[node.end_lineno:])
+    return nb
+
+
+def _functions(source):
+    """The functions a cell defines at its top level (none when it is not plain Python)."""
+    try:
+        return [node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+    except SyntaxError:
+        return []
 
 
 def namespace_with(assignment, sources, label="answer"):
