@@ -18,8 +18,8 @@ import sys
 
 from .limits import Limits
 
-from .admin.course import (DEFAULT_ROOT, answers_given, assignment_of, assignments, data_dir, nbgrader_api,
-                     notebook_path, release_assignment)
+from .admin.course import (DEFAULT_ROOT, answers_given, assignment_of, assignments, kernel_data_dir, nbgrader_api,
+                           notebook_path, release_assignment)
 
 
 def parse_args(argv):
@@ -108,7 +108,7 @@ def cmd_grade(args):
         ensure_released(args.course, assignment)
         try:
             verdicts = grade_class(args.course, assignment, args.workers, Limits(cell_seconds=args.cell_timeout),
-                                   data_dir(), progress=not args.quiet, students=students,
+                                   kernel_data_dir(), progress=not args.quiet, students=students,
                                    accept_risk=args.accept_risk, seed=seed)
         except Unprotected as error:
             print(error, file=sys.stderr)
@@ -146,7 +146,7 @@ def cmd_check(args):
         print(f"\n{exercise.name}: {points_text(exercise.points)} / {points_text(exercise.max_points)} ({mark})")
         print("\n".join(exercise_lines(exercise, reason)), flush=True)
     verdict = grade_submission(args.course, assignment, os.environ.get("USER", "me"), notebook, SELF_CHECK,
-                               data_dir(), progress=show)
+                               kernel_data_dir(), progress=show)
     if not verdict.graded:
         for exercise in verdict.exercises:
             show(exercise, verdict.reason)

@@ -126,8 +126,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=pathlib.Path,
                         help="build folder (default build/book, or build/book-quick: each keeps its own cache)")
-    parser.add_argument("--quick", action="store_true", help="short training runs (CI): the accuracy is not the real one")
-    parser.add_argument("--lab-port", type=int, default=8888, help="the port `make lab` serves on, for the pages' links")
+    parser.add_argument("--quick", action="store_true",
+                        help="short training runs (CI): the accuracy is not the real one")
+    parser.add_argument("--lab-port", type=int, default=8888,
+                        help="the port `make lab` serves on, for the pages' links")
     args = parser.parse_args(argv)
     sys.dont_write_bytecode = True
     out = (args.out or ROOT / "build" / ("book-quick" if args.quick else "book")).resolve()

@@ -134,4 +134,3 @@ def make_lab(copy, env, log, command="make lab"):
     env = dict(env, PORT=str(port))
     with running(command, copy, env, log, lambda: answers(port) == 200):
         yield port
-

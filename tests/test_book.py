@@ -141,12 +141,17 @@ def browser_page(served, tmp_path_factory):
         browser.close()
 
 
+def hrefs(links):
+    """The href attribute of every link a locator finds."""
+    return links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
 def test_the_landing_page_links_every_notebook_in_order(served, browser_page):
     page, elsewhere, shots = browser_page
     page.goto(f"{served}/index.html")
     page.screenshot(path=shots / "landing.png", full_page=True)
     main = page.locator("main")
-    linked = [href.split("#")[0] for href in main.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    linked = [href.split("#")[0] for href in hrefs(main.locator("a"))]
     assert [part for part in PARTS if f"{part}.html" in linked] == PARTS
     assert "make lab" in main.inner_text()
     assert page.locator(f"nav a[href='{PARTS[0]}.html']").count() >= 1     # the sidebar's navigation
@@ -194,6 +199,6 @@ def test_search_finds_im2col(served, browser_page):
     results = page.locator("#search-results li a")
     results.first.wait_for()
     page.screenshot(path=shots / "search.png")
-    found = [href.split("#")[0].split("?")[0] for href in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+    found = [href.split("#")[0].split("?")[0] for href in hrefs(results)]
     assert any(href.endswith("04-vectorization.html") for href in found), found
     assert not elsewhere

@@ -114,7 +114,8 @@ def test_feedback_is_self_contained_and_has_no_hidden_tests(verdicts):
 
 def test_feedback_only_renders_the_verdict(verdicts):
     """A check's report is shown verbatim, so whatever it says is what the page says."""
-    leaked = verdict("mallory", [0, 0], cases={"conv_forward_naive": [CaseOutcome("x", False, "### BEGIN HIDDEN TESTS")]})
+    leaked = verdict("mallory", [0, 0],
+                     cases={"conv_forward_naive": [CaseOutcome("x", False, "### BEGIN HIDDEN TESTS")]})
     assert html.escape("### BEGIN HIDDEN TESTS") in feedback.feedback_html(leaked)
     assert "BEGIN HIDDEN TESTS" not in "".join(feedback.feedback_html(v) for v in verdicts)
 

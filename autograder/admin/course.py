@@ -30,11 +30,13 @@ def nbgrader_api(root=DEFAULT_ROOT, **overrides):
     config.merge(Config(overrides))
     return NbGraderAPI(config=config)
 
+
 def gradebook(root=DEFAULT_ROOT):
     """nbgrader's Gradebook of the course, under its configured course_id (a new one each
     call: use it as a context manager). Built from the database URL alone, a Gradebook
     works under nbgrader's 'default_course' instead."""
     return nbgrader_api(root).gradebook
+
 
 def release_assignment(root, assignment, api=None):
     """Release an assignment with nbgrader (generate_assignment, which also puts it in the
@@ -47,19 +49,23 @@ def release_assignment(root, assignment, api=None):
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not release {assignment}:\n{result['log']}")
 
+
 def assignments(root=DEFAULT_ROOT):
     """Names of the assignments in course/source, in order (e.g. "01-convolution")."""
     return sorted(p.name for p in (pathlib.Path(root) / "source").iterdir() if p.is_dir())
+
 
 def notebook_path(root, assignment):
     """The one source notebook of an assignment."""
     (path,) = (pathlib.Path(root) / "source" / assignment).glob("*.ipynb")
     return path
 
+
 def assignment_of(root, filename):
     """The assignment whose source notebook has this file name (e.g. "pooling.ipynb"), or None."""
     name = pathlib.PurePath(filename).name
     return next((a for a in assignments(root) if notebook_path(root, a).name == name), None)
+
 
 def answers_given(root, assignment):
     """{earlier assignment: [its graded functions]} that the assignment's notebook defines in
@@ -96,7 +102,7 @@ def copy_course(target, release=()):
     return target
 
 
-def data_dir():
+def kernel_data_dir():
     """The data folder the grading kernels may read (coursekit's), or None when it is missing."""
     from coursekit.data import data_dir as configured
     path = configured()
@@ -104,4 +110,4 @@ def data_dir():
 
 
 __all__ = ["nbgrader_api", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
-           "answers_given", "copy_course", "data_dir", "DEFAULT_ROOT"]
+           "answers_given", "copy_course", "kernel_data_dir", "DEFAULT_ROOT"]

@@ -11,7 +11,7 @@ import zipfile
 
 from .. import PROJECT
 
-from .course import DEFAULT_ROOT, assignment_of, assignments, data_dir, notebook_path
+from .course import DEFAULT_ROOT, assignment_of, assignments, kernel_data_dir, notebook_path
 
 PACKAGES = ("autograder", "solutions", "coursekit")
 FILES = ("requirements.txt", "pyproject.toml")
@@ -78,7 +78,7 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
         notebook, assignment = found
         try:
             with CleanRoom(accept_risk=accept_risk) as room:
-                verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=data_dir(),
+                verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=kernel_data_dir(),
                                            room=room)
         except Unprotected as error:
             verdict = ungradable("submission", assignment, notebook_path(course_root, assignment).stem,

@@ -17,7 +17,6 @@ from ..checks import NOTEBOOKS
 from ..checks.model import PUBLIC_SEED
 
 
-
 def public_record(check):
     """The data the visible tests of one check need (see coursekit.visible)."""
     if check.public:

@@ -105,5 +105,3 @@ def case_rng(stream, seed):
     """The generator of one check's random inputs: stream (a number of its own) tells the
     checks apart, seed (an int >= 0, one per student) the students."""
     return np.random.default_rng([stream, seed])
-
-

@@ -94,7 +94,8 @@ pool_forward_naive = Check(
           Bug("the last window is dropped: output size 1 + (H - size) // stride",
               lambda x, f, s, m: S.pool_forward(x, f, s, m)[0][:, :-1, :-1]),
           Bug("the output size rounds down, 1 + (H - size) // stride: a window that does not fit "
-              "is dropped, not rounded to", lambda x, f, s, m: _pooled_windows(x, f, m, s, *_rounded_pool_sizes(x, f, s)))],
+              "is dropped, not rounded to",
+              lambda x, f, s, m: _pooled_windows(x, f, m, s, *_rounded_pool_sizes(x, f, s)))],
     bug_compare=Comparison("out"),
     hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
 

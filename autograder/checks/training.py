@@ -43,8 +43,6 @@ def dense_backward_cases(seed=0):
     return backward_cases(dense_cases(seed), S.dense_forward, case_rng(502, seed))
 
 
-
-
 dense_backward = Check(
     "dense_backward", 2, S.dense_backward, dense_backward_cases, Comparison("tuple", ("dx", "dw", "db")),
     bugs=[Bug("db sums dout over the batch (axis 0), not a mean",
@@ -88,12 +86,6 @@ def loss_cases(seed=0):
              Case("rows far apart: each row its own maximum",
                   (np.array([[700.0, 699.0, 698.0], [-100.0, -101.0, -102.0]]), np.array([0, 1])))]
     return cases
-
-
-
-
-
-
 
 
 def _with_p(p, y):
@@ -214,8 +206,6 @@ def network_cases(seed=0):
     return cases
 
 
-
-
 def _skip_relu(x, layers):
     return S.network_forward(x, [(k, p) for k, p in layers if k != "relu"])[0]
 
@@ -242,8 +232,6 @@ network_forward = Check(
 
 def network_backward_cases(seed=0):
     return backward_cases(network_cases(seed), S.network_forward, case_rng(505, seed))
-
-
 
 
 def _grads_reversed(dscores, caches):

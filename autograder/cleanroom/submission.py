@@ -305,7 +305,8 @@ class _Match:
     def unplaced(self, code_only=False):
         """Cells not matched yet (with code_only: non-empty code cells small enough to compare)."""
         return [cell for cell in self.cells if cell.number not in self.placed and (
-            not code_only or (cell.type == "code" and cell.code.strip() and len(cell.code) <= self.limits.matched_cell_chars))]
+            not code_only or (cell.type == "code" and cell.code.strip()
+                              and len(cell.code) <= self.limits.matched_cell_chars))]
 
     def out_of_time(self):
         if time.monotonic() < self.deadline:

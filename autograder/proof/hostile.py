@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import nbformat
 
 from ..admin import classbuilder
-from ..admin.course import DEFAULT_ROOT, data_dir, notebook_path
+from ..admin.course import DEFAULT_ROOT, kernel_data_dir, notebook_path
 from ..checks import NOTEBOOKS
 from ..cleanroom.submission import nbgrader_meta
 from ..reports.text import verdict_text
@@ -192,7 +192,8 @@ CORPUS = [
         "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
     Hostile("patches-sys-modules", _relu_cell(
         "import sys, types\nsys.modules['numpy'] = types.ModuleType('numpy')\n"
-        f"sys.modules['coursekit.wire'] = sys.modules['{protocol.SANDBOX_PACKAGE}.harness'] = types.ModuleType('fake')"),
+        f"sys.modules['coursekit.wire'] = sys.modules['{protocol.SANDBOX_PACKAGE}.harness'] = "
+        "types.ModuleType('fake')"),
         FULL),
     Hostile("patches-the-wire", _relu_cell(
         "import coursekit.wire as wire\nwire.encode = lambda value: wire.encode.__defaults__ or b'forged'\n"
@@ -325,7 +326,7 @@ def prove_hostile(progress=False):
         snapshot = _snapshot(root)
         verdicts = {v.student: v for v in grade_class(
             root, ASSIGNMENT, workers=WORKERS, limits=Limits(cell_seconds=CELL_SECONDS),
-            data_dir=data_dir(), progress=progress, accept_risk=accept_risk)}
+            data_dir=kernel_data_dir(), progress=progress, accept_risk=accept_risk)}
         escapes = [ESCAPE] if os.path.exists(ESCAPE) else []
         after = _snapshot(root)
         escapes += sorted(path for path in snapshot.keys() | after.keys() if snapshot.get(path) != after.get(path))
