@@ -43,6 +43,7 @@ from .submission import Unreadable, build_program, parse_notebook
 from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
 
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
+OWNER = "owner"                  # in a run's folder: "pid start-time" of the process that opened it
 TEST_SPLIT = "t10k-"             # the held-out test digits: trained_model is graded on them, no kernel sees them
 
 
@@ -118,6 +119,34 @@ def leftovers():
     return folders | set(map(str, cgroup.existing(RUN_PREFIX)))
 
 
+def _process_identity(pid):
+    """(pid, start time) of a live process, or None: a pid alone may be reused."""
+    try:
+        return pid, pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def remove_abandoned_rooms():
+    """Remove the rooms whose process was killed before it could (a SIGKILL, a cluster worker
+    lost): their folders, and their control groups with any process left in them. Returns
+    the names removed."""
+    removed = []
+    for folder in pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
+        try:
+            pid, started = (folder / OWNER).read_text().split()
+        except (OSError, ValueError):
+            continue                  # a room being made, or not one of ours
+        if _process_identity(int(pid)) == (int(pid), started):
+            continue
+        groups = cgroup.RunGroups(folder.name)
+        groups.attach()
+        groups.remove()
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
+
+
 class CleanRoom:
     """One grading run: a private folder for every submission's sandbox, the run's control
     groups, a font cache; all removed when the run ends, whatever happened.
@@ -133,7 +162,9 @@ class CleanRoom:
         self.problems, self.sandboxed = [], False
 
     def __enter__(self):
+        remove_abandoned_rooms()
         self.folder = pathlib.Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
+        (self.folder / OWNER).write_text("%d %s" % _process_identity(os.getpid()))
         try:
             self.groups = cgroup.RunGroups(self.folder.name)
             self.problems = self.groups.create()

@@ -14,6 +14,7 @@ behind). Exit 0 only when all four are perfect.
 """
 import argparse
 import os
+import signal
 import sys
 import time
 
@@ -68,6 +69,8 @@ def _reason(verdict):
 
 
 def main(argv=None):
+    # A stopped proof (kill) unwinds, so the hostile class's sandboxes are removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(prog="python -m autograder.proof", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", default=(), metavar="NAME", help="graded functions to play")
     parser.add_argument("--bank-only", action="store_true", help="skip the hostile class")
