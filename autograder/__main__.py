@@ -47,6 +47,9 @@ def parse_args(argv):
     grade.add_argument("--accept-risk", action="store_true",
                        help="grade even where this machine cannot confine student code (no bubblewrap, no "
                             "cgroups, not root): student code may then read answers or harm the host")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="grade on the dask.distributed cluster whose scheduler is at ADDRESS "
+                            "(tcp://host:8786); --workers is then the cluster's")
     grade.add_argument("--quiet", action="store_true", help="no progress bars")
 
     zip_ = commands.add_parser("gradescope", help="write the Gradescope autograder zip")
@@ -81,6 +84,8 @@ def cmd_release(args):
             return 1
         print(f"{assignment}: released to {args.course / 'release' / assignment}")
         released.add(assignment)
+    from .admin.kit import write_kit
+    print(f"student kit (every released notebook, no answer): {write_kit(args.course)}")
     return 0
 
 
@@ -106,10 +111,16 @@ def cmd_grade(args):
             print(f"{assignment}: no submissions in {args.course / 'submitted'}")
             continue
         ensure_released(args.course, assignment)
+        limits = Limits(cell_seconds=args.cell_timeout)
         try:
-            verdicts = grade_class(args.course, assignment, args.workers, Limits(cell_seconds=args.cell_timeout),
-                                   kernel_data_dir(), progress=not args.quiet, students=students,
-                                   accept_risk=args.accept_risk, seed=seed)
+            if args.scheduler:
+                from .admin.cluster import grade_class_on_cluster
+                verdicts = grade_class_on_cluster(args.scheduler, args.course, assignment, students, limits, seed,
+                                                  args.accept_risk, progress=not args.quiet)
+            else:
+                verdicts = grade_class(args.course, assignment, args.workers, limits, kernel_data_dir(),
+                                       progress=not args.quiet, students=students, accept_risk=args.accept_risk,
+                                       seed=seed)
         except Unprotected as error:
             print(error, file=sys.stderr)
             return 2

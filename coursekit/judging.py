@@ -1,6 +1,6 @@
 """How an answer is judged: compared with the expected one, and matched with known mistakes.
 
-Shared by the hidden checks (autograder.check, in the grader's process) and the visible
+Shared by the hidden checks (autograder.checks, in the grader's process) and the visible
 tests (coursekit.visible, in the student's kernel), so both give the same verdict and the
 same hint for the same answer. Nothing here holds an answer: the expected output and the
 outputs of known mistakes come in as data.
@@ -65,7 +65,7 @@ def undefined_message(name):
 def judge(rules, case, outcome, expected):
     """CaseResult of one case from the outcome of calling the student's function on it:
     {"output": value, "mutated": [argument indices]} or {"error": "Type: message"} (with
-    "undefined" or "timeout" set when that is why), as autograder.harness.call_case gives."""
+    "undefined" or "timeout" set when that is why), as autograder.sandbox.harness.call_case gives."""
     if "error" in outcome:
         error = quote(outcome["error"])     # the student's text: it may quote the hidden input
         if error.startswith("NotImplementedError"):

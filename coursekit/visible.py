@@ -3,7 +3,7 @@
     visible_tests("conv_forward_naive")
 
 runs the notebook's function on the public cases stored beside the notebook (PUBLIC_FILE,
-made at release time from the reference library by autograder.public), prints a line per
+made at release time from the reference library by autograder.admin.public), prints a line per
 case and, when any case fails, raises VisibleTestFailure (an AssertionError) with the
 failures and the hint that names their likely cause: the same comparison and hints as the
 hidden tests (coursekit.judging), on other values. Nothing here holds an answer.

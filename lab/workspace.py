@@ -19,8 +19,8 @@ def update_workspace(release, workspace):
     release, workspace = pathlib.Path(release), pathlib.Path(workspace)
     added = []
     for source in sorted(release.rglob("*")):
-        if not source.is_file() or ".ipynb_checkpoints" in source.parts:
-            continue
+        if not source.is_file() or ".ipynb_checkpoints" in source.parts or source.parent == release:
+            continue                     # the release folders' files only (not the student kit beside them)
         target = workspace / source.relative_to(release)
         if source.suffix == ".ipynb" and target.exists():
             continue                     # the learner's own work: never replaced

@@ -1,6 +1,8 @@
 """Course administration: the nbgrader course and the jobs an instructor runs on it.
 
 course (the course folder and nbgrader's API), public (the visible tests' data, made at
-release), classroom (a whole class graded in parallel, the gradebook), gradescope (the
-bundle and its run), demo (the demo class). May import every other package of autograder.
+release), kit (the student kit), classroom (a whole class graded in parallel, the
+gradebook), cluster (the same on a dask cluster), gradescope (the bundle and its run),
+classbuilder and demo (a class to grade: the demo's, the tests'). May import every other
+package of autograder.
 """

@@ -127,6 +127,6 @@ relu_forward = Check(
               lambda x: np.maximum(x, 0.01 * x))],
     bug_compare=Comparison("out"),
     mutation_hint="return a new array (np.maximum(x, 0)); changing x in place also changes the cache",
-    hint="out = np.maximum(x, 0); cache = (x,)")
+    hint="out keeps x where x > 0 and is 0 elsewhere (np.maximum compares elementwise); cache = (x,)")
 
 CHECKS = [pool_forward_naive, relu_forward]

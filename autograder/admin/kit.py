@@ -1,0 +1,133 @@
+"""The student kit: what a class is given, without a single answer in it.
+
+`python -m autograder release` writes <course>/release/student-kit.zip, a folder student-kit/:
+
+    README.md              how to start: a laptop, a JupyterHub image, Colab
+    requirements.txt       the course's pins of what a student needs, and the wheel below
+    cnn_coursekit-<version>-py3-none-any.whl   coursekit, the student-side package, alone
+    jupyter/               the student-only JupyterLab configuration (lab/jupyter)
+    <NN-topic>/            each released notebook with its visible tests' data (public_cases.bin)
+
+The wheel holds coursekit and nothing else of the project: no `solutions`, no `autograder`.
+"""
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+
+from .. import PROJECT
+
+KIT_NAME = "student-kit"
+DISTRIBUTION = "cnn-coursekit"
+STUDENT_PACKAGES = ("numpy", "matplotlib", "tqdm", "jupyterlab", "notebook", "nbgrader")   # coursekit's, and the lab's
+LAB_CONFIG = PROJECT / "lab" / "jupyter"
+
+
+def pins(names=STUDENT_PACKAGES, requirements=PROJECT / "requirements.txt"):
+    """["name==version", ...] of the course's pins (requirements.txt) for `names`, in that order."""
+    pinned = {}
+    for line in requirements.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pinned[name.lower()] = f"{name}=={version}"
+    missing = [name for name in names if name not in pinned]
+    if missing:
+        raise ValueError(f"requirements.txt pins none of {missing}: the student kit needs them")
+    return [pinned[name] for name in names]
+
+
+def build_wheel(out_folder):
+    """Build the wheel of coursekit alone into out_folder (pip and setuptools, offline); its path."""
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = pathlib.Path(tmp)
+        shutil.copytree(PROJECT / "coursekit", tree / "coursekit", ignore=shutil.ignore_patterns("__pycache__"))
+        dependencies = [pin.split("==")[0] for pin in pins(("numpy", "matplotlib", "tqdm"))]
+        (tree / "pyproject.toml").write_text("\n".join([      # TOML strings and arrays, written as JSON
+            '[build-system]', 'requires = ["setuptools>=61"]', 'build-backend = "setuptools.build_meta"', '',
+            '[project]', f'name = {json.dumps(DISTRIBUTION)}', f'version = {json.dumps(project["version"])}',
+            f'description = {json.dumps("The student side of the course: " + project["description"])}',
+            f'requires-python = {json.dumps(project["requires-python"])}', f'dependencies = {json.dumps(dependencies)}',
+            '', '[tool.setuptools]', 'packages = ["coursekit"]', '']))
+        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                               "--wheel-dir", str(out_folder), str(tree)], capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"the coursekit wheel could not be built:\n{done.stderr[-2000:]}")
+    name = re.sub(r"[-.]", "_", DISTRIBUTION)
+    return next(pathlib.Path(out_folder).glob(f"{name}-{project['version']}-*.whl"))
+
+
+def write_kit(course_root, out_path=None):
+    """Write the student kit of the released notebooks of the course at course_root (at
+    <course_root>/release/student-kit.zip unless out_path); its path. ValueError when nothing
+    is released yet."""
+    release = pathlib.Path(course_root) / "release"
+    folders = sorted(p.parent for p in release.glob("*/*.ipynb"))
+    if not folders:
+        raise ValueError(f"{release} holds no released notebook: release an assignment first")
+    out_path = pathlib.Path(out_path or release / f"{KIT_NAME}.zip")
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = build_wheel(tmp)
+        with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as kit:
+            kit.writestr(f"{KIT_NAME}/README.md", STUDENT_README.format(wheel=wheel.name))
+            kit.writestr(f"{KIT_NAME}/requirements.txt",
+                         "# What the course's notebooks need, pinned as the course pins them.\n"
+                         + "".join(f"{pin}\n" for pin in pins()) + f"./{wheel.name}\n")
+            kit.write(wheel, f"{KIT_NAME}/{wheel.name}")
+            for path in sorted(LAB_CONFIG.rglob("*")):
+                if path.is_file():
+                    kit.write(path, f"{KIT_NAME}/jupyter/{path.relative_to(LAB_CONFIG).as_posix()}")
+            for folder in folders:
+                for path in sorted(folder.iterdir()):
+                    if path.is_file():
+                        kit.write(path, f"{KIT_NAME}/{folder.name}/{path.name}")
+    return out_path
+
+
+STUDENT_README = """# The course's notebooks
+
+Each folder holds one notebook of the course and the data of its visible tests
+(`public_cases.bin`: keep it beside the notebook). Work through them in order. Fill in
+every cell that says `# YOUR CODE HERE`, then run the cell right under it: its visible
+tests run your function on public cases and name the likely cause of each failure.
+nbgrader's Validate button runs the whole notebook the same way.
+
+## On your laptop
+
+You need Python 3.11. In this folder:
+
+```bash
+python3.11 -m venv .venv
+.venv/bin/pip install -r requirements.txt        # on Windows: .venv\\Scripts\\pip
+JUPYTER_CONFIG_PATH=jupyter .venv/bin/jupyter lab
+```
+
+`requirements.txt` installs JupyterLab, nbgrader's student tools, numpy and matplotlib at
+the course's versions, and the course's own package, `{wheel}` (helpers for data,
+plots and the visible tests: it holds no answer). `jupyter/` shows the student tools
+only (Validate and the assignment list).
+
+## On your class's JupyterHub
+
+Nothing to install: your instructor's image has all of it. Open the notebook from the
+assignment list (or the folder your instructor names), work, press Validate, and submit
+from the assignment list.
+
+## On Colab
+
+Upload the notebook's folder (the notebook and `public_cases.bin`) and `{wheel}`,
+then run in the notebook's first cell:
+
+```python
+%pip install ./{wheel}
+```
+
+Colab has no Validate button: run every cell from the top instead. The MNIST notebook
+downloads the digits the first time (about 12 MB).
+"""
