@@ -2,29 +2,51 @@
 
 `python -m autograder gradescope` writes autograder.zip: the course's packages,
 the source notebooks, the pins, and Gradescope's two entry points:
-  setup.sh        installs the environment (pip, from requirements.txt) and the MNIST files
+  setup.sh        installs bubblewrap, Python 3.11 if the image's is older, a venv with the
+                  pins of what grading needs (requirements.txt), and the MNIST files
   run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json
 The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder.
 """
 import pathlib
+import time
 import zipfile
 
 from .. import PROJECT
 
+from .kit import pins
 from .course import DEFAULT_ROOT, assignment_of, assignments, kernel_data_dir, notebook_path
 
 PACKAGES = ("autograder", "solutions", "coursekit")
-FILES = ("requirements.txt", "pyproject.toml")
 
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image.
+# Gradescope runs this once, as root, when it builds the autograder image. Every step must
+# work: a failure fails the build, with its reason on stderr.
 set -euo pipefail
 cd "$(dirname "$0")"
-apt-get install -y -q bubblewrap >/dev/null 2>&1 || true   # the clean-room sandbox, when available
-python3 -m pip install --quiet -r requirements.txt
-python3 -m pip install --quiet --no-deps -e .
+fail() { echo "setup.sh: $*" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+
+apt-get update -q || fail "apt-get update failed: the image cannot reach its package mirrors"
+apt-get install -y -q bubblewrap || fail "bubblewrap, the grader's sandbox, could not be installed"
+
+# The pins need Python 3.11. An image whose python3 is 3.11 is used as it is; otherwise
+# (Gradescope's Ubuntu 22.04 images ship 3.10) the distribution's python3.11 is installed.
+if python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+  python=python3
+  apt-get install -y -q python3-venv || fail "python3-venv could not be installed"
+else
+  echo "setup.sh: the image's python3 is $(python3 -V 2>&1 || echo missing): installing python3.11" >&2
+  apt-get install -y -q python3.11 python3.11-venv || fail "this image's distribution has no python3.11: \\
+choose a Gradescope base image with Python 3.11 available (Ubuntu 22.04 or later, Debian 12)"
+  python=python3.11
+fi
+"$python" -m venv venv || fail "no virtual environment could be made with $python"
+venv/bin/python -m pip install --quiet --upgrade pip
+venv/bin/python -m pip install --quiet -r requirements.txt || fail "the course's pins could not be installed"
+venv/bin/python -m pip install --quiet --no-deps -e . || fail "the course's packages could not be installed"
 export COURSE_DATA_DIR="$(pwd)/data"
-python3 -c "from coursekit.data import load_mnist; load_mnist()"   # fetch and verify MNIST once
+venv/bin/python -c "from coursekit.data import load_mnist; load_mnist()" || fail "MNIST could not be fetched and verified"
+echo "setup.sh: ready, $(venv/bin/python -V)"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -34,7 +56,9 @@ root="${AUTOGRADER_ROOT:-/autograder}"
 cd "$(dirname "$0")"
 export COURSE_DATA_DIR="${COURSE_DATA_DIR:-$(pwd)/data}"
 mkdir -p "$root/results"
-python3 -m autograder --course course gradescope-run "$root/submission" "$root/results/results.json"
+python=venv/bin/python
+[ -x "$python" ] || python=python3          # a bundle unpacked without setup.sh (the tests' fake root)
+"$python" -m autograder --course course gradescope-run "$root/submission" "$root/results/results.json"
 """
 
 
@@ -47,8 +71,8 @@ def make_zip(out_path, course_root=DEFAULT_ROOT):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o755 << 16
             bundle.writestr(info, text)
-        for name in FILES:
-            bundle.write(PROJECT / name, name)
+        bundle.writestr("requirements.txt", "".join(f"{pin}\n" for pin in pins()))
+        bundle.write(PROJECT / "pyproject.toml", "pyproject.toml")
         for package in PACKAGES:
             for path in sorted((PROJECT / package).rglob("*.py")):
                 bundle.write(path, path.relative_to(PROJECT).as_posix())
@@ -66,6 +90,7 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
     unless accept_risk."""
     from ..reports.gradescope import write_gradescope
     from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, ungradable
+    started = time.monotonic()
     submission_dir = pathlib.Path(submission_dir)
     found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))
                   if (assignment := assignment_of(course_root, path.name))), None)
@@ -83,5 +108,5 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
         except Unprotected as error:
             verdict = ungradable("submission", assignment, notebook_path(course_root, assignment).stem,
                                  f"the autograder cannot grade safely here; ask your instructor. {error}")
-    write_gradescope(verdict, results_path)
+    write_gradescope(verdict, results_path, execution_time=time.monotonic() - started)
     return verdict

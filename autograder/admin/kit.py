@@ -24,11 +24,13 @@ from .. import PROJECT
 
 KIT_NAME = "student-kit"
 DISTRIBUTION = "cnn-coursekit"
-STUDENT_PACKAGES = ("numpy", "matplotlib", "tqdm", "jupyterlab", "notebook", "nbgrader")   # coursekit's, and the lab's
+# What the notebooks need, where a student works and where a grader runs them: coursekit's
+# dependencies, JupyterLab and nbgrader.
+NOTEBOOK_PACKAGES = ("numpy", "matplotlib", "tqdm", "jupyterlab", "notebook", "nbgrader")
 LAB_CONFIG = PROJECT / "lab" / "jupyter"
 
 
-def pins(names=STUDENT_PACKAGES, requirements=PROJECT / "requirements.txt"):
+def pins(names=NOTEBOOK_PACKAGES, requirements=PROJECT / "requirements.txt"):
     """["name==version", ...] of the course's pins (requirements.txt) for `names`, in that order."""
     pinned = {}
     for line in requirements.read_text().splitlines():

@@ -1,0 +1,32 @@
+"""grades.csv: one row per student, one column per graded exercise."""
+import csv
+from pathlib import Path
+
+from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise, reason
+
+
+def grade_rows(verdicts, exercise_names):
+    """The gradebook as rows: a header, then one row per student sorted by student_id.
+
+    Columns: student_id, status, reason (why it is ungradable), score, max_score, then the points of each exercise
+    (graded cell grade_id) in the order of exercise_names (0 for ungradable submissions),
+    then the seed of the hidden inputs the submission was graded on.
+    """
+    assignment_max = sum(exercise_max_points(verdicts, exercise_names).values())
+    rows = [["student_id", "status", "reason", "score", "max_score", *exercise_names, "seed"]]
+    for verdict in by_student(verdicts):
+        points = points_by_exercise(verdict)
+        rows.append([verdict.student, verdict.status, reason(verdict), exact_points(verdict.score),
+                     exact_points(max_score(verdict, assignment_max)),
+                     *(exact_points(points.get(name, 0.0)) for name in exercise_names), verdict.seed])
+    return rows
+
+
+def write_grades_csv(verdicts, exercise_names, path):
+    """Write grades.csv: header student_id, status, reason, score, max_score, <one column per grade_id>, seed;
+    one row per student sorted by student_id. Creates parent folders; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(grade_rows(verdicts, exercise_names))
+    return path

@@ -1,0 +1,105 @@
+"""The class summary: a plain-text table (summary.txt) and a figure (summary.png)."""
+import statistics
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise
+
+
+def exercise_stats(verdicts, exercise_names):
+    """Per exercise over graded students: (name, mean points, max points, pass rate or None)."""
+    graded = [v for v in verdicts if v.graded]
+    max_points = exercise_max_points(verdicts, exercise_names)
+    stats = []
+    for name in exercise_names:
+        earned = [points_by_exercise(v).get(name, 0.0) for v in graded]
+        passed = [bool(max_points[name]) and p >= max_points[name] for p in earned]
+        mean = statistics.fmean(earned) if graded else None
+        rate = sum(passed) / len(graded) if graded else None
+        stats.append((name, mean, max_points[name], rate))
+    return stats
+
+
+def _student_lines(verdicts, assignment_max):
+    width = max([len("student"), *(len(v.student) for v in verdicts)])
+    lines = [f"{'student':<{width}}  {'status':<10}  {'score':>13}"]
+    for v in by_student(verdicts):
+        status = "graded" if v.graded else "UNGRADABLE"
+        score = f"{exact_points(v.score)} / {exact_points(max_score(v, assignment_max))}"
+        lines.append(f"{v.student:<{width}}  {status:<10}  {score:>13}")
+    return lines
+
+
+def _exercise_lines(verdicts, exercise_names):
+    stats = exercise_stats(verdicts, exercise_names)
+    width = max([len("exercise"), *(len(name) for name in exercise_names)])
+    lines = [f"{'exercise':<{width}}  {'mean':>7}  {'max':>7}  {'pass rate':>9}"]
+    for name, mean, max_points, rate in stats:
+        mean_text = "n/a" if mean is None else f"{mean:.2f}"
+        rate_text = "n/a" if rate is None else f"{rate:.0%}"
+        lines.append(f"{name:<{width}}  {mean_text:>7}  {max_points:>7.2f}  {rate_text:>9}")
+    return lines
+
+
+def _class_lines(verdicts, assignment_max):
+    scores = [v.score for v in verdicts if v.graded]
+    ungradable = sum(not v.graded for v in verdicts)
+    if scores:
+        spread = (f"class mean {statistics.fmean(scores):.2f}, median "
+                  f"{statistics.median(scores):.2f} of {exact_points(assignment_max)} "
+                  f"(over {len(scores)} graded)")
+    else:
+        spread = "class mean n/a, median n/a (nothing graded)"
+    return [spread, f"ungradable submissions: {ungradable} of {len(verdicts)}"]
+
+
+def summary_table(verdicts, exercise_names):
+    """A plain-text class table with fixed-width columns: one line per student (status,
+    score / max), then per exercise the mean points, max points and pass rate (share of
+    graded students with full points), then the class mean and median score over graded
+    students and the count of ungradable submissions."""
+    assignment_max = sum(exercise_max_points(verdicts, exercise_names).values())
+    blocks = [_student_lines(verdicts, assignment_max),
+              _exercise_lines(verdicts, exercise_names),
+              _class_lines(verdicts, assignment_max)]
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+def plot_summary(verdicts, exercise_names):
+    """Two panels: a histogram of graded students' scores (% of max) and a horizontal bar
+    chart of each exercise's pass rate. Returns the Figure (drawn by Agg, not via pyplot)."""
+    fig = Figure(figsize=(11, max(3.5, 0.4 * len(exercise_names) + 1.5)), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_hist, ax_rate = fig.subplots(1, 2)
+
+    graded = [v for v in verdicts if v.graded]
+    percents = [100 * v.score / v.max_score for v in graded if v.max_score]
+    ax_hist.hist(percents, bins=range(0, 101, 10), color="#4c72b0", edgecolor="white")
+    ax_hist.set(title=f"scores of {len(graded)} graded students "
+                      f"({len(verdicts) - len(graded)} ungradable)",
+                xlabel="score (% of max)", ylabel="students", xlim=(0, 100))
+    ax_hist.yaxis.set_major_locator(MaxNLocator(integer=True))    # whole students
+
+    stats = exercise_stats(verdicts, exercise_names)
+    rates = [100 * (rate or 0.0) for _, _, _, rate in stats]
+    ax_rate.barh(range(len(stats)), rates, color="#55a868")
+    for y, rate in enumerate(rates):
+        ax_rate.text(min(rate + 1, 88), y, f"{rate:.0f}%", va="center", fontsize=8)
+    ax_rate.set_yticks(range(len(stats)), [name for name, *_ in stats], fontsize=8)
+    ax_rate.invert_yaxis()                              # first exercise on top
+    ax_rate.set(title="pass rate (full points)", xlabel="% of graded students", xlim=(0, 100))
+    return fig
+
+
+def write_summary(verdicts, exercise_names, out_dir):
+    """Write summary.png (plot_summary) and summary.txt (summary_table) into out_dir;
+    returns the table."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = summary_table(verdicts, exercise_names)
+    (out_dir / "summary.txt").write_text(table, encoding="utf-8")
+    plot_summary(verdicts, exercise_names).savefig(out_dir / "summary.png", format="png", dpi=100)
+    return table

@@ -1,0 +1,54 @@
+"""Plain text of a verdict, as the student reads it: in the notebook's hidden-test output, the
+self-check, the feedback page and Gradescope's results."""
+
+
+def points_text(points):
+    """Points for people to read: at most two decimals, no trailing zeros (0.78, 3, 2.5)."""
+    return f"{round(float(points), 2):g}"
+
+
+def case_line(case):
+    """One case: PASS or FAIL, its name, and how the answer differs."""
+    return f"  {'PASS' if case.passed else 'FAIL'}  {case.name}" + ("" if case.passed else f": {case.message}")
+
+
+def exercise_lines(exercise, reason=""):
+    """An ExerciseResult's report: a line per case, each hint once (after the first case it
+    explains, with how many failed cases it explains); reason: why the submission was not
+    graded, said instead."""
+    if reason:
+        return [f"  not graded: {reason}"]
+    lines = [f"  NOTE  {exercise.note}"] if exercise.note else []
+    if exercise.undefined:                      # said once, not once per case
+        return lines + [f"  FAIL  {exercise.cases[0].message}"]
+    failed = [c for c in exercise.cases if not c.passed]
+    hinted = set()
+    for case in exercise.cases:
+        lines.append(case_line(case))
+        if case.hint and case.hint not in hinted:
+            hinted.add(case.hint)
+            count = sum(c.hint == case.hint for c in failed)
+            lines.append(f"        hint: {case.hint}"
+                         + (f" (this explains {count} of the {len(failed)} failed cases)" if count > 1 else ""))
+    return lines
+
+
+def exercise_head(exercise):
+    """"name: points / max points (k of n cases passed)"."""
+    head = f"{exercise.name}: {points_text(exercise.points)} / {points_text(exercise.max_points)} points"
+    if exercise.undefined:
+        return head
+    return head + f" ({sum(c.passed for c in exercise.cases)} of {len(exercise.cases)} cases passed)"
+
+
+def exercise_text(exercise):
+    """The head and the report of a graded exercise, one string."""
+    return "\n".join([exercise_head(exercise), *exercise_lines(exercise)])
+
+
+def verdict_text(verdict):
+    """Everything the student reads about a verdict: status and reason, notes, every exercise."""
+    lines = [verdict.status + (f": {verdict.reason}" if verdict.reason else ""), *verdict.notes]
+    for exercise in verdict.exercises:
+        lines += [exercise_head(exercise), *exercise_lines(exercise, verdict.reason)]
+    return "\n".join(lines)
