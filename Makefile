@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser lab book check release grade gradescope test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser debootstrap lab book check release grade gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -37,6 +37,10 @@ sandbox:
 # tests/test_browser.py drives Debian's Chromium (no browser is downloaded).
 browser:
 	$(call apt_install,chromium,chromium,the browser test will skip (on CI it fails))
+
+# tests/test_gradescope.py builds a fresh Debian root with Debian's debootstrap, as Gradescope builds an image.
+debootstrap:
+	$(call apt_install,debootstrap,debootstrap,the Gradescope image test will skip (on CI it fails))
 
 # The student release, course/release/<NN-topic>/ (nbgrader generate_assignment).
 release: $(STAMP)
@@ -78,7 +82,7 @@ grade: $(STAMP) sandbox
 gradescope: $(STAMP)
 	$(BIN)/python -m autograder gradescope
 
-test: $(STAMP) sandbox browser
+test: $(STAMP) sandbox browser debootstrap
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory prove
 

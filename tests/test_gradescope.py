@@ -1,10 +1,14 @@
-"""The Gradescope autograder zip, run against a fake /autograder root."""
+"""The Gradescope autograder zip, run against a fake /autograder root, and built into a fresh
+Debian root as Gradescope builds its image."""
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import zipfile
+
+import pytest
 
 from autograder.__main__ import main
 from autograder.admin.course import DEFAULT_ROOT, notebook_path
@@ -44,3 +48,73 @@ def test_nothing_submitted_is_a_clear_zero(tmp_path):
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == 0 and "no course notebook was submitted" in results["output"]
     assert not verdict.graded
+
+
+# A Gradescope-like image: a fresh Debian root (debootstrap, minbase: no Python at all), the
+# bundle unpacked in /autograder/source, setup.sh then run_autograder run from copies in
+# /autograder, as root, in a chroot. A chroot has no user namespaces (the kernel refuses them
+# to a chrooted process) and bubblewrap cannot pivot its root there: like Gradescope's
+# containers, no sandbox can start, and the grader must say so instead of grading.
+MIRROR = "http://deb.debian.org/debian"
+HOST_CA = "/etc/ssl/certs/ca-certificates.crt"
+IMAGE_SECONDS = 2400        # a bound on building the image (downloads), never an assertion of speed
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory):
+    """A fresh Debian 12 root with the bundle unpacked and run_autograder's inputs in place."""
+    missing = [what for what, ok in [("root", os.geteuid() == 0), ("debootstrap (make debootstrap)",
+                                                                    shutil.which("debootstrap"))] if not ok]
+    if missing:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"the image test needs {' and '.join(missing)}")
+    root = tmp_path_factory.mktemp("image") / "root"
+    subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(root), MIRROR], check=True,
+                   capture_output=True, timeout=IMAGE_SECONDS)
+    shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    # This machine reaches PyPI through a proxy whose certificate authority the host trusts:
+    # the image gets the host's bundle for pip (Gradescope's network needs none).
+    shutil.copy(HOST_CA, root / "etc" / "host-ca.crt")
+    subprocess.run(["mount", "-t", "proc", "proc", str(root / "proc")], check=True)
+    subprocess.run(["mount", "--rbind", "/dev", str(root / "dev")], check=True)
+    try:
+        bundle = tmp_path_factory.mktemp("bundle") / "autograder.zip"
+        assert main(["gradescope", "--out", str(bundle)]) == 0
+        source = root / "autograder" / "source"
+        with zipfile.ZipFile(bundle) as z:
+            z.extractall(source)
+        for script in ("setup.sh", "run_autograder"):
+            shutil.copy(source / script, root / "autograder" / script)
+            (root / "autograder" / script).chmod(0o755)
+        from coursekit.data import data_dir
+        shutil.copytree(data_dir() / "mnist", source / "data" / "mnist")     # what setup.sh would download
+        (root / "autograder" / "submission").mkdir()
+        shutil.copy(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT), root / "autograder" / "submission")
+        yield root
+    finally:
+        subprocess.run(["umount", "-R", "-l", str(root / "dev")])
+        subprocess.run(["umount", "-l", str(root / "proc")])
+
+
+def in_image(root, command, timeout=IMAGE_SECONDS):
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root",
+           "LANG": "C.UTF-8", "PIP_CERT": "/etc/host-ca.crt"}
+    return subprocess.run(["chroot", str(root), "/bin/bash", "-c", command], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_setup_builds_the_image_from_a_root_without_python(image):
+    setup = in_image(image, "/autograder/setup.sh")
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    assert "installing python3.11" in setup.stderr and "ready, Python 3.11" in setup.stdout
+    assert in_image(image, "bwrap --version").returncode == 0
+    assert in_image(image, "/autograder/source/venv/bin/python -c 'import nbgrader, coursekit'").returncode == 0
+
+
+def test_where_no_sandbox_can_start_the_result_says_so_and_grades_nothing(image):
+    run = in_image(image, "/autograder/run_autograder", timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads((image / "autograder" / "results" / "results.json").read_text())
+    assert results["score"] == 0 and "cannot grade safely" in results["output"]
+    assert "bubblewrap cannot start a sandbox here" in results["output"]
+    assert [t["score"] for t in results["tests"]] == [0, 0] and results["execution_time"] >= 0
+    assert all(t["visibility"] == "visible" and "BEGIN HIDDEN TESTS" not in t["output"] for t in results["tests"])

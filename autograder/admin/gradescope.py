@@ -5,7 +5,8 @@ the source notebooks, the pins, and Gradescope's two entry points:
   setup.sh        installs bubblewrap, Python 3.11 if the image's is older, a venv with the
                   pins of what grading needs (requirements.txt), and the MNIST files
   run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json
-The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder.
+The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder;
+the bundle is unpacked in <root>/source, and Gradescope runs copies of both scripts from <root>.
 """
 import pathlib
 import time
@@ -22,7 +23,7 @@ SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image. Every step must
 # work: a failure fails the build, with its reason on stderr.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "${AUTOGRADER_ROOT:-/autograder}/source"     # Gradescope also runs a copy from /autograder
 fail() { echo "setup.sh: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
@@ -53,7 +54,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission.
 set -uo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
-cd "$(dirname "$0")"
+cd "$root/source"                           # Gradescope runs a copy of this script from $root
 export COURSE_DATA_DIR="${COURSE_DATA_DIR:-$(pwd)/data}"
 mkdir -p "$root/results"
 python=venv/bin/python
