@@ -4,9 +4,11 @@ exactly; with one worker killed while it grades, every submission still gets exa
 verdict, the same, and the killed worker's clean room is removed by the next run."""
 import json
 import os
+import pathlib
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -14,7 +16,7 @@ import pytest
 
 from autograder.admin.classroom import grade_class
 from autograder.admin.cluster import grade_class_on_cluster
-from autograder.cleanroom.runner import leftovers, remove_abandoned_rooms
+from autograder.cleanroom.runner import OWNER, RUN_PREFIX, leftovers, remove_abandoned_rooms
 from autograder.limits import Limits
 from autograder.proof import hostile
 
@@ -97,6 +99,18 @@ def test_the_cluster_gives_the_local_verdicts(course, cluster):
     assert [outcome(v) for v in remote] == [outcome(v) for v in local]
 
 
+def rooms_of(pids):
+    """The clean rooms (run folder names) that these processes opened."""
+    rooms = set()
+    for folder in pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
+        try:
+            if int((folder / OWNER).read_text().split()[0]) in pids:
+                rooms.add(folder.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    return rooms
+
+
 def grading_workers(pid):
     """The grading processes (python -m autograder.cleanroom.runner) a dask worker started."""
     found = []
@@ -129,6 +143,8 @@ def test_a_worker_killed_while_grading_costs_no_verdict(course, cluster):
     assert killed and victim.wait(timeout=10) == -signal.SIGKILL
     assert [v.student for v in remote] == sorted(CLASS)
     assert [outcome(v) for v in remote] == [outcome(v) for v in local]
+    rooms = rooms_of({worker.pid for worker in cluster.workers})
+    assert len(rooms) == 2                                   # one per dask worker
     cluster.close()                      # the living worker removes its own room
     removed = remove_abandoned_rooms()   # the killed one could not: the next run does
-    assert removed and not leftovers()
+    assert set(removed) <= rooms and not [item for item in leftovers() for room in rooms if room in item]

@@ -44,7 +44,7 @@ def _signal_name(returncode):
         return f"signal {-returncode}"
 
 
-def _grade_in_worker(job, running):
+def grade_in_worker(job, running):
     """One submission graded by a worker process of its own (runner.worker_main): whatever
     happens to that process costs this submission alone. running: the set of worker
     processes under way (grade_class stops them if it is stopped)."""
@@ -93,7 +93,7 @@ def grade_class(course_root, assignment, workers=None, limits=None, data_dir=Non
                 job = {"course_root": str(course_root), "assignment": assignment, "student": student,
                        "submission": None, "limits": dataclasses.asdict(limits), "data_dir": data_dir,
                        "room": room.as_job(), "seed": student_seed(seed, student)}
-                futures[pool.submit(_grade_in_worker, job, running)] = job
+                futures[pool.submit(grade_in_worker, job, running)] = job
             bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment}",
                        unit="student", disable=not progress)
             for future in bar:

@@ -1,11 +1,11 @@
 """A class graded on a dask.distributed cluster: `grade --scheduler ADDRESS`.
 
 Each submission is one task. The dask worker that runs it grades it as a local run does: in
-a worker process of its own (classroom._grade_in_worker), in a clean room of that dask
+a worker process of its own (classroom.grade_in_worker), in a clean room of that dask
 worker's own, and returns the verdict as data; the instructor's process collects the
 verdicts and writes the reports and the gradebook. A task carries what it grades as data
-(the submission's files, read here without following a link and within the limits, and the
-source notebook), so the cluster needs no shared file system: the worker image is the
+(the submission's files as the local grader reads them: no link followed, within the
+limits; and the source notebook), so the cluster needs no shared file system: the worker image is the
 grading environment (the course's pins, bubblewrap), on SLURM or PBS through dask-jobqueue or
 on Kubernetes through dask's operator (README: "Grading on a cluster"). A dask worker that
 dies loses its tasks to the others (dask retries them), so every submission still gets
@@ -13,40 +13,18 @@ exactly one verdict.
 """
 import atexit
 import dataclasses
-import os
 import pathlib
 import secrets
 import tempfile
 
-from ..cleanroom.files import Refused, list_folder, open_folder, read_file, read_relative
-from ..cleanroom.runner import CleanRoom, Unprotected, student_seed, ungradable
+from ..cleanroom.files import Refused
+from ..cleanroom.runner import CleanRoom, Unprotected, read_submission, student_seed, ungradable
 from ..cleanroom.submission import Unreadable
 from ..verdict import Verdict
-from .classroom import _grade_in_worker
+from .classroom import grade_in_worker
 from .course import kernel_data_dir, notebook_path
 
 RETRIES = 3          # a task whose dask worker died is run again, by another worker, this often
-
-
-def read_submission(course_root, student, assignment, limits):
-    """{relative path: bytes} of a student's submitted files (within limits.submission_files
-    and the byte limits, links not followed); Unreadable or Refused with the reason."""
-    fd = open_folder(pathlib.Path(course_root) / "submitted", [student, assignment])
-    try:
-        listing = list_folder(fd, limits.submission_files)
-        files = {name: read_file(fd, name, limits.notebook_bytes) for name in listing.notebooks}
-        total = 0
-        for relative in listing.others:
-            try:
-                files[relative] = read_relative(fd, relative, limits.submission_files_bytes - total)
-            except Refused:
-                break                         # the worker's own read says what was left out
-            total += len(files[relative])
-        if not listing.notebooks:
-            raise Unreadable(f"no notebook submitted (expected {notebook_path(course_root, assignment).name})")
-        return files
-    finally:
-        os.close(fd)
 
 
 _ROOMS = {}           # this dask worker's clean room, by its limits and risk (opened once)
@@ -81,7 +59,7 @@ def grade_task(task):
         job = {"course_root": str(course), "assignment": task["assignment"], "student": task["student"],
                "submission": None, "limits": dataclasses.asdict(limits), "data_dir": kernel_data_dir(),
                "room": room.as_job(), "seed": task["seed"]}
-        result = _grade_in_worker(job, set())
+        result = grade_in_worker(job, set())
         if isinstance(result, Verdict):
             return result.as_dict()
         return ungradable(task["student"], task["assignment"], source.stem, result, task["seed"]).as_dict()
@@ -100,8 +78,9 @@ def grade_class_on_cluster(scheduler, course_root, assignment, students, limits,
     try:
         for student in students:
             student_seed_ = student_seed(seed, student)
-            try:
-                files = read_submission(course_root, student, assignment, limits)
+            try:      # what the grader would read locally: the notebook to grade and the other files
+                name, raw, others, _ = read_submission(course_root, student, assignment, None, source.name, limits)
+                files = {name: raw, **others}
             except (Refused, Unreadable) as error:
                 verdicts.append(ungradable(student, assignment, source.stem, str(error), student_seed_))
                 continue

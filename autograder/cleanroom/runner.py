@@ -304,7 +304,7 @@ def _check_exercise(session, check, seed, absent):
     return score(check, outcomes, cases)
 
 
-def _read_submission(course_root, student, assignment, submission, expected, limits):
+def read_submission(course_root, student, assignment, submission, expected, limits):
     """(notebook name, its bytes, {relative path: bytes} of the other files, notes), read
     without following a link; Refused or Unreadable with the reason."""
     if submission is None:
@@ -385,7 +385,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     source_path = notebook_path(course_root, assignment)
     limits = limits or Limits()
     try:
-        name, raw, others, notes = _read_submission(course_root, student, assignment,
+        name, raw, others, notes = read_submission(course_root, student, assignment,
                                                     pathlib.Path(submission) if submission else None,
                                                     source_path.name, limits)
         program = build_program(json.loads(source_path.read_text()), parse_notebook(raw, name, limits), limits)
