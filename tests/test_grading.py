@@ -134,9 +134,10 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     def kill_one_worker():
         deadline = time.monotonic() + 120
         while not killed and time.monotonic() < deadline:
-            for proc in pathlib.Path("/proc").iterdir():
+            for proc in pathlib.Path("/proc").iterdir():       # a worker of this run: this process's child
                 try:
-                    if b"autograder.cleanroom.runner" in (proc / "cmdline").read_bytes():
+                    parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                    if parent == os.getpid() and b"autograder.cleanroom.runner" in (proc / "cmdline").read_bytes():
                         os.kill(int(proc.name), signal.SIGKILL)
                         killed.append(proc.name)
                         return
@@ -254,9 +255,10 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
                             "--quiet", "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     started = []
-    while not started:                 # a kernel of this run has its socket folder
+    while not started:                 # a kernel of this run (the room it owns) has its socket folder
         assert time.monotonic() < deadline, "no kernel started"
-        started = [f for f in leftovers() - before if list(pathlib.Path(f).glob("*/ipc-1"))]
+        started = [f for f in leftovers() - before if list(pathlib.Path(f).glob("*/ipc-1"))
+                   and _owner(pathlib.Path(f)) == run.pid]
         time.sleep(0.1)
     run.send_signal(signal.SIGTERM)
     assert run.wait(timeout=60) == 128 + signal.SIGTERM
@@ -264,6 +266,15 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
     run_name = pathlib.Path(started[0]).name
     assert not [item for item in leftovers() if run_name in item]
     assert not [p for p in pathlib.Path("/proc").iterdir() if p.name.isdigit() and run_name.encode() in _cmdline(p)]
+
+
+def _owner(room):
+    """The pid of the process that opened a room (runner.OWNER), or None."""
+    from autograder.cleanroom.runner import OWNER
+    try:
+        return int((room / OWNER).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _cmdline(proc):
