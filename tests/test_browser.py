@@ -18,6 +18,7 @@ import re
 
 from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
 from labcopy import TOKEN, copy_repository, environment, make_lab
+from model_answers import solution_blocks
 
 EXPECTED_CAUSE = "the bias is missing"
 NOTEBOOK = "01-convolution/convolution.ipynb"
@@ -28,15 +29,7 @@ RUN_MS = 180_000        # bounds on waiting for cells and Validate, never assert
 def model_answers(copy):
     """{grade_id: source} of notebook 01's solution cells in the instructor's source, with the
     solution markers taken out (what a learner who got it right would have written)."""
-    nb = json.loads((copy / "course" / "source" / NOTEBOOK).read_text())
-    answers = {}
-    for cell in nb["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("solution") and cell["cell_type"] == "code":
-            lines = "".join(cell["source"]).splitlines()
-            answers[meta["grade_id"]] = "\n".join(l for l in lines if "### BEGIN SOLUTION" not in l
-                                                  and "### END SOLUTION" not in l)
-    return answers
+    return solution_blocks(json.loads((copy / "course" / "source" / NOTEBOOK).read_text()))
 
 
 def do_earlier_exercises(workspace_notebook, answers):

@@ -20,22 +20,11 @@ from autograder.admin.kit import KIT_NAME, write_kit
 from autograder.proof.answers import find
 from coursekit import wire
 from coursekit.visible import PUBLIC_FILE
+from model_answers import MARKERS, solution_blocks
 
 RELEASED = ["01-convolution", "02-pooling"]
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 MISTAKE = ("conv_forward_naive", "the bias forgotten")     # a bug of the proof's bank
 EXPECTED_CAUSE = "the bias is missing"
-
-
-def solution_blocks(nb):
-    """{grade_id: the model answer's code, markers out} of a source notebook's solution cells."""
-    answers = {}
-    for cell in nb["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("solution") and cell["cell_type"] == "code":
-            lines = "".join(cell["source"]).splitlines()
-            answers[meta["grade_id"]] = "\n".join(line for line in lines if line.strip() not in MARKERS)
-    return answers
 
 
 def secret_lines(nb):
