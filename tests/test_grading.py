@@ -13,6 +13,7 @@ import html
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -282,3 +283,36 @@ def _cmdline(proc):
         return (proc / "cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_only_this_users_abandoned_rooms_are_removed(tmp_path):
+    """A folder in /tmp named like a room, whose owner file names a dead process, is removed
+    only when it is this user's real folder: not another user's, not a link to elsewhere."""
+    import tempfile
+
+    from autograder.cleanroom.runner import OWNER, RUN_PREFIX, remove_abandoned_rooms
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    rooms = {}
+    for kind in ("ours", "theirs", "link"):
+        rooms[kind] = pathlib.Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}test-{kind}-"))
+        (rooms[kind] / OWNER).write_text(f"{dead} 1")
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / OWNER).write_text(f"{dead} 1")
+    shutil.rmtree(rooms["link"])
+    rooms["link"].symlink_to(target)
+    if os.geteuid() == 0:
+        os.chown(rooms["theirs"], 65534, 65534)
+    try:
+        removed = remove_abandoned_rooms()
+        assert rooms["ours"].name in removed and not rooms["ours"].exists()
+        assert rooms["link"].name not in removed and target.exists()
+        if os.geteuid() == 0:
+            assert rooms["theirs"].name not in removed and rooms["theirs"].exists()
+    finally:
+        for path in rooms.values():
+            if path.is_symlink():
+                path.unlink()
+            else:
+                shutil.rmtree(path, ignore_errors=True)

@@ -133,7 +133,9 @@ def remove_abandoned_rooms():
     the names removed."""
     removed = []
     for folder in pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
-        try:
+        try:              # /tmp is everyone's: only a real folder of this user's is one of our rooms
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
             pid, started = (folder / OWNER).read_text().split()
         except (OSError, ValueError):
             continue                  # a room being made, or not one of ours
