@@ -11,8 +11,10 @@ import zipfile
 import pytest
 
 from autograder.__main__ import main
+from autograder.cleanroom import user
 from autograder.admin.course import DEFAULT_ROOT, notebook_path
 from autograder.proof import hostile
+from autograder.verdict import GRADED, UNGRADABLE
 
 
 def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
@@ -54,15 +56,18 @@ def test_nothing_submitted_is_a_clear_zero(tmp_path):
 # bundle unpacked in /autograder/source, setup.sh then run_autograder run from copies in
 # /autograder, as root, in a chroot. A chroot has no user namespaces (the kernel refuses them
 # to a chrooted process) and bubblewrap cannot pivot its root there: like Gradescope's
-# containers, no sandbox can start, and the grader must say so instead of grading.
+# containers, no sandbox can start, and the kernel must run as the unprivileged user who
+# cannot read the bundle, or not at all.
 MIRROR = "http://deb.debian.org/debian"
 HOST_CA = "/etc/ssl/certs/ca-certificates.crt"
 IMAGE_SECONDS = 2400        # a bound on building the image (downloads), never an assertion of speed
+SOURCE = "/autograder/source"
+LEFT_BEHIND = ("/tmp/left-behind", "/var/tmp/left-behind", "/dev/shm/left-behind")
 
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    """A fresh Debian 12 root with the bundle unpacked and run_autograder's inputs in place."""
+    """A fresh Debian 12 root with the bundle unpacked, after setup.sh ran in it: (root, setup's result)."""
     missing = [what for what, ok in [("root", os.geteuid() == 0), ("debootstrap (make debootstrap)",
                                                                     shutil.which("debootstrap"))] if not ok]
     if missing:
@@ -79,7 +84,7 @@ def image(tmp_path_factory):
     try:
         bundle = tmp_path_factory.mktemp("bundle") / "autograder.zip"
         assert main(["gradescope", "--out", str(bundle)]) == 0
-        source = root / "autograder" / "source"
+        source = root / SOURCE.lstrip("/")
         with zipfile.ZipFile(bundle) as z:
             z.extractall(source)
         for script in ("setup.sh", "run_autograder"):
@@ -88,8 +93,7 @@ def image(tmp_path_factory):
         from coursekit.data import data_dir
         shutil.copytree(data_dir() / "mnist", source / "data" / "mnist")     # what setup.sh would download
         (root / "autograder" / "submission").mkdir()
-        shutil.copy(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT), root / "autograder" / "submission")
-        yield root
+        yield root, in_image(root, "/autograder/setup.sh")
     finally:
         subprocess.run(["umount", "-R", "-l", str(root / "dev")])
         subprocess.run(["umount", "-l", str(root / "proc")])
@@ -102,19 +106,99 @@ def in_image(root, command, timeout=IMAGE_SECONDS):
                           text=True, timeout=timeout)
 
 
+@pytest.fixture(scope="module")
+def built(image):
+    root, setup = image
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    return root
+
+
 def test_setup_builds_the_image_from_a_root_without_python(image):
-    setup = in_image(image, "/autograder/setup.sh")
+    root, setup = image
     assert setup.returncode == 0, setup.stderr[-3000:]
     assert "installing python3.11" in setup.stderr and "ready, Python 3.11" in setup.stdout
-    assert in_image(image, "bwrap --version").returncode == 0
-    assert in_image(image, "/autograder/source/venv/bin/python -c 'import nbgrader, coursekit'").returncode == 0
+    assert in_image(root, "bwrap --version").returncode == 0
+    assert in_image(root, "/autograder/venv/bin/python -c 'import nbgrader, coursekit'").returncode == 0
+    assert (root / SOURCE.lstrip("/")).stat().st_mode & 0o777 == 0o700
 
 
-def test_where_no_sandbox_can_start_the_result_says_so_and_grades_nothing(image):
-    run = in_image(image, "/autograder/run_autograder", timeout=600)
+def grade_in_image(root, notebook):
+    """Run run_autograder on one submitted notebook: (its results.json, run_autograder's stderr)."""
+    submission = root / "autograder" / "submission"
+    shutil.rmtree(submission)
+    submission.mkdir()
+    (submission / hostile.NOTEBOOK).write_bytes(notebook)
+    run = in_image(root, "/autograder/run_autograder", timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
-    results = json.loads((image / "autograder" / "results" / "results.json").read_text())
+    return json.loads((root / "autograder" / "results" / "results.json").read_text()), run.stderr
+
+
+def verdict_of(results):
+    """(status, {exercise: points}, every word the student reads) of a results.json."""
+    status = GRADED if results["output"].startswith("Graded:") else UNGRADABLE
+    text = "\n".join([results["output"], *(t["output"] for t in results["tests"])])
+    return status, {t["name"]: t["score"] for t in results["tests"]}, text
+
+
+# What a submission might try where its kernel runs on the container's own file system.
+ATTACKS = [
+    hostile.Hostile("model-solution", hostile.CORPUS[0].build, hostile.FULL),
+    hostile.Hostile("imports-the-bundle", hostile.edited(hostile.RELU, lambda s, course: (
+        f"import sys\nsys.path.insert(0, {SOURCE!r})\nimport solutions\n"
+        "def relu_forward(x):\n    return solutions.relu_forward(x)\n")), hostile.NO_RELU,
+        ("No module named 'solutions'",)),
+    hostile.Hostile("reads-the-answers", hostile.relu_cell(f"open({SOURCE!r} + '/solutions/__init__.py').read()"),
+                    hostile.NO_RELU, ("PermissionError",)),
+    hostile.Hostile("reads-the-checks", hostile.relu_cell(
+        f"open({SOURCE!r} + '/autograder/checks/pooling.py').read()"), hostile.NO_RELU, ("PermissionError",)),
+    hostile.Hostile("lists-the-bundle", hostile.relu_cell(f"import os\nos.listdir({SOURCE!r})"), hostile.NO_RELU,
+                    ("PermissionError",)),
+    hostile.Hostile("reads-the-test-digits", hostile.relu_cell(
+        "import os\nopen(os.environ['COURSE_DATA_DIR'] + '/mnist/t10k-labels-idx1-ubyte.gz').read()"),
+        hostile.NO_RELU, ("FileNotFoundError",)),
+    hostile.Hostile("writes-its-result", hostile.relu_cell(
+        "open('/autograder/results/results.json', 'w').write('full marks')"), hostile.NO_RELU,
+        ("PermissionError",)),
+    hostile.Hostile("kills-the-grader", hostile.relu_cell("import os\nos.kill(os.getppid(), 9)"), hostile.NO_RELU,
+                    ("PermissionError",)),
+    hostile.Hostile("becomes-root", hostile.relu_cell("import os\nos.setuid(0)"), hostile.NO_RELU,
+                    ("Operation not permitted",)),
+    hostile.Hostile("leaves-a-daemon", hostile.relu_cell(
+        "import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)\n"
+        f"for path in {LEFT_BEHIND!r}:\n    open(path, 'w').write('for the next student')"), hostile.FULL),
+    hostile.Hostile("fork-bomb", hostile.CORPUS[[h.student for h in hostile.CORPUS].index("fork-bomb")].build,
+                    hostile.FULL),
+]
+
+
+def test_the_kernel_runs_as_a_user_who_cannot_read_the_answers(built):
+    source = json.loads(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT).read_text())
+    problems = {}
+    for attack in ATTACKS:           # none of them starts from the released notebook
+        _, notebook = attack.build(source, None, "/autograder/course")
+        results, stderr = grade_in_image(built, notebook)
+        problem = hostile.mismatch(attack, *verdict_of(results))
+        if attack.student == "model-solution":
+            assert "each kernel runs as uid 65534 instead" in stderr
+        left = user.processes() + [p for p in LEFT_BEHIND if (built / p.lstrip("/")).exists()
+                                          or pathlib.Path(p).exists()]
+        if problem or left:
+            problems[attack.student] = (problem, left)
+        assert all("BEGIN HIDDEN TESTS" not in t["output"] for t in results["tests"])
+    assert problems == {}
+
+
+def test_where_the_kernel_user_could_read_the_answers_nothing_is_graded(built):
+    submission = built / "autograder" / "submission"
+    shutil.rmtree(submission)
+    submission.mkdir()
+    shutil.copy(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT), submission)
+    run = in_image(built, f"chmod 755 {SOURCE} && cd {SOURCE} && PYTHONPATH=. /autograder/venv/bin/python -m "
+                          f"autograder --course course gradescope-run /autograder/submission /tmp/results.json")
+    in_image(built, f"chmod 700 {SOURCE}")
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads((built / "tmp" / "results.json").read_text())
     assert results["score"] == 0 and "cannot grade safely" in results["output"]
     assert "bubblewrap cannot start a sandbox here" in results["output"]
+    assert "uid 65534 can read" in results["output"] and f"{SOURCE}/solutions" in results["output"]
     assert [t["score"] for t in results["tests"]] == [0, 0] and results["execution_time"] >= 0
-    assert all(t["visibility"] == "visible" and "BEGIN HIDDEN TESTS" not in t["output"] for t in results["tests"])

@@ -16,6 +16,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -121,7 +122,6 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     is ungradable, with the reason; the class goes on; no folder or control group remains."""
     import signal
     import threading
-    import time
 
     from autograder.admin.classroom import grade_class
     from autograder.limits import Limits
@@ -164,6 +164,7 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
 def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
     import autograder.cleanroom.runner as runner
     monkeypatch.setattr(runner, "sandbox_available", lambda: False)
+    monkeypatch.setattr(runner.user, "problem", lambda python, secrets: "no unprivileged user either")
     root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("invalid-json", "model-solution")])
     assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet"]) == 2
     assert "refusing to grade" in capsys.readouterr().err and not (root / "reports").exists()
@@ -246,7 +247,6 @@ def test_a_stopped_run_leaves_nothing_behind(tmp_path, sandbox):
     """SIGTERM (a scheduler's time limit, kill) mid-run: workers, kernels, folders and control
     groups all go."""
     import signal
-    import time
 
     from autograder.cleanroom.runner import leftovers
     root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("endless-loop-top-level",
@@ -316,3 +316,33 @@ def test_only_this_users_abandoned_rooms_are_removed(tmp_path):
                 path.unlink()
             else:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+def test_an_abandoned_room_of_the_kernels_user_ends_what_that_user_left(tmp_path):
+    """A grader killed while its kernel ran as the kernel's user (no sandbox: user.py) leaves
+    that user's processes and files; the next run ends and removes them."""
+    import tempfile
+
+    from autograder.cleanroom import user
+    from autograder.cleanroom.runner import OWNER, RUN_PREFIX, remove_abandoned_rooms
+    if os.geteuid() != 0:
+        pytest.skip("only root runs a kernel as another user")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    room = pathlib.Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}test-user-"))
+    (room / OWNER).write_text(f"{dead} 1")
+    room.chmod(user.PASSABLE)
+    left = pathlib.Path("/dev/shm") / f"left-by-a-kernel-{os.getpid()}"
+    daemon = subprocess.Popen(user.as_kernel_user() + ["sh", "-c", f"echo x > {left}; exec sleep 600"],
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not left.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert daemon.pid in user.processes() and left.stat().st_uid == user.KERNEL_UID
+        assert room.name in remove_abandoned_rooms()
+        assert daemon.wait(timeout=10) == -9 and not left.exists() and not room.exists()
+    finally:
+        daemon.kill()
+        left.unlink(missing_ok=True)
+        shutil.rmtree(room, ignore_errors=True)

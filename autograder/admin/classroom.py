@@ -85,7 +85,7 @@ def grade_class(course_root, assignment, workers=None, limits=None, data_dir=Non
     seed = secrets.randbelow(2**31) if seed is None else seed
     notebook = notebook_path(course_root, assignment).stem
     verdicts, running = [], set()
-    with CleanRoom(limits, accept_risk=accept_risk) as room:
+    with CleanRoom(limits, accept_risk=accept_risk, course_root=course_root) as room:
         pool = ThreadPoolExecutor(workers)
         try:
             futures = {}

@@ -1,20 +1,25 @@
 """Grading inside Gradescope's autograder container, for classes that outgrow one machine.
 
 `python -m autograder gradescope` writes autograder.zip: the course's packages,
-the source notebooks, the pins, and Gradescope's two entry points:
-  setup.sh        installs bubblewrap, Python 3.11 if the image's is older, a venv with the
-                  pins of what grading needs (requirements.txt), and the MNIST files
-  run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json
+the source notebooks, the pins, coursekit's wheel, and Gradescope's two entry points:
+  setup.sh        installs bubblewrap, Python 3.11 if the image's is older, a venv in <root>/venv
+                  with the pins of what grading needs (requirements.txt) and coursekit (the
+                  kernel's only course package), the MNIST files, and makes <root>/source root's alone
+  run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json,
+                  with the grader's packages from <root>/source
 The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder;
 the bundle is unpacked in <root>/source, and Gradescope runs copies of both scripts from <root>.
+Where bubblewrap cannot start in the container, the kernel runs as an unprivileged user
+who cannot read <root>/source (cleanroom/user.py), or the result says why it cannot.
 """
 import pathlib
+import tempfile
 import time
 import zipfile
 
 from .. import PROJECT
 
-from .kit import pins
+from .kit import build_wheel, pins
 from .course import DEFAULT_ROOT, assignment_of, assignments, kernel_data_dir, notebook_path
 
 PACKAGES = ("autograder", "solutions", "coursekit")
@@ -23,7 +28,8 @@ SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image. Every step must
 # work: a failure fails the build, with its reason on stderr.
 set -euo pipefail
-cd "${AUTOGRADER_ROOT:-/autograder}/source"     # Gradescope also runs a copy from /autograder
+root="${AUTOGRADER_ROOT:-/autograder}"
+cd "$root/source"                               # Gradescope also runs a copy from /autograder
 fail() { echo "setup.sh: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
@@ -41,13 +47,18 @@ else
 choose a Gradescope base image with Python 3.11 available (Ubuntu 22.04 or later, Debian 12)"
   python=python3.11
 fi
-"$python" -m venv venv || fail "no virtual environment could be made with $python"
-venv/bin/python -m pip install --quiet --upgrade pip
-venv/bin/python -m pip install --quiet -r requirements.txt || fail "the course's pins could not be installed"
-venv/bin/python -m pip install --quiet --no-deps -e . || fail "the course's packages could not be installed"
+# The venv is outside the source, which only root may read: a kernel that runs as an
+# unprivileged user (where no sandbox can start) needs its Python and coursekit, nothing else.
+venv="$root/venv"
+"$python" -m venv "$venv" || fail "no virtual environment could be made with $python"
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet -r requirements.txt || fail "the course's pins could not be installed"
+"$venv/bin/python" -m pip install --quiet --no-deps ./*.whl || fail "coursekit could not be installed"
 export COURSE_DATA_DIR="$(pwd)/data"
-venv/bin/python -c "from coursekit.data import load_mnist; load_mnist()" || fail "MNIST could not be fetched and verified"
-echo "setup.sh: ready, $(venv/bin/python -V)"
+"$venv/bin/python" -c "from coursekit.data import load_mnist; load_mnist()" || fail "MNIST could not be fetched and verified"
+chmod 711 "$root"
+chmod 700 "$root/source"
+echo "setup.sh: ready, $("$venv/bin/python" -V)"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -55,11 +66,13 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -uo pipefail
 root="${AUTOGRADER_ROOT:-/autograder}"
 cd "$root/source"                           # Gradescope runs a copy of this script from $root
+chmod 700 .                                 # the answers are root's alone, whatever the unpacking did
 export COURSE_DATA_DIR="${COURSE_DATA_DIR:-$(pwd)/data}"
-mkdir -p "$root/results"
-python=venv/bin/python
+mkdir -p "$root/results" && chmod 755 "$root/results"     # the kernel's user writes no result
+python="$root/venv/bin/python"
 [ -x "$python" ] || python=python3          # a bundle unpacked without setup.sh (the tests' fake root)
-"$python" -m autograder --course course gradescope-run "$root/submission" "$root/results/results.json"
+PYTHONPATH="$(pwd)" "$python" -m autograder --course course gradescope-run "$root/submission" \
+  "$root/results/results.json"
 """
 
 
@@ -73,7 +86,9 @@ def make_zip(out_path, course_root=DEFAULT_ROOT):
             info.external_attr = 0o755 << 16
             bundle.writestr(info, text)
         bundle.writestr("requirements.txt", "".join(f"{pin}\n" for pin in pins()))
-        bundle.write(PROJECT / "pyproject.toml", "pyproject.toml")
+        with tempfile.TemporaryDirectory() as tmp:
+            wheel = build_wheel(tmp)
+            bundle.write(wheel, wheel.name)
         for package in PACKAGES:
             for path in sorted((PROJECT / package).rglob("*.py")):
                 bundle.write(path, path.relative_to(PROJECT).as_posix())
@@ -103,7 +118,7 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
     else:
         notebook, assignment = found
         try:
-            with CleanRoom(accept_risk=accept_risk) as room:
+            with CleanRoom(accept_risk=accept_risk, course_root=course_root) as room:
                 verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=kernel_data_dir(),
                                            room=room)
         except Unprotected as error:

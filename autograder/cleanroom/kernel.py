@@ -1,13 +1,14 @@
 """A Jupyter kernel for one submission, in a sandbox, under limits on its whole process tree.
 
 The kernel runs inside bubblewrap with no capabilities, as an unprivileged user
-(SANDBOX_UID when the grader is root), with no_new_privs, in its own process,
+(KERNEL_UID when the grader is root), with no_new_privs, in its own process,
 network, IPC and UTS namespaces, unable to make new ones. Its file system is an allow-list: the Python
 environment, the student toolkit `coursekit`, the data files it may read, the
 grader's read-only folder for it (harness, cases, the submission's files) and two
 memory-backed folders of bounded size (its working folder and /tmp). Nothing else
 of the host exists there: not the project, the course, other students' work or
-the gradebook.
+the gradebook. Where bubblewrap cannot start, the kernel may instead run as KERNEL_UID
+alone (user.py); unconfined only where the instructor accepted the risk.
 
 Its processes are counted in control groups it enters before anything starts
 (memory, process count, an equal CPU share); rlimits bound each process's address
@@ -36,8 +37,10 @@ from coursekit.data import HELD_OUT
 
 from .. import PROJECT
 from ..limits import Limits
+from . import user
+from .user import KERNEL_UID
 
-SANDBOX_UID = 65534                  # the kernel's user when the grader is root ("nobody")
+SANDBOX, USER, UNCONFINED = "sandbox", "user", "unconfined"     # how a kernel is confined (user.py)
 HOME = "/home/student"               # the kernel's working folder, inside the sandbox
 LIBRARY = "/opt/course"              # where coursekit is seen, inside the sandbox
 DATA = "/data"                       # where the data files are seen, inside the sandbox
@@ -48,19 +51,26 @@ class Folders:
     """The grader's folders for one submission's kernels, under `root` (made here, 0700):
     shared, read-only to the kernel (harness, cases, the submission's files); control,
     the grader's alone (kernel spec); a fresh ipc folder and connection file for each
-    kernel started; home, the working folder when there is no sandbox."""
+    kernel started; home, the working folder when there is no sandbox.
 
-    def __init__(self, root):
+    confinement USER: the kernel's user reaches them on the host, so root and control
+    may be passed through (not listed) and home is that user's."""
+
+    def __init__(self, root, confinement=SANDBOX):
         self.root = pathlib.Path(root)
-        self.root.mkdir(mode=0o700)
+        self.confinement = confinement
+        passable = user.PASSABLE if confinement == USER else 0o700
+        self.root.mkdir(mode=passable)
         self.shared, self.control, self.home = self.root / "shared", self.root / "control", self.root / "home"
         self.shared.mkdir(mode=0o755)
-        self.control.mkdir(mode=0o700)
+        self.control.mkdir(mode=passable)
         self.home.mkdir(mode=0o700)
+        if confinement == USER:
+            os.chown(self.home, KERNEL_UID, KERNEL_UID)
         self.starts = 0
         self.ipc = self.connection = None
-        for name, line in (("passwd", f"student:x:{SANDBOX_UID}:{SANDBOX_UID}::{HOME}:/bin/sh\n"),
-                           ("group", f"student:x:{SANDBOX_UID}:\n")):
+        for name, line in (("passwd", f"student:x:{KERNEL_UID}:{KERNEL_UID}::{HOME}:/bin/sh\n"),
+                           ("group", f"student:x:{KERNEL_UID}:\n")):
             self.write_shared(name, line.encode())
 
     def write_shared(self, relative, data):
@@ -71,13 +81,13 @@ class Folders:
         path.chmod(0o644)
         return path
 
-    def fresh_ipc(self, sandboxed=True):
+    def fresh_ipc(self):
         """A new socket folder, the kernel's own, and a new connection file's path."""
         self.starts += 1
         self.ipc = self.root / f"ipc-{self.starts}"
         self.ipc.mkdir(mode=0o700)
-        if os.geteuid() == 0 and sandboxed:
-            os.chown(self.ipc, SANDBOX_UID, SANDBOX_UID)
+        if os.geteuid() == 0 and self.confinement != UNCONFINED:
+            os.chown(self.ipc, KERNEL_UID, KERNEL_UID)
         self.connection = self.control / f"connection-{self.starts}.json"
 
 
@@ -159,35 +169,37 @@ def sandbox_argv(folders, data_files, limits):
     argv += _ro(folders.shared) + _ro(folders.connection)
     argv += _dirs_for(folders.ipc) + ["--bind", str(folders.ipc), str(folders.ipc), "--chdir", HOME]
     # No new user namespace inside (unshare and mount then fail), whoever starts the grader:
-    # as root, the mounts are made with root's capabilities, then setpriv becomes SANDBOX_UID
+    # as root, the mounts are made with root's capabilities, then setpriv becomes KERNEL_UID
     # for good and a second bwrap, unprivileged, closes user namespaces.
     closed = ["--unshare-user", "--disable-userns"]
     if root:
-        argv += ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}", "--clear-groups",
-                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-                 "bwrap", *closed, "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--bind", "/", "/",
-                 "--die-with-parent", "--"]
+        argv += [*user.as_kernel_user(), "bwrap", *closed, "--uid", str(KERNEL_UID), "--gid", str(KERNEL_UID),
+                 "--bind", "/", "/", "--die-with-parent", "--"]
     else:
         argv[1:1] = closed
     return argv
 
 
-def kernel_argv(folders, limits, data_files, procs_files=(), sandboxed=True):
+def kernel_argv(folders, limits, data_files, procs_files=()):
     """The command that starts the kernel: enter the control groups, then
-    [bwrap ... setpriv ...] prlimit ... python -m ipykernel_launcher."""
+    [bwrap ... setpriv ... | setpriv ...] prlimit ... python -m ipykernel_launcher."""
     enter = ["/bin/sh", "-c", 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; '
                               'shift; exec "$@"', "sh", *procs_files, "--"]
     prlimit = ["prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}", "--core=0",
-               f"--cpu={int(limits.submission_seconds * 2)}", "--"]
+               f"--cpu={int(limits.submission_seconds * 2)}"]
+    if folders.confinement == USER:        # every process of the user: no control group may count them
+        prlimit.append(f"--nproc={limits.processes}")
+    prlimit.append("--")
     # ipykernel polls the process that started it; inside the sandbox that is bwrap's init.
     # -P -s: neither the working folder nor a user site-packages on sys.path at start-up.
     python = ["env", "-u", "JPY_PARENT_PID", python_executable(), "-P", "-s", "-m", "ipykernel_launcher",
               "-f", str(folders.connection), "--HistoryManager.enabled=False"]
-    prefix = sandbox_argv(folders, data_files, limits) if sandboxed else []
+    prefix = {SANDBOX: lambda: sandbox_argv(folders, data_files, limits), USER: user.as_kernel_user,
+              UNCONFINED: list}[folders.confinement]()
     return enter + prefix + prlimit + python
 
 
-def kernel_env(limits, results_fd, home, data_dir):
+def kernel_env(limits, results_fd, home, data_dir, confinement=SANDBOX):
     """A small, explicit environment: nothing of the grader's leaks in."""
     threads = str(limits.threads)
     env = {"PATH": f"{pathlib.Path(python_executable()).parent}:/usr/bin:/bin", "HOME": home,
@@ -196,8 +208,12 @@ def kernel_env(limits, results_fd, home, data_dir):
            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1",
            "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython",
            "COURSE_DATA_DIR": str(data_dir), wire.RESULTS_FD: str(results_fd)}
-    if str(home) == HOME:               # in the sandbox: coursekit from its own place, no test files
-        env.update({"PYTHONPATH": LIBRARY, HELD_OUT: "hidden"})
+    if confinement != UNCONFINED:       # no test digits in its data folder
+        env[HELD_OUT] = "hidden"
+    if confinement == SANDBOX:          # coursekit from its own place
+        env["PYTHONPATH"] = LIBRARY
+    if confinement == USER:             # its files in its own folder, not in the host's /tmp
+        env["TMPDIR"] = str(home)
     return env
 
 
@@ -290,11 +306,11 @@ class SandboxKernel:
     cgroup.KernelGroup, or None where the machine has none). Use as a context
     manager; execute() runs code; results collects the checks' outcomes."""
 
-    def __init__(self, folders, limits=None, data_dir=None, data_files=None, group=None, sandboxed=True):
+    def __init__(self, folders, limits=None, data_dir=None, data_files=None, group=None):
         """data_files {path inside the data folder: host path}: what the sandbox shows of
-        data_dir (unsandboxed, where the room found no working sandbox and the risk was
-        accepted, the kernel reads data_dir itself)."""
-        self.folders, self.sandboxed = folders, sandboxed
+        data_dir (in the other confinements the kernel reads data_dir itself: for USER, a
+        copy of data_files)."""
+        self.folders = folders
         self.limits = limits or Limits()
         self.data_dir, self.data_files = data_dir, data_files or {}
         self.group = group
@@ -312,12 +328,12 @@ class SandboxKernel:
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
-        self.folders.fresh_ipc(self.sandboxed)
+        self.folders.fresh_ipc()
         procs = self.group.procs_files() if self.group else []
         spec_dir = self.folders.control / "kernelspec" / "sandbox"
         spec_dir.mkdir(parents=True, exist_ok=True)
         (spec_dir / "kernel.json").write_text(json.dumps({
-            "argv": kernel_argv(self.folders, self.limits, self.data_files, procs, self.sandboxed),
+            "argv": kernel_argv(self.folders, self.limits, self.data_files, procs),
             "display_name": "sandbox", "language": "python", "interrupt_mode": "message"}))
         context = zmq.Context()
         # Connect once: a socket the kernel swaps for a link is never followed.
@@ -333,12 +349,13 @@ class SandboxKernel:
                                      connection_file=str(self.folders.connection))
         self.manager.write_connection_file()
         self.folders.connection.chmod(0o644)      # the kernel's user reads it through its bind
-        sandboxed = self.sandboxed
+        sandboxed = self.folders.confinement == SANDBOX
         home = HOME if sandboxed else self.folders.home
         data_dir = DATA if sandboxed else (self.data_dir or "")
         read_end, write_end = os.pipe()
         try:
-            self.manager.start_kernel(env=kernel_env(self.limits, write_end, home, data_dir),
+            self.manager.start_kernel(env=kernel_env(self.limits, write_end, home, data_dir,
+                                                     self.folders.confinement),
                                       cwd=str(self.folders.ipc if sandboxed else home), stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
                                       pass_fds=(write_end,))
@@ -362,7 +379,7 @@ class SandboxKernel:
         deadline = time.monotonic() + seconds
         while not all(_is_socket(self.folders.ipc / name) for name in names):
             if time.monotonic() > deadline or not self.manager.is_alive():
-                raise RuntimeError("the sandboxed kernel did not start")
+                raise RuntimeError("the kernel did not start")
             time.sleep(0.02)
 
     @property
@@ -473,6 +490,8 @@ class SandboxKernel:
     def kill(self):
         if self.manager is not None and self.manager.has_kernel:
             self.manager.shutdown_kernel(now=True)
+        if self.folders.confinement == USER:     # its daemons too: no namespace ends them
+            user.end_processes()
 
     def shutdown(self):
         try:

@@ -9,9 +9,10 @@ from the results pipe (wire) and score them here (checks.scoring.score). A cell 
 long is interrupted and skipped; a kernel that dies is restarted and the cells that
 had run are replayed.
 
-A CleanRoom is one grading run's private folder and control groups; it says once
-what protection this machine cannot give, and refuses to grade without it unless
-the instructor accepts the risk. `python -m autograder.cleanroom.runner` grades one
+A CleanRoom is one grading run's private folder and control groups; it chooses how
+kernels are confined (the bubblewrap sandbox, else the kernel as an unprivileged user
+who provably cannot read the answers: user.py), says once what protection this
+machine cannot give, and refuses to grade without it unless the instructor accepts the risk. `python -m autograder.cleanroom.runner` grades one
 submission described on standard input (a worker of classroom.grade_class).
 """
 import contextlib
@@ -29,15 +30,16 @@ import time
 from coursekit import wire
 from coursekit.compare import quote
 
-from . import cgroup
+from . import cgroup, user
 from .. import sandbox
 from ..sandbox import protocol
 from ..checks.scoring import score, settle, unattempted
 from ..checks import NOTEBOOKS
-from ..admin.course import notebook_path
+from ..admin.course import DEFAULT_ROOT, kernel_data_dir, notebook_path
 from .files import Refused, list_folder, open_folder, read_file, read_relative
 from .. import PROJECT
-from .kernel import Folders, SandboxKernel, kernel_env, python_paths, sandbox_argv, sandbox_available
+from .kernel import (SANDBOX, UNCONFINED, USER, Folders, SandboxKernel, kernel_env, python_executable, python_paths,
+                     sandbox_argv, sandbox_available)
 from ..limits import Limits
 from .submission import Unreadable, build_program, parse_notebook
 from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
@@ -104,12 +106,19 @@ def _sandbox_problem(room_folder, limits):
     return ""
 
 
-def _answers_in_view():
-    """Folders the kernel sees that hold the answers, the grader or the course (a problem each)."""
+def _secrets(course_root):
+    """What no kernel may read: the answers, the grader with its checks, the course (its
+    sources, submissions and gradebook) and the held-out test digits."""
+    data = kernel_data_dir()
+    held_out = sorted(pathlib.Path(data).rglob(f"{TEST_SPLIT}*")) if data else []
+    return [PROJECT / "solutions", PROJECT / "autograder", pathlib.Path(course_root), *held_out]
+
+
+def _answers_in_view(course_root):
+    """Folders the sandbox shows that hold a secret (a problem each)."""
     seen = [*python_paths(), PROJECT / "coursekit"]
-    secret = [PROJECT / "solutions", PROJECT / "autograder", PROJECT / "course"]
-    return [f"the kernel would see {s}, inside {v}" for v in seen for s in secret
-            if pathlib.Path(s).resolve().is_relative_to(pathlib.Path(v).resolve())]
+    return [f"the kernel would see {s}, inside {v}" for v in seen for s in _secrets(course_root)
+            if s.resolve().is_relative_to(pathlib.Path(v).resolve())]
 
 
 def leftovers():
@@ -141,6 +150,9 @@ def remove_abandoned_rooms():
             continue                  # a room being made, or not one of ours
         if _process_identity(int(pid)) == (int(pid), started):
             continue
+        if folder.stat().st_mode & 0o777 == user.PASSABLE:     # its kernels ran as the kernel's user
+            user.end_processes()
+            user.remove_leftovers()
         groups = cgroup.RunGroups(folder.name)
         groups.attach()
         groups.remove()
@@ -153,15 +165,18 @@ class CleanRoom:
     """One grading run: a private folder for every submission's sandbox, the run's control
     groups, a font cache; all removed when the run ends, whatever happened.
 
-    require: refuse (Unprotected) when a protection is missing, unless accept_risk;
-    the problems are said once on stderr either way (the self-check passes require=False).
+    confinement: SANDBOX where bubblewrap starts as it must; else USER where the kernel's
+    user can read no secret (then the user's process limit stands in for missing control
+    groups); else UNCONFINED. require: refuse (Unprotected) when a protection is missing,
+    unless accept_risk; the problems are said once on stderr either way (the self-check
+    passes require=False). course_root: the course graded, which no kernel may read.
     """
 
-    def __init__(self, limits=None, require=True, accept_risk=False, quiet=False):
-        self.limits = limits or Limits()
+    def __init__(self, limits=None, require=True, accept_risk=False, quiet=False, course_root=DEFAULT_ROOT):
+        self.limits, self.course_root = limits or Limits(), course_root
         self.require, self.accept_risk, self.quiet = require, accept_risk, quiet
         self.folder = self.groups = self.mpl_cache = None
-        self.problems, self.sandboxed = [], False
+        self.problems, self.notes, self.confinement = [], [], UNCONFINED
 
     def __enter__(self):
         remove_abandoned_rooms()
@@ -169,13 +184,22 @@ class CleanRoom:
         (self.folder / OWNER).write_text("%d %s" % _process_identity(os.getpid()))
         try:
             self.groups = cgroup.RunGroups(self.folder.name)
-            self.problems = self.groups.create()
+            group_problems = self.groups.create()
             if not self.groups.bases:
                 self.groups = None
             sandbox_problem = _sandbox_problem(self.folder, self.limits)
-            self.sandboxed = not sandbox_problem
-            self.problems += [sandbox_problem] if sandbox_problem else []
-            self.problems += _answers_in_view()
+            user_problem = sandbox_problem and user.problem(python_executable(), _secrets(self.course_root))
+            if not sandbox_problem:
+                self.confinement = SANDBOX
+                self.problems = group_problems + _answers_in_view(self.course_root)
+            elif not user_problem:
+                self.confinement = USER
+                self.folder.chmod(user.PASSABLE)  # the kernel's user passes through to its own folders
+                self.notes = [f"{sandbox_problem}: each kernel runs as uid {user.KERNEL_UID} instead, who cannot "
+                              f"read the answers, one submission at a time"]
+                self.notes += [f"{p}: the user's process limit stands in" for p in group_problems]
+            else:
+                self.problems = group_problems + [sandbox_problem, user_problem]
             self._say()
             self.mpl_cache = _matplotlib_cache(self.folder / "mplcache")
         except BaseException:
@@ -184,6 +208,8 @@ class CleanRoom:
         return self
 
     def _say(self):
+        if self.notes and not self.quiet:
+            print("NOTE: " + "\n  ".join(self.notes), file=sys.stderr, flush=True)
         if not self.problems:
             return
         lines = "\n".join(f"  - {p}" for p in self.problems)
@@ -204,14 +230,14 @@ class CleanRoom:
     def as_job(self):
         """What a worker process needs to grade in this room (see attach)."""
         return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.mpl_cache),
-                "sandboxed": self.sandboxed}
+                "confinement": self.confinement}
 
     @classmethod
     def attach(cls, job, limits):
         """The room of a run opened by another process (a worker's view of it)."""
         room = cls(limits, require=False)
         room.folder, room.mpl_cache = pathlib.Path(job["folder"]), pathlib.Path(job["mpl_cache"])
-        room.sandboxed = job["sandboxed"]
+        room.confinement = job["confinement"]
         if job["groups"]:
             room.groups = cgroup.RunGroups(room.folder.name)
             room.groups.attach()
@@ -223,15 +249,14 @@ class CleanRoom:
 class _Session:
     """A kernel plus the cells that ran in it, so a dead kernel can be replayed."""
 
-    def __init__(self, folders, limits, data_dir, data_files, group, sandboxed):
-        self.folders, self.limits, self.group, self.sandboxed = folders, limits, group, sandboxed
+    def __init__(self, folders, limits, data_dir, data_files, group):
+        self.folders, self.limits, self.group = folders, limits, group
         self.data_dir, self.data_files = data_dir, data_files
         self.kernel, self.ran, self.restarts, self.notes = None, [], 0, []
         self.deadline = time.monotonic() + limits.submission_seconds
 
     def start(self):
-        self.kernel = SandboxKernel(self.folders, self.limits, self.data_dir, self.data_files, self.group,
-                                    self.sandboxed)
+        self.kernel = SandboxKernel(self.folders, self.limits, self.data_dir, self.data_files, self.group)
         self.kernel.deadline = self.deadline
         self.kernel.start()
 
@@ -380,7 +405,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     with each ExerciseResult as soon as it is graded.
     """
     if room is None:
-        with CleanRoom(limits, require=False, quiet=True) as room:
+        with CleanRoom(limits, require=False, quiet=True, course_root=course_root) as room:
             return grade_submission(course_root, assignment, student, submission, limits, data_dir, room, seed,
                                     progress)
     course_root = pathlib.Path(course_root).resolve()
@@ -396,10 +421,24 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
     except Exception as error:  # the grader's own failure: say so, never a silent 0
         return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)
     notes += program.notes
-    folders = Folders(room.folder / f"{secrets.token_hex(8)}")
+    alone = user.one_at_a_time() if room.confinement == USER else contextlib.nullcontext()
+    with alone:
+        verdict = _grade_program(room, course_root, assignment, student, program, others, limits, data_dir, seed,
+                                 progress)
+    verdict.notes[:0] = notes
+    return verdict
+
+
+def _grade_program(room, course_root, assignment, student, program, others, limits, data_dir, seed, progress):
+    """The Verdict of a submission's program, run in a kernel of its own in room."""
+    source_path = notebook_path(course_root, assignment)
+    folders = Folders(room.folder / f"{secrets.token_hex(8)}", room.confinement)
     group = room.groups.kernel_group(folders.root.name, limits) if room.groups else None
-    session = _Session(folders, limits, data_dir, _data_files(data_dir), group, room.sandboxed)
+    data_files = _data_files(data_dir)
+    session = _Session(folders, limits, data_dir, data_files, group)
     try:
+        if room.confinement == USER and data_dir:     # a copy that holds no held-out file
+            session.data_dir = str(user.readable_copy(data_files, folders.root / "data"))
         setup = _prepare(folders, others, room.mpl_cache)
         session.start()
         session.run_cell("grader set-up", setup)
@@ -419,9 +458,11 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         session.close()
         if group is not None:
             group.remove()
+        if room.confinement == USER:
+            user.end_processes()
+            user.remove_leftovers()
         shutil.rmtree(folders.root, ignore_errors=True)
-    notes += session.notes
-    return Verdict(student, assignment, source_path.stem, GRADED, exercises, notes, seed=seed)
+    return Verdict(student, assignment, source_path.stem, GRADED, exercises, session.notes, seed=seed)
 
 
 def worker_main():

@@ -56,7 +56,7 @@ def _notebook(change):
     return build
 
 
-def _edited(grade_id, change):
+def edited(grade_id, change):
     """A builder: the model solution with change(source, course) applied to the cell grade_id."""
     def build(source, release, course):
         def edit(nb):
@@ -67,14 +67,14 @@ def _edited(grade_id, change):
     return build
 
 
-def _relu_cell(code):
+def relu_cell(code):
     """A builder whose relu cell runs `code` first, then defines a correct relu_forward."""
-    return _edited(RELU, lambda s, course: code.format(course=course) + "\n" + s)
+    return edited(RELU, lambda s, course: code.format(course=course) + "\n" + s)
 
 
 def relu_returns(expression):
     """A builder whose relu_forward returns (expression, (x,))."""
-    return _edited(RELU, lambda s, course: f"def relu_forward(x):\n    return {expression}, (x,)\n")
+    return edited(RELU, lambda s, course: f"def relu_forward(x):\n    return {expression}, (x,)\n")
 
 
 def _file(name, content):
@@ -157,62 +157,62 @@ CORPUS = [
     Hostile("duplicated-cell", _notebook(lambda nb: _duplicate(nb, RELU)), FULL, ("appears more than once",)),
     Hostile("reordered-cells", _notebook(_swap_solutions), FULL),
     Hostile("stripped-metadata", _notebook(_strip), FULL, ("lost its nbgrader metadata",)),
-    Hostile("null-bytes", _edited(RELU, lambda s, course: s.replace("np.maximum", "np.max\x00imum")), FULL,
+    Hostile("null-bytes", edited(RELU, lambda s, course: s.replace("np.maximum", "np.max\x00imum")), FULL,
             ("null bytes removed",)),
     # Code that never ends, or ends the kernel
-    Hostile("endless-loop-top-level", _relu_cell("while True:\n    pass"), NO_RELU, ("endless loop",)),
-    Hostile("endless-loop-in-function", _edited(POOL, lambda s, course: (
+    Hostile("endless-loop-top-level", relu_cell("while True:\n    pass"), NO_RELU, ("endless loop",)),
+    Hostile("endless-loop-in-function", edited(POOL, lambda s, course: (
         "def pool_forward_naive(x, size=2, stride=2, mode='max'):\n    while True:\n        pass\n")),
         NO_POOL, ("took more than",)),
-    Hostile("swallows-interrupt", _relu_cell(
+    Hostile("swallows-interrupt", relu_cell(
         "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass"),
         NO_RELU, ("kernel was stopped",)),
-    Hostile("sys-exit", _relu_cell("import sys\nsys.exit(3)"), NO_RELU, ("SystemExit",)),
-    Hostile("os-exit", _relu_cell("import os\nos._exit(1)"), NO_RELU, ("kernel died",)),
-    Hostile("segfault", _relu_cell("import ctypes\nctypes.string_at(0)"), NO_RELU, ("kernel died",)),
-    Hostile("kills-itself", _relu_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), NO_RELU,
+    Hostile("sys-exit", relu_cell("import sys\nsys.exit(3)"), NO_RELU, ("SystemExit",)),
+    Hostile("os-exit", relu_cell("import os\nos._exit(1)"), NO_RELU, ("kernel died",)),
+    Hostile("segfault", relu_cell("import ctypes\nctypes.string_at(0)"), NO_RELU, ("kernel died",)),
+    Hostile("kills-itself", relu_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), NO_RELU,
             ("kernel died",)),
     # Resources
-    Hostile("memory-bomb", _relu_cell("hoard = [np.ones((2**14, 2**14)) for _ in range(100)]"), NO_RELU,
+    Hostile("memory-bomb", relu_cell("hoard = [np.ones((2**14, 2**14)) for _ in range(100)]"), NO_RELU,
             ("Unable to allocate",)),
-    Hostile("huge-file", _relu_cell("with open('huge.bin', 'wb') as f:\n    for _ in range(4096):\n"
+    Hostile("huge-file", relu_cell("with open('huge.bin', 'wb') as f:\n    for _ in range(4096):\n"
                                     "        f.write(bytes(2**20))"), NO_RELU),
-    Hostile("prints-100-mb", _relu_cell("print('x' * 100_000_000)"), FULL, ("at once",)),
-    Hostile("asks-for-input", _relu_cell("name = input('your name? ')"), NO_RELU, ("input",)),
+    Hostile("prints-100-mb", relu_cell("print('x' * 100_000_000)"), FULL, ("at once",)),
+    Hostile("asks-for-input", relu_cell("name = input('your name? ')"), NO_RELU, ("input",)),
     # Cheating
-    Hostile("patches-numpy-allclose", _edited(RELU, lambda s, course: (
+    Hostile("patches-numpy-allclose", edited(RELU, lambda s, course: (
         "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
         "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
-    Hostile("patches-numpy-testing", _edited(RELU, lambda s, course: (
+    Hostile("patches-numpy-testing", edited(RELU, lambda s, course: (
         "np.testing.assert_allclose = lambda *a, **k: None\nnp.testing.assert_array_equal = lambda *a, **k: None\n"
         "def relu_forward(x):\n    return np.minimum(x, 0), (x,)\n")), NO_RELU, ("not kept",)),
-    Hostile("patches-builtins", _edited(RELU, lambda s, course: (
+    Hostile("patches-builtins", edited(RELU, lambda s, course: (
         "import builtins\nbuiltins.all = builtins.any = lambda *a, **k: True\n"
         "builtins.abs = builtins.round = lambda *a, **k: 0\n"
         "def relu_forward(x):\n    return np.abs(x), (x,)\n")), NO_RELU, ("does not take |x|",)),
-    Hostile("patches-sys-modules", _relu_cell(
+    Hostile("patches-sys-modules", relu_cell(
         "import sys, types\nsys.modules['numpy'] = types.ModuleType('numpy')\n"
         f"sys.modules['coursekit.wire'] = sys.modules['{protocol.SANDBOX_PACKAGE}.harness'] = "
         "types.ModuleType('fake')"),
         FULL),
-    Hostile("patches-the-wire", _relu_cell(
+    Hostile("patches-the-wire", relu_cell(
         "import coursekit.wire as wire\nwire.encode = lambda value: wire.encode.__defaults__ or b'forged'\n"
         "wire.decode = lambda data: ((),)"), FULL),
-    Hostile("imports-solutions", _edited(RELU, lambda s, course: (
+    Hostile("imports-solutions", edited(RELU, lambda s, course: (
         "import solutions\ndef relu_forward(x):\n    return solutions.relu_forward(x)\n")), NO_RELU,
         ("No module named 'solutions'",)),
-    Hostile("reads-the-course", _relu_cell(
+    Hostile("reads-the-course", relu_cell(
         "open({course!r} + '/source/02-pooling/pooling.ipynb').read()"), NO_RELU, ("No such file",)),
-    Hostile("reads-another-student", _relu_cell(
+    Hostile("reads-another-student", relu_cell(
         "open({course!r} + '/submitted/model-solution/02-pooling/pooling.ipynb').read()"), NO_RELU,
         ("No such file",)),
-    Hostile("writes-outside", _relu_cell(f"open({ESCAPE!r}, 'w').write('out')\n"
+    Hostile("writes-outside", relu_cell(f"open({ESCAPE!r}, 'w').write('out')\n"
                                          "open({course!r} + '/gradebook.db', 'w').write('')"), NO_RELU,
             ("No such file",)),
-    Hostile("uses-the-network", _relu_cell(
+    Hostile("uses-the-network", relu_cell(
         "import urllib.request\nurllib.request.urlopen('http://example.com', timeout=5)"), NO_RELU,
         ("URLError",)),
-    Hostile("changes-directory", _relu_cell("import os\nos.chdir('/')"), FULL),
+    Hostile("changes-directory", relu_cell("import os\nos.chdir('/')"), FULL),
     # Answers of the wrong kind
     Hostile("returns-a-list", relu_returns("np.maximum(x, 0).tolist()"), NO_RELU, ("numpy array",)),
     Hostile("returns-nan", relu_returns("np.full_like(x, np.nan)"), NO_RELU, ("NaN",)),
@@ -227,14 +227,14 @@ CORPUS = [
     Hostile("nbformat-3", _nbformat_3, FULL, ("nbformat 3",)),
     Hostile("250-copies", _notebook(_pasted), FULL),
     # The clean room: no privilege, nothing of the host in view, no trust in the sandbox's files
-    Hostile("becomes-root", _relu_cell("import os\nos.setuid(0)"), NO_RELU, ("OSError",)),
-    Hostile("mounts-the-host", _relu_cell(
+    Hostile("becomes-root", relu_cell("import os\nos.setuid(0)"), NO_RELU, ("OSError",)),
+    Hostile("mounts-the-host", relu_cell(
         "import subprocess\nsubprocess.run(['mount', '--bind', '/', '/tmp'], check=True, capture_output=True)"),
         NO_RELU, ("CalledProcessError",)),
-    Hostile("new-user-namespace", _relu_cell(
+    Hostile("new-user-namespace", relu_cell(
         "import subprocess\nsubprocess.run(['unshare', '--user', '--map-root-user', 'true'], check=True, "
         "capture_output=True)"), NO_RELU, ("CalledProcessError",)),
-    Hostile("walks-the-filesystem", _relu_cell(
+    Hostile("walks-the-filesystem", relu_cell(
         "import os\nwanted = {{'model-solution', 'submitted', 'gradebook.db', 'solutions', 'autograder', "
         "'pooling.ipynb', 'nbgrader_config.py', 't10k-labels-idx1-ubyte.gz'}}\nfound = []\n"
         "for top, dirs, files in os.walk('/', onerror=lambda error: None):\n"
@@ -242,23 +242,23 @@ CORPUS = [
         "        dirs[:] = []\n"
         "    found += [os.path.join(top, name) for name in dirs + files if name in wanted]\n"
         "assert not found, found"), FULL),
-    Hostile("links-its-sockets", _relu_cell(
+    Hostile("links-its-sockets", relu_cell(
         "import os, sys\nipc = os.path.dirname(__import__('json').load(open(sys.argv[sys.argv.index('-f') + 1]))['ip'])\n"
         "for name in os.listdir(ipc):\n    os.remove(os.path.join(ipc, name))\n"
         "    os.symlink({course!r} + '/gradebook.db', os.path.join(ipc, name))\nos._exit(1)"),
         NO_RELU, ("kernel died",)),
-    Hostile("garbles-the-results-pipe", _relu_cell(
+    Hostile("garbles-the-results-pipe", relu_cell(
         "import os\nos.write(int(os.environ['GRADER_RESULTS_FD']), b'garbage' * 1000)"),
         NOTHING, ("something other than the grader wrote",)),
     Hostile("returns-128-mb", relu_returns("np.zeros((4096, 4096, 1))"), NO_RELU, ("larger than",)),
     # One submission cannot take its classmates down
-    Hostile("fork-bomb", _relu_cell(
+    Hostile("fork-bomb", relu_cell(
         "import os, time\nfor _ in range(500):\n    try:\n        if os.fork() == 0:\n"
         "            time.sleep(600)\n            os._exit(0)\n    except OSError:\n        break"), FULL),
-    Hostile("fills-its-disk", _relu_cell(
+    Hostile("fills-its-disk", relu_cell(
         "for folder in ('', '/tmp/'):\n    try:\n        with open(folder + 'filler', 'wb') as f:\n"
         "            while True:\n                f.write(bytes(2**20))\n    except OSError:\n        pass"), FULL),
-    Hostile("floods-stdout-from-a-thread", _relu_cell(
+    Hostile("floods-stdout-from-a-thread", relu_cell(
         "import threading\nthreading.Thread(target=lambda: [print('x' * 10**6) for _ in range(300)], "
         "daemon=True).start()"), FULL),
 ]
