@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser debootstrap lab book check release grade gradescope test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser debootstrap lab book check release grade formgrader gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -77,6 +77,13 @@ check: $(STAMP)
 # Grade every submission in course/submitted/, clean-room: make grade WORKERS=2 ARGS="--seed 7"
 grade: $(STAMP) sandbox
 	$(BIN)/python -m autograder grade $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+# The instructor's review: nbgrader's formgrader in JupyterLab over COURSE (course/ by default;
+# COURSE=demo/course after make demo), on 127.0.0.1:$(PORT). nbgrader runs the venv's alembic.
+COURSE ?= course
+formgrader: $(STAMP)
+	cd "$(COURSE)" && PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_PREFER_ENV_PATH=1 "$(CURDIR)/$(BIN)/python" -m jupyterlab \
+	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --LabApp.default_url=/formgrader $(NO_BROWSER) $(AS_ROOT)
 
 # autograder.zip for Gradescope.
 gradescope: $(STAMP)

@@ -90,7 +90,8 @@ def cmd_release(args):
 
 
 def cmd_grade(args):
-    from .admin.classroom import assignments_to_grade, ensure_released, grade_class, record_in_gradebook, submissions
+    from .admin.classroom import assignments_to_grade, ensure_released, grade_class, submissions
+    from .admin import review
     from .checks import NOTEBOOKS
     from .reports import write_reports
     from .cleanroom.runner import Unprotected
@@ -124,7 +125,8 @@ def cmd_grade(args):
         except Unprotected as error:
             print(error, file=sys.stderr)
             return 2
-        record_in_gradebook(args.course, verdicts)
+        verdicts = review.record(args.course, verdicts)
+        review.write_autograded(args.course, assignment, verdicts, limits)
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)
         print(f"\n{assignment}: {len(verdicts)} submissions; reports in {reports_root / assignment}\n{table}")

@@ -31,7 +31,9 @@ class ExerciseResult:
 
     name: the grade_id of the graded cell (the graded function's name); note: why points
     lost here are not taken (checks.scoring.settle), or ""; undefined: the notebook had no
-    function of this name (every case says so).
+    function of this name (every case says so); override: the instructor's score from the
+    formgrader, which stands instead of the grader's points (None: not overridden);
+    comment: the instructor's comment on the exercise's answer, or "".
     """
     name: str
     points: float
@@ -39,6 +41,8 @@ class ExerciseResult:
     cases: list = field(default_factory=list)
     note: str = ""
     undefined: bool = False
+    override: float = None
+    comment: str = ""
 
     @property
     def passed(self):
@@ -61,6 +65,8 @@ class Verdict:
     notes: list = field(default_factory=list)
     seed: int = 0          # of the hidden inputs this submission was graded on (runner.student_seed)
     reason: str = ""       # why it is UNGRADABLE
+    late_seconds: float = 0.0     # after the due date (nbgrader's timestamp and due date; 0: on time)
+    late_penalty: float = 0.0     # points taken for it (the course's late-penalty policy)
 
     def as_dict(self):
         """The verdict as plain data (JSON-ready); from_dict turns it back."""
@@ -76,18 +82,28 @@ class Verdict:
     def graded(self):
         return self.status == GRADED
 
-    def earned(self, exercise):
-        """An exercise's points: 0 in an ungradable submission, whatever the exercise holds."""
+    def auto_points(self, exercise):
+        """The grader's points for an exercise: 0 in an ungradable submission, whatever the
+        exercise holds."""
         return float(exercise.points) if self.graded else 0.0
 
+    def earned(self, exercise):
+        """An exercise's points: the instructor's override when there is one, else the grader's."""
+        return float(exercise.override) if exercise.override is not None else self.auto_points(exercise)
+
     def passed(self, exercise):
-        """Full points on an exercise of a graded submission."""
-        return self.graded and exercise.passed
+        """Full points on an exercise of a graded submission (or by the instructor's override)."""
+        return (self.graded or exercise.override is not None) and self.earned(exercise) >= exercise.max_points
+
+    @property
+    def raw_score(self):
+        """Points earned before any late penalty (0 for an ungradable submission not overridden)."""
+        return round(sum((self.earned(e) for e in self.exercises), 0.0), 4)
 
     @property
     def score(self):
-        """Points earned: 0 for an ungradable submission, whatever its exercises hold."""
-        return round(sum((self.earned(e) for e in self.exercises), 0.0), 4)
+        """Points earned, less the late penalty."""
+        return round(max(self.raw_score - self.late_penalty, 0.0), 4)
 
     @property
     def max_score(self):

@@ -8,6 +8,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from autograder.admin.late import LatePenalty
 from autograder.limits import Limits
 from coursekit.data import export_data_dir
 
@@ -28,3 +29,11 @@ c.OverwriteCells.add_missing_cells = True
 
 # Feedback shows every case's message and hint, never the hidden tests' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Late work (due dates: `nbgrader db assignment add ID --duedate="2027-01-15 17:00:00 UTC"`;
+# submission times: the timestamp.txt nbgrader's collect writes). One point per started day
+# late, never more than the submission's score. `grade` and `nbgrader autograde` both apply it.
+c.AssignLatePenalties.plugin_class = LatePenalty
+c.LatePenalty.penalty_method = "per_day"       # none | zero | per_hour | per_day
+c.LatePenalty.points_per_period = 1.0
+c.LatePenalty.max_penalty = None               # points at most (None: up to the score)

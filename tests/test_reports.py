@@ -1,5 +1,6 @@
 """Reports from verdicts: gradebook CSV, feedback pages, Gradescope results, class summary."""
 import csv
+import dataclasses
 import html
 import json
 
@@ -54,35 +55,55 @@ def read_csv(path):
 
 # ---------------------------------------------------------------- grades.csv
 
+def csv_rows(path):
+    """{student: {column: value}} of a grades.csv, and its header."""
+    header, *rows = read_csv(path)
+    return header, {row[0]: dict(zip(header, row)) for row in rows}
+
+
 def test_grades_csv_header_and_rows(tmp_path, verdicts):
     path = grades.write_grades_csv(verdicts, EXERCISES, tmp_path / "deep" / "grades.csv")
-    header, *rows = read_csv(path)
-    assert header == ["student_id", "status", "reason", "score", "max_score", *EXERCISES, "seed"]
-    assert [row[0] for row in rows] == ["alice", "bob", "carol"]
-    alice, bob, carol = ({"status": r[1], "reason": r[2], "numbers": [float(x) for x in r[3:-1]]} for r in rows)
-    assert alice == {"status": "graded", "reason": "", "numbers": [3.5, 5.0, 1.5, 2.0]}
-    assert bob == {"status": "graded", "reason": "", "numbers": [5.0, 5.0, 3.0, 2.0]}
-    assert carol["status"] == "ungradable" and carol["reason"] == REASON
-    assert carol["numbers"][0] == 0 and carol["numbers"][2:] == [0.0, 0.0]
+    header, rows = csv_rows(path)
+    assert header == ["student_id", "status", "reason", "score", "max_score", "hours_late", "late_penalty", *EXERCISES,
+                      "set_by_instructor", "seed"]
+    assert list(rows) == ["alice", "bob", "carol"]
+    numbers = {student: [float(row[c]) for c in ("score", "max_score", *EXERCISES)] for student, row in rows.items()}
+    assert numbers["alice"] == [3.5, 5.0, 1.5, 2.0] and numbers["bob"] == [5.0, 5.0, 3.0, 2.0]
+    assert rows["carol"]["status"] == "ungradable" and rows["carol"]["reason"] == REASON
+    assert numbers["carol"][0] == 0 and numbers["carol"][2:] == [0.0, 0.0]
+    assert all(row["hours_late"] == "" and row["late_penalty"] == "0" and row["set_by_instructor"] == ""
+               for row in rows.values())
+
+
+def test_grades_csv_shows_overrides_and_the_late_penalty(tmp_path, verdicts):
+    alice = verdicts[2]
+    adjusted = dataclasses.replace(alice, late_seconds=26 * 3600, late_penalty=1.0, exercises=[
+        dataclasses.replace(alice.exercises[0], override=3.0, comment="stride handled; full marks"),
+        alice.exercises[1]])
+    _, rows = csv_rows(grades.write_grades_csv([adjusted], EXERCISES, tmp_path / "g.csv"))
+    row = rows["alice"]
+    assert (row[EXERCISES[0]], row["set_by_instructor"]) == ("3", EXERCISES[0])
+    assert (row["hours_late"], row["late_penalty"], row["score"]) == ("26.00", "1", "4")     # 3 + 2 - 1
+    page = feedback.feedback_html(adjusted)
+    assert "set this exercise&#x27;s score to 3 / 3" in page and "stride handled; full marks" in page
+    assert "26.0 hours after the due date: late penalty 1 points" in page
 
 
 def test_ungradable_row_is_zero_even_without_exercises_or_with_stray_points(tmp_path, verdicts):
     bare = Verdict("dave", "02_convolution", "convolution", UNGRADABLE, reason="timed out")
     stray = Verdict("erin", "02_convolution", "convolution", UNGRADABLE,
                     [ExerciseResult(EXERCISES[0], 3.0, 3.0)], reason="kernel died")
-    path = grades.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv")
-    rows = {row[0]: row for row in read_csv(path)[1:]}
+    _, rows = csv_rows(grades.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv"))
     for student in ("dave", "erin"):
-        score, max_score, *points = map(float, rows[student][3:-1])
-        assert score == 0 and points == [0.0, 0.0]
-        assert max_score == 5.0                          # the assignment's max, from the others
+        assert [float(rows[student][c]) for c in ("score", *EXERCISES)] == [0.0, 0.0, 0.0]
+        assert float(rows[student]["max_score"]) == 5.0         # the assignment's max, from the others
 
 
 def test_grades_csv_follows_exercise_order(tmp_path, verdicts):
     order = list(reversed(EXERCISES))
-    header, *rows = read_csv(grades.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
-    assert header[5:-1] == order
-    assert [float(x) for x in rows[0][5:-1]] == [2.0, 1.5]    # alice: pool, then conv
+    header, rows = csv_rows(grades.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
+    assert header[7:-2] == order
+    assert [float(rows["alice"][name]) for name in order] == [2.0, 1.5]    # alice: pool, then conv
 
 
 # ---------------------------------------------------------------- feedback HTML

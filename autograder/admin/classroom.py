@@ -1,10 +1,8 @@
-"""A whole class: find the submissions, grade them in parallel, record the grades.
+"""A whole class: find the submissions and grade them in parallel.
 
 Each submission is graded in a worker process of its own (with its own sandboxed
 kernel), so a runaway submission, or a worker that dies, costs its own time and
-grade, never another's.
-Scores also go into nbgrader's gradebook, where `nbgrader export` and the
-formgrader read them.
+grade, never another's. review.py records the grades in nbgrader's gradebook.
 """
 import dataclasses
 import json
@@ -14,7 +12,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from ..checks import NOTEBOOKS
@@ -120,24 +117,6 @@ def ensure_released(course_root, assignment):
         except MissingEntry:
             pass
     release_assignment(course_root, assignment)
-
-
-def record_in_gradebook(course_root, verdicts):
-    """Write every verdict's points into nbgrader's gradebook as autograded scores."""
-    from nbgrader.api import MissingEntry
-    with warnings.catch_warnings(), open_gradebook(course_root) as gradebook:
-        warnings.simplefilter("ignore")      # nbgrader's SQLAlchemy session warns on lazy loads
-        for verdict in verdicts:
-            gradebook.update_or_create_student(verdict.student)
-            try:
-                gradebook.find_submission(verdict.assignment, verdict.student)
-            except MissingEntry:
-                gradebook.add_submission(verdict.assignment, verdict.student)
-            for exercise in verdict.exercises:
-                grade = gradebook.find_grade(exercise.name, verdict.notebook, verdict.assignment,
-                                             verdict.student)
-                grade.auto_score = verdict.earned(exercise)
-            gradebook.db.commit()
 
 
 def assignments_to_grade(course_root, requested):

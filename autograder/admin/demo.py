@@ -3,12 +3,14 @@
     python -m autograder.admin.demo [--folder demo] [--assignments 01-convolution ...] [--workers N]
 
 Students: the model solution, the untouched release, students with realistic bugs
-(each the model solution with one bug of the proof's bank, autograder/proof/bank), and
-broken notebooks (invalid JSON, an empty file, a deleted solution cell, stripped
-metadata, an endless loop, a kernel that exits). Everything is written under --folder
+(each the model solution with one bug of the proof's bank, autograder/proof/bank), broken
+notebooks (invalid JSON, an empty file, a deleted solution cell, stripped metadata, an
+endless loop, a kernel that exits), and the model solution handed in late. Each assignment
+is due at DUE; every submission has nbgrader's timestamp.txt, on time but LATE's. Everything is written under --folder
 (git-ignored), nothing is fetched.
 """
 import argparse
+import datetime
 import json
 import pathlib
 import sys
@@ -16,7 +18,8 @@ import sys
 import nbformat
 
 from . import classbuilder
-from .course import assignments as course_assignments, notebook_path
+from .course import assignments as course_assignments, gradebook, notebook_path
+from .late import TIMESTAMP
 from ..cleanroom.submission import nbgrader_meta
 from ..proof.answers import find
 from ..proof.play import ASSIGNMENT_OF, notebook_with
@@ -34,6 +37,11 @@ BUGGY = {
     "col2im-overwrites": find("col2im", "rows assigned with ="),
     "loss-grad-not-divided": find("softmax_cross_entropy", "the gradient not divided by N"),
 }
+
+
+DUE = datetime.datetime(2026, 12, 1, 17, 0)      # UTC, as nbgrader keeps due dates
+LATE = "submitted-late"                            # the model solution, handed in 30 hours late
+LATE_BY, EARLY_BY = datetime.timedelta(hours=30), datetime.timedelta(hours=2)
 
 
 def buggy(assignment):
@@ -67,12 +75,18 @@ def build_class(folder, assignments):
         for assignment in assignments:
             text = notebook_path(root, assignment).read_text()
             release = classbuilder.released_notebook(root, assignment).read_text()
-            students = {"model-solution": text, "untouched-release": release}
+            students = {"model-solution": text, "untouched-release": release, LATE: text}
             students.update(buggy(assignment))
             students.update(_broken(text))
             for student, content in students.items():
+                submitted = DUE + (LATE_BY if student == LATE else -EARLY_BY)
                 yield student, assignment, content
-    return classbuilder.build_class(pathlib.Path(folder) / "course", assignments, submissions)
+                yield student, assignment, f"{submitted:%Y-%m-%d %H:%M:%S.%f} UTC", TIMESTAMP
+    root = classbuilder.build_class(pathlib.Path(folder) / "course", assignments, submissions)
+    with gradebook(root) as book:
+        for assignment in assignments:
+            book.update_or_create_assignment(assignment, duedate=DUE)
+    return root
 
 
 def main(argv=None):

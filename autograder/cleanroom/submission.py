@@ -429,12 +429,7 @@ def build_program(source_nb, student_nb, limits=Limits()):
     """The (label, code) cells to run for a student's notebook (see the module docstring),
     matching cells within limits.build_seconds. Either notebook may be a Notebook (from
     parse_notebook) or any JSON dict (repaired here); its repair notes start Program.notes. Raises only Unreadable."""
-    student = _repair(student_nb)
-    slots, cells = _slots(source_nb), _cells(student)
-    match = _Match(slots, cells, limits)
-    match.by_keys()
-    match.by_definitions()
-    match.by_similarity()
+    student, slots, cells, match = _matched(source_nb, student_nb, limits)
     program = Program(notes=student.notes + match.notes)
     extras = _extras(cells, match.placed)
     _add_extras(program, extras, -1)
@@ -443,6 +438,25 @@ def build_program(source_nb, student_nb, limits=Limits()):
         _add_slot(program, slot, match.filled.get(index), emitted)
         _add_extras(program, extras, index)
     return program
+
+
+def answers(source_nb, student_nb, limits=Limits()):
+    """{grade_id of each solution cell of the source: the code of the student's cell in its
+    place, or None where none was found}, matched as build_program matches them."""
+    _, slots, _, match = _matched(source_nb, student_nb, limits)
+    return {slot.grade_id: match.filled[i].code if i in match.filled else None
+            for i, slot in enumerate(slots) if slot.kind == "solution"}
+
+
+def _matched(source_nb, student_nb, limits):
+    """(the student's notebook repaired, the source's slots, the student's cells, their _Match)."""
+    student = _repair(student_nb)
+    slots, cells = _slots(source_nb), _cells(student)
+    match = _Match(slots, cells, limits)
+    match.by_keys()
+    match.by_definitions()
+    match.by_similarity()
+    return student, slots, cells, match
 
 
 def _extras(cells, placed):

@@ -3,7 +3,7 @@ import html
 from pathlib import Path
 
 from .common import exact_points, reason, safe_part
-from .text import exercise_lines
+from .text import exercise_lines, late_text
 
 
 _FEEDBACK_CSS = """
@@ -57,15 +57,17 @@ def _exercise_section(exercise, verdict):
 def feedback_html(verdict):
     """One student's feedback as a self-contained HTML page (inline CSS, no scripts, no links).
 
-    Holds the assignment and notebook, the total score, the status (the reason first and
-    prominent when ungradable), the grader's notes, and one section per exercise with its
-    points and its report lines, HTML-escaped. Renders only what the verdict holds.
+    Holds the assignment and notebook, the total score (with the late penalty, if any), the
+    status (the reason first and prominent when ungradable), the grader's notes, and one
+    section per exercise with its points and its report lines, HTML-escaped. Renders only what the verdict holds.
     """
     title = f"{verdict.assignment}: {verdict.notebook}"
     score = verdict.score
     total = f"Score: {exact_points(score)}"
     if verdict.max_score:                               # unknown when nothing could be run
         total += f" / {exact_points(verdict.max_score)} ({100 * score / verdict.max_score:.0f}%)"
+    if verdict.late_seconds > 0:
+        total += f"; {late_text(verdict)}"
     sections = "\n".join(_exercise_section(e, verdict) for e in verdict.exercises)
     body = "\n".join(part for part in (
         f"<h1>{_e(title)}</h1>",

@@ -8,23 +8,27 @@ from .common import by_student, exact_points, exercise_max_points, max_score, po
 def grade_rows(verdicts, exercise_names):
     """The gradebook as rows: a header, then one row per student sorted by student_id.
 
-    Columns: student_id, status, reason (why it is ungradable), score, max_score, then the points of each exercise
-    (graded cell grade_id) in the order of exercise_names (0 for ungradable submissions),
-    then the seed of the hidden inputs the submission was graded on.
+    Columns: student_id, status, reason (why it is ungradable), score (after the late
+    penalty), max_score, hours_late (empty when on time), late_penalty, then the points of
+    each exercise (graded cell grade_id) in the order of exercise_names (the instructor's
+    override when set, else the grader's: 0 for ungradable submissions), the exercises whose
+    score the instructor set, and the seed of the hidden inputs the submission was graded on.
     """
     assignment_max = sum(exercise_max_points(verdicts, exercise_names).values())
-    rows = [["student_id", "status", "reason", "score", "max_score", *exercise_names, "seed"]]
+    rows = [["student_id", "status", "reason", "score", "max_score", "hours_late", "late_penalty", *exercise_names,
+             "set_by_instructor", "seed"]]
     for verdict in by_student(verdicts):
         points = points_by_exercise(verdict)
+        late = f"{verdict.late_seconds / 3600:.2f}" if verdict.late_seconds > 0 else ""
+        overridden = " ".join(e.name for e in verdict.exercises if e.override is not None)
         rows.append([verdict.student, verdict.status, reason(verdict), exact_points(verdict.score),
-                     exact_points(max_score(verdict, assignment_max)),
-                     *(exact_points(points.get(name, 0.0)) for name in exercise_names), verdict.seed])
+                     exact_points(max_score(verdict, assignment_max)), late, exact_points(verdict.late_penalty),
+                     *(exact_points(points.get(name, 0.0)) for name in exercise_names), overridden, verdict.seed])
     return rows
 
 
 def write_grades_csv(verdicts, exercise_names, path):
-    """Write grades.csv: header student_id, status, reason, score, max_score, <one column per grade_id>, seed;
-    one row per student sorted by student_id. Creates parent folders; returns the path."""
+    """Write grades.csv (columns: grade_rows); one row per student sorted by student_id. Creates parent folders; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as f:

@@ -15,10 +15,11 @@ def case_line(case):
 def exercise_lines(exercise, reason=""):
     """An ExerciseResult's report: a line per case, each hint once (after the first case it
     explains, with how many failed cases it explains); reason: why the submission was not
-    graded, said instead."""
+    graded, said instead. The instructor's score and comment (the formgrader's) come first."""
+    lines = instructor_lines(exercise)
     if reason:
-        return [f"  not graded: {reason}"]
-    lines = [f"  NOTE  {exercise.note}"] if exercise.note else []
+        return lines + [f"  not graded: {reason}"]
+    lines += [f"  NOTE  {exercise.note}"] if exercise.note else []
     if exercise.undefined:                      # said once, not once per case
         return lines + [f"  FAIL  {exercise.cases[0].message}"]
     failed = [c for c in exercise.cases if not c.passed]
@@ -31,6 +32,25 @@ def exercise_lines(exercise, reason=""):
             lines.append(f"        hint: {case.hint}"
                          + (f" (this explains {count} of the {len(failed)} failed cases)" if count > 1 else ""))
     return lines
+
+
+def instructor_lines(exercise):
+    """What the instructor set on an exercise in the formgrader: a score, a comment."""
+    lines = []
+    if exercise.override is not None:
+        lines.append(f"  INSTRUCTOR  your instructor set this exercise's score to {points_text(exercise.override)} / "
+                     f"{points_text(exercise.max_points)} (the grader gave {points_text(exercise.points)})")
+    if exercise.comment:
+        lines.append(f"  COMMENT  {exercise.comment}")
+    return lines
+
+
+def late_text(verdict):
+    """How late the submission was and what it cost, or "" when on time."""
+    if verdict.late_seconds <= 0:
+        return ""
+    return (f"submitted {verdict.late_seconds / 3600:.1f} hours after the due date: late penalty "
+            f"{points_text(verdict.late_penalty)} points")
 
 
 def exercise_head(exercise):
@@ -49,6 +69,7 @@ def exercise_text(exercise):
 def verdict_text(verdict):
     """Everything the student reads about a verdict: status and reason, notes, every exercise."""
     lines = [verdict.status + (f": {verdict.reason}" if verdict.reason else ""), *verdict.notes]
+    lines += [late_text(verdict)] if verdict.late_seconds > 0 else []
     for exercise in verdict.exercises:
         lines += [exercise_head(exercise), *exercise_lines(exercise, verdict.reason)]
     return "\n".join(lines)

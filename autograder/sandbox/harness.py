@@ -153,14 +153,23 @@ def setup(submission, mpl_cache):
     matplotlib's font cache copied into the working folder, then what grading relies on
     remembered (see protect)."""
     import os
-    import shutil
     import sys
-    if os.path.isdir(submission):
-        shutil.copytree(submission, os.getcwd(), dirs_exist_ok=True)
-    if os.path.isdir(mpl_cache):
-        shutil.copytree(mpl_cache, os.environ["MPLCONFIGDIR"], dirs_exist_ok=True)
+    _copy_files(submission, os.getcwd())
+    _copy_files(mpl_cache, os.environ["MPLCONFIGDIR"])
     sys.path.insert(0, os.getcwd())       # the student's own modules, as in a notebook's kernel
     protect()
+
+
+def _copy_files(source, target):
+    """Copy the files below source into target, contents only: the kernel's user may not
+    set the times or modes of a folder it does not own (its working folder's root)."""
+    import os
+    import shutil
+    for top, _, names in os.walk(source):
+        inner = os.path.join(target, os.path.relpath(top, source))
+        os.makedirs(inner, exist_ok=True)
+        for name in names:
+            shutil.copyfile(os.path.join(top, name), os.path.join(inner, name))
 
 
 def protect():

@@ -1,0 +1,180 @@
+"""The instructor's review: the autograded notebooks and scores nbgrader's formgrader shows,
+overrides and comments that survive a regrade, due dates and late penalties as nbgrader
+keeps them, checked through nbgrader's own API and CLI and once in the formgrader itself."""
+import csv
+import datetime
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from autograder.__main__ import main
+from autograder.admin import late
+from autograder.admin.course import gradebook
+from autograder.proof import hostile
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ASSIGNMENT, NOTEBOOK = hostile.ASSIGNMENT, pathlib.Path(hostile.NOTEBOOK).stem
+DUE = datetime.datetime(2026, 11, 30, 17, 0)
+ON_TIME, LATE = "2026-11-30 16:00:00.000000 UTC", "2026-12-01 19:00:00.000000 UTC"     # 26 hours late
+POLICY = """
+c.LatePenalty.penalty_method = "per_day"
+c.LatePenalty.points_per_period = 0.5
+c.LatePenalty.max_penalty = 2.0
+"""
+COMMENT = "np.abs flips the negatives instead of zeroing them: half a point for the shape"
+
+
+def grades(root):
+    with open(root / "reports" / ASSIGNMENT / "grades.csv") as f:
+        return {row["student_id"]: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A class graded once: the model solution on time, a slip in relu_forward 26 hours late,
+    a broken notebook; due date in the gradebook, a per-day policy in nbgrader_config.py."""
+    corpus = [h for h in hostile.CORPUS if h.student in ("model-solution", "invalid-json")]
+    corpus.append(hostile.Hostile("relu-abs", hostile.relu_returns("np.abs(x)"), hostile.NO_RELU))
+    root = hostile.build_class(tmp_path_factory.mktemp("review"), corpus)
+    with gradebook(root) as book:
+        book.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
+    for student, stamp in (("model-solution", ON_TIME), ("relu-abs", LATE)):
+        (root / "submitted" / student / ASSIGNMENT / late.TIMESTAMP).write_text(stamp)
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write(POLICY)
+    assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet"]) == 1     # invalid-json is ungradable
+    return root
+
+
+def test_the_gradebook_holds_each_cells_score_and_the_late_penalty(graded):
+    with gradebook(graded) as book:
+        scores = {(s, g.name): (g.auto_score, g.needs_manual_grade)
+                  for s in ("model-solution", "relu-abs", "invalid-json")
+                  for g in book.find_submission_notebook(NOTEBOOK, ASSIGNMENT, s).grades}
+        late_one = book.find_submission(ASSIGNMENT, "relu-abs")
+        assert late_one.total_seconds_late == 26 * 3600 and late_one.late_submission_penalty == 1.0   # 2 days x 0.5
+        assert book.find_submission(ASSIGNMENT, "model-solution").late_submission_penalty == 0
+    assert scores == {("model-solution", "pool_forward_naive"): (3.0, False), ("model-solution", "relu_forward"): (1.0, False),
+                      ("relu-abs", "pool_forward_naive"): (3.0, False), ("relu-abs", "relu_forward"): (0.0, False),
+                      ("invalid-json", "pool_forward_naive"): (0.0, True), ("invalid-json", "relu_forward"): (0.0, True)}
+    rows = grades(graded)
+    assert (rows["relu-abs"]["hours_late"], rows["relu-abs"]["late_penalty"], rows["relu-abs"]["score"]) == \
+        ("26.00", "1", "2")
+    assert rows["model-solution"]["hours_late"] == "" and rows["model-solution"]["score"] == "4"
+    page = (graded / "feedback" / "relu-abs" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+    assert "26.0 hours after the due date: late penalty 1 points" in page
+
+
+def test_autograded_notebooks_show_the_answers_and_each_exercises_cases(graded):
+    for student in ("model-solution", "relu-abs", "invalid-json"):
+        notebook = json.loads((graded / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text())
+        cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in notebook["cells"]}
+        assert "BEGIN HIDDEN TESTS" not in json.dumps(notebook)
+        relu_report = "".join(cells["relu_forward"]["outputs"][0]["text"])
+        if student == "relu-abs":
+            assert "return np.abs(x), (x,)" in "".join(cells[hostile.RELU]["source"])
+            assert "FAIL" in relu_report and "hint:" in relu_report
+        elif student == "model-solution":
+            assert "PASS" in relu_report and "FAIL" not in relu_report
+        else:
+            assert "not valid JSON" in relu_report and "not valid JSON" in "".join(cells[hostile.RELU]["source"])
+
+
+def test_an_override_and_a_comment_survive_a_regrade_and_reach_every_report(graded):
+    with gradebook(graded) as book:
+        book.find_grade("relu_forward", NOTEBOOK, ASSIGNMENT, "relu-abs").manual_score = 0.5
+        book.find_comment(hostile.RELU, NOTEBOOK, ASSIGNMENT, "relu-abs").manual_comment = COMMENT
+        book.db.commit()
+    assert main(["--course", str(graded), "grade", ASSIGNMENT, "--quiet"]) == 1
+    with gradebook(graded) as book:
+        grade = book.find_grade("relu_forward", NOTEBOOK, ASSIGNMENT, "relu-abs")
+        assert (grade.manual_score, grade.auto_score) == (0.5, 0.0)
+    row = grades(graded)["relu-abs"]
+    assert (row["relu_forward"], row["set_by_instructor"], row["score"]) == ("0.5", "relu_forward", "2.5")
+    page = (graded / "feedback" / "relu-abs" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+    assert "set this exercise&#x27;s score to 0.5 / 1 (the grader gave 0)" in page and COMMENT in page
+    # nbgrader's own export sees the same: raw 3.5, penalty 1, score 2.5
+    out = graded / "export.csv"
+    env = dict(os.environ, PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               PYTHONPATH=str(ROOT))
+    subprocess.run([str(pathlib.Path(sys.executable).parent / "nbgrader"), "export", "--to", str(out)], cwd=graded,
+                   env=env, check=True, capture_output=True)
+    with open(out) as f:
+        exported = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert [float(exported["relu-abs"][k]) for k in ("raw_score", "late_submission_penalty", "score")] == [3.5, 1, 2.5]
+
+
+@pytest.mark.parametrize("method, seconds, expected", [
+    ("none", 90_000, 0.0), ("zero", 90_000, 3.5), ("per_hour", 3600 * 2.5, 1.5), ("per_day", 1, 0.5),
+    ("per_day", 86_400 * 3 + 1, 2.0), ("per_day", 86_400 * 10, 2.0), ("per_day", 0, 0.0), ("per_day", -5, 0.0)])
+def test_late_penalty_policies(method, seconds, expected):
+    from traitlets.config import Config
+    config = Config({"AssignLatePenalties": {"plugin_class": late.LatePenalty},
+                     "LatePenalty": {"penalty_method": method, "points_per_period": 0.5, "max_penalty": 2.0}})
+    assert late.penalty(late.penalty_plugin(config), "s", 3.5, seconds) == expected
+
+
+def test_a_penalty_never_exceeds_the_score():
+    from traitlets.config import Config
+    config = Config({"AssignLatePenalties": {"plugin_class": late.LatePenalty},
+                     "LatePenalty": {"penalty_method": "per_day", "points_per_period": 5.0}})
+    assert late.penalty(late.penalty_plugin(config), "s", 1.5, 86_400 * 4) == 1.5
+
+
+def test_timestamps_are_read_as_nbgrader_writes_them_and_never_through_a_link(tmp_path):
+    folder = tmp_path / "submitted" / "ann" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    assert late.submitted_at(tmp_path, "ann", ASSIGNMENT) == (None, "")               # none: on time
+    (folder / late.TIMESTAMP).write_text(LATE + "\n")
+    assert late.submitted_at(tmp_path, "ann", ASSIGNMENT) == (datetime.datetime(2026, 12, 1, 19, 0), "")
+    (folder / late.TIMESTAMP).write_text("2026-12-01T20:00:00+01:00")
+    assert late.submitted_at(tmp_path, "ann", ASSIGNMENT)[0] == datetime.datetime(2026, 12, 1, 19, 0)
+    (folder / late.TIMESTAMP).write_text("yesterday-ish")
+    when, note = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
+    assert when is None and "counts as on time" in note
+    (folder / late.TIMESTAMP).unlink()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text(LATE)
+    (folder / late.TIMESTAMP).symlink_to(elsewhere)
+    when, note = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
+    assert when is None and "links are not followed" in note
+
+
+def test_the_formgrader_opens_a_submission_with_our_scores(graded, tmp_path):
+    """`make formgrader` on the graded class, in Chromium: the submission's page shows the
+    grader's points in each graded cell, the instructor's override, and the cases' report."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
+    from labcopy import TOKEN, answers, environment, free_port, running
+    sync_playwright = sync_playwright_or_skip()
+    with gradebook(graded) as book:
+        submission = book.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "relu-abs").id
+        book.find_grade("relu_forward", NOTEBOOK, ASSIGNMENT, "relu-abs").manual_score = 0.5
+        book.db.commit()
+    port = free_port()
+    env = environment(ROOT, tmp_path / "home")
+    command = f"make --no-print-directory formgrader COURSE={graded} PORT={port}"
+    with running(command, ROOT, env, tmp_path / "formgrader.log", lambda: answers(port, "/formgrader") == 200), \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.route(lambda url: not url.startswith(f"http://127.0.0.1:{port}/"), lambda route: route.abort())
+            page.goto(f"http://127.0.0.1:{port}/formgrader?token={TOKEN}")
+            page.goto(f"http://127.0.0.1:{port}/formgrader/submissions/{submission}/")
+            page.wait_for_selector("input.score#relu_forward")
+            page.wait_for_function("document.querySelector('input.score#relu_forward').value !== ''")
+            scores = {field.get_attribute("id"): (field.input_value(), field.get_attribute("placeholder"))
+                      for field in page.query_selector_all("input.score")}
+            assert scores["pool_forward_naive"] == ("", "3")            # the grader's 3 points, not overridden
+            assert scores["relu_forward"][0] == "0.5"                    # the instructor's override
+            page.query_selector("input.score#relu_forward").scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "formgrader.png"))
+            text = page.inner_text("body")
+            assert "FAIL" in text and "hint:" in text and "return np.abs(x), (x,)" in text
+        finally:
+            browser.close()
