@@ -113,23 +113,24 @@ def test_only_the_chosen_assignments_and_students_and_no_unknown_one(course, tmp
     assert "not in the gradebook: 02-polling" in capsys.readouterr().err and not typo.exists()
 
 
-def nbgrader_export(root, plugin, out, *options):
+def nbgrader_export(root, plugin, *options):
     """Stock `nbgrader export` with one of our plugins, run in the course folder."""
     bin_dir = pathlib.Path(sys.executable).parent
     env = dict(os.environ, PYTHONPATH=str(PROJECT), PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     done = subprocess.run([str(bin_dir / "nbgrader"), "export", f"--exporter=autograder.admin.export.{plugin}",
-                           "--to", str(out), *options], cwd=root, env=env, capture_output=True, text=True)
+                           *options], cwd=root, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 
 def test_nbgrader_export_writes_what_our_command_line_writes(course, tmp_path):
     root, _, _ = course
-    nbgrader_export(root, "CanvasExportPlugin", tmp_path / "nbgrader-canvas.csv")
+    (root / "reports" / "canvas.csv").unlink(missing_ok=True)
+    nbgrader_export(root, "CanvasExportPlugin")         # to reports/canvas.csv, our default too
     assert export(root, "--format", "canvas", "--out", str(tmp_path / "canvas.csv")) == 0
-    assert (tmp_path / "nbgrader-canvas.csv").read_bytes() == (tmp_path / "canvas.csv").read_bytes()
+    assert (root / "reports" / "canvas.csv").read_bytes() == (tmp_path / "canvas.csv").read_bytes()
 
     only = ["--assignment", CONV, "--student", "alan", "--student", "grace"]
-    nbgrader_export(root, "RosterExportPlugin", tmp_path / "nbgrader-roster.csv", *only)
+    nbgrader_export(root, "RosterExportPlugin", "--to", str(tmp_path / "nbgrader-roster.csv"), *only)
     assert export(root, "--format", "roster", "--out", str(tmp_path / "roster.csv"), *only) == 0
     roster = (tmp_path / "roster.csv").read_bytes()
     assert (tmp_path / "nbgrader-roster.csv").read_bytes() == roster and len(read(tmp_path / "roster.csv")) == 3

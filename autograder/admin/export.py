@@ -1,6 +1,6 @@
 """Grades to the LMS: two of nbgrader's export plugins over the course's gradebook.
 
-    cd course && ../.venv/bin/nbgrader export --exporter=autograder.admin.export.CanvasExportPlugin --to canvas.csv
+    cd course && ../.venv/bin/nbgrader export --exporter=autograder.admin.export.CanvasExportPlugin [--to FILE]
     python -m autograder export --format canvas|roster [--out FILE] [--assignment A] [--student S]
 
 Both read nbgrader's gradebook only. A submission's score is nbgrader's
@@ -8,8 +8,9 @@ Both read nbgrader's gradebook only. A submission's score is nbgrader's
 given in the formgrader, else the auto score `grade` recorded), less nbgrader's
 `late_submission_penalty` (summed over its notebooks), never below 0, as nbgrader's own CSV
 export counts it. Both honour what nbgrader's ExportApp sets on every ExportPlugin: `to`
-(the file written), `assignment` and `student` (only these; a name the gradebook lacks is
-an error, not a silently missing column).
+(the file written; by default reports/<format>.csv in the course folder nbgrader runs from,
+where our command line writes too), `assignment` and `student` (only these; a name the
+gradebook lacks is an error, not a silently missing column).
 """
 import csv
 import datetime
@@ -49,10 +50,11 @@ class GradebookExport(ExportPlugin):
     """What both exports share: the assignments and students chosen, each student's
     submission of each assignment (None when there is none), the CSV written."""
 
-    default_to = "grades.csv"
+    default_to = "reports/grades.csv"       # relative to the course folder nbgrader runs from
 
     def export(self, gradebook):
         dest = pathlib.Path(self.to or self.default_to)
+        dest.parent.mkdir(parents=True, exist_ok=True)
         assignments = chosen(gradebook.assignments, self.assignment, "name")
         students = chosen(sorted(gradebook.students, key=lambda s: (sortable_name(s).casefold(), s.id)),
                           self.student, "id")
@@ -90,7 +92,7 @@ class CanvasExportPlugin(GradebookExport):
     A student without a submission gets an empty cell, which Canvas leaves as it is (not 0).
     """
 
-    default_to = "canvas.csv"
+    default_to = "reports/canvas.csv"
 
     def rows(self, gradebook, assignments, students):
         blank = ["", "", "", ""]
@@ -108,7 +110,7 @@ class RosterExportPlugin(GradebookExport):
     anything was submitted (yes/no) and when (ISO 8601, UTC, as nbgrader keeps it). Without a
     submission the score cells are empty and submitted is "no"."""
 
-    default_to = "roster.csv"
+    default_to = "reports/roster.csv"
     columns = ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
                "late_penalty", "final_score", "submitted", "timestamp"]
 
@@ -132,13 +134,13 @@ FORMATS = {"canvas": CanvasExportPlugin, "roster": RosterExportPlugin}
 
 
 def export(course_root, format, out=None, assignments=(), students=()):
-    """Write the course gradebook in `format` ("canvas" or "roster") to out (default
-    <course>/reports/<format>.csv) with the plugin `nbgrader export` runs; returns the path.
-    ValueError for an assignment or student the gradebook lacks."""
+    """Write the course gradebook in `format` ("canvas" or "roster") to out (default: where
+    `nbgrader export` writes it, <course>/reports/<format>.csv) with the plugin `nbgrader
+    export` runs; returns the path. ValueError for an assignment or student the gradebook lacks."""
     from .course import gradebook
-    out = pathlib.Path(out or pathlib.Path(course_root) / "reports" / f"{format}.csv").resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    plugin = FORMATS[format](to=str(out), assignment=list(assignments), student=list(students))
+    exporter = FORMATS[format]
+    out = pathlib.Path(out or pathlib.Path(course_root) / exporter.default_to).resolve()
+    plugin = exporter(to=str(out), assignment=list(assignments), student=list(students))
     with gradebook(course_root) as book:
         plugin.export(book)
     return out
