@@ -28,7 +28,7 @@ def number(value):
 
 
 def sortable_name(student):
-    """"Last, First" (Canvas's sortable name), what part of it nbgrader knows, else the student's id."""
+    """Canvas's sortable name, "Last, First", or the part of it nbgrader knows, else the student's id."""
     return ", ".join(filter(None, (student.last_name, student.first_name))) or student.id
 
 
@@ -54,10 +54,10 @@ class GradebookExport(ExportPlugin):
 
     def export(self, gradebook):
         dest = pathlib.Path(self.to or self.default_to)
-        dest.parent.mkdir(parents=True, exist_ok=True)
         assignments = chosen(gradebook.assignments, self.assignment, "name")
         students = chosen(sorted(gradebook.students, key=lambda s: (sortable_name(s).casefold(), s.id)),
                           self.student, "id")
+        dest.parent.mkdir(parents=True, exist_ok=True)
         with open(dest, "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows(self.rows(gradebook, assignments, students))
         self.log.info("Wrote %s: %d student(s), %d assignment(s)", dest, len(students), len(assignments))
@@ -68,6 +68,7 @@ class GradebookExport(ExportPlugin):
 
     @staticmethod
     def submission(gradebook, assignment, student):
+        """The student's submission of the assignment in the gradebook, None when there is none."""
         try:
             return gradebook.find_submission(assignment.name, student.id)
         except MissingEntry:
