@@ -1,7 +1,8 @@
-"""python -m autograder: release, grade a class, or check one notebook.
+"""python -m autograder: release, grade a class, export the grades, or check one notebook.
 
     python -m autograder release [ASSIGNMENT ...]
     python -m autograder grade [ASSIGNMENT ...] [--workers N]
+    python -m autograder export --format canvas|roster [--out FILE] [--assignment A ...]
     python -m autograder check NOTEBOOK
     python -m autograder gradescope [--out autograder.zip]
 
@@ -51,6 +52,13 @@ def parse_args(argv):
                        help="grade on the dask.distributed cluster whose scheduler is at ADDRESS "
                             "(tcp://host:8786); --workers is then the cluster's")
     grade.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    export = commands.add_parser("export", help="write the gradebook's scores for Canvas's import, or a roster CSV")
+    export.add_argument("--format", choices=("canvas", "roster"), required=True)
+    export.add_argument("--out", type=pathlib.Path, default=None,
+                        help="the CSV written (default: <course>/reports/<format>.csv)")
+    export.add_argument("--assignment", action="append", default=[], help="only this assignment (repeatable)")
+    export.add_argument("--student", action="append", default=[], help="only this student (repeatable)")
 
     zip_ = commands.add_parser("gradescope", help="write the Gradescope autograder zip")
     zip_.add_argument("--out", type=pathlib.Path, default=pathlib.Path("autograder.zip"))
@@ -172,6 +180,17 @@ def cmd_check(args):
     return 0 if verdict.graded and verdict.score == verdict.max_score else 1
 
 
+def cmd_export(args):
+    from .admin.export import export
+    try:
+        path = export(args.course, args.format, args.out, args.assignment, args.student)
+    except ValueError as error:          # an assignment or student the gradebook lacks
+        print(error, file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_gradescope(args):
     from .admin.gradescope import make_zip
     print(f"wrote {make_zip(args.out, args.course)}: upload it as the assignment's autograder")
@@ -196,7 +215,7 @@ def main(argv=None):
         print(f"{args.course} is not an nbgrader course folder (no source/ inside)", file=sys.stderr)
         return 2
     args.course = args.course.resolve()
-    commands = {"release": cmd_release, "grade": cmd_grade, "check": cmd_check,
+    commands = {"release": cmd_release, "grade": cmd_grade, "export": cmd_export, "check": cmd_check,
                 "gradescope": cmd_gradescope, "gradescope-run": cmd_gradescope_run}
     return commands[args.command](args)
 

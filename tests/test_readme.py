@@ -55,6 +55,11 @@ HOW = {
     "make grade WORKERS=2": How(FULL, r"learner\s+graded\s+0 / \d+", needs_sandbox=True),
     "make gradescope": How(FULL, r"wrote autograder\.zip"),
     "cd course && ../.venv/bin/nbgrader autograde 01-convolution": How(FULL, r"Autograding .*learner/01-convolution"),
+    # after make grade: the learner's 0 is in the gradebook
+    ".venv/bin/python -m autograder export --format canvas": How(FULL, r"wrote .*/course/reports/canvas\.csv"),
+    ".venv/bin/python -m autograder export --format roster": How(FULL, r"wrote .*/course/reports/roster\.csv"),
+    "cd course && ../.venv/bin/nbgrader export --exporter=autograder.admin.export.CanvasExportPlugin":
+        How(FULL, r"Wrote reports/canvas\.csv: \d+ student"),
     # the workspace notebook as make lab copied it, untouched: points missing (make exits 2)
     "make check NB=workspace/01-convolution/convolution.ipynb": How(FULL, r"\b0 / \d+ points", status=2),
     "make prove ARGS=\"--only conv_forward --verbose --bank-only\"": How(FULL, r"mutation score: (\d+) / \1 bugs"),
@@ -134,6 +139,9 @@ def test_readme_command(repo, command, request):
         assert re.search(how.expect, text, re.M), text[-3000:]
         if command == "make gradescope":
             assert (copy / "autograder.zip").is_file()
+        if " export " in command:      # the learner graded by an earlier command is in the file
+            written = copy / "course" / "reports" / ("roster.csv" if "roster" in command else "canvas.csv")
+            assert "learner" in written.read_text()
 
 
 def submit_the_release(copy):

@@ -2,7 +2,7 @@
 
 course (the course folder and nbgrader's API), public (the visible tests' data, made at
 release), kit (the student kit), classroom (a whole class graded in parallel, the
-gradebook), cluster (the same on a dask cluster), gradescope (the bundle and its run),
-classbuilder and demo (a class to grade: the demo's, the tests'). May import every other
-package of autograder.
+gradebook), cluster (the same on a dask cluster), export (the gradebook to Canvas and a
+roster: nbgrader export plugins), gradescope (the bundle and its run), classbuilder and demo
+(a class to grade: the demo's, the tests'). May import every other package of autograder.
 """
