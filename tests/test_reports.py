@@ -276,6 +276,25 @@ def test_mistakes_png_of_a_class_without_mistakes(tmp_path, verdicts):
     assert (tmp_path / "mistakes.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_summary_lists_the_most_common_mistakes(mistaken, verdicts):
+    table = summary.summary_table(mistaken, EXERCISES)
+    section = table.split("\n\n")[-1].splitlines()
+    assert section[0] == "most common mistakes (of 7 graded students; all in mistakes.csv):"
+    assert section[1:] == [f"  57% (4 of 7)  conv_forward_naive: {BIAS}",
+                           f"  29% (2 of 7)  conv_forward_naive: {mistakes.UNEXPLAINED}",
+                           f"  14% (1 of 7)  conv_forward_naive: {FLIP}",
+                           f"  14% (1 of 7)  max_pool_forward: {mistakes.NOT_ATTEMPTED}"]
+    assert "ungradable submissions: 1 of 8" in table
+    assert "none: every graded student" in summary.summary_table([verdicts[0]], EXERCISES)
+
+
+def test_summary_shows_at_most_the_top_mistakes():
+    many = [verdict(f"s{i}", [1.0, 2.0], cases={"conv_forward_naive": [failing(f"mistake {i}")]})
+            for i in range(summary.TOP_MISTAKES + 2)]
+    section = summary.summary_table(many, EXERCISES).split("\n\n")[-1].splitlines()
+    assert len(section) == 1 + summary.TOP_MISTAKES
+
+
 # ---------------------------------------------------------------- everything
 
 def test_write_reports_writes_every_file(tmp_path, verdicts):
