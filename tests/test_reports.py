@@ -263,7 +263,7 @@ def test_mistakes_png_written_with_readable_labels(tmp_path, mistaken):
     labels = [t.get_text() for t in conv.get_yticklabels()]
     assert labels[0] == BIAS
     assert all(len(line) <= 46 for label in labels for line in label.splitlines())
-    assert labels[2].count("\n") == 1 and labels[2].endswith("…")    # long text cut, not lost
+    assert labels[2].count("\n") == 2 and labels[2].endswith("…")    # a long text cut short
     assert [t.get_text() for t in pool.get_yticklabels()] == [mistakes.NOT_ATTEMPTED]
     mistakes.write_mistakes(mistaken, EXERCISES, tmp_path)
     png = (tmp_path / "mistakes.png").read_bytes()

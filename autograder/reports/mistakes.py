@@ -7,11 +7,13 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 UNEXPLAINED = "unexplained failure (no known mistake matched)"
 NOT_ATTEMPTED = "not attempted (function not defined)"
 EXAMPLES = 3          # example students per row: enough to open a few notebooks, not a roll call
 PER_EXERCISE = 3      # mistakes per exercise in the chart
+KNOWN, OTHER = "#c44e52", "#b0b0b0"    # known mistakes stand out from failures no hint explains
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,24 @@ def no_mistakes_text(graded):
     return "none: every graded student passed every case" if graded else "n/a (nothing graded)"
 
 
-def _label(text, width=46, lines=2):
+def _label(text, width=46, lines=3):
     """A mistake's text as a tick label: wrapped, cut with an ellipsis past `lines` lines."""
     return textwrap.fill(text, width=width, max_lines=lines, placeholder=" …")
+
+
+def _draw_exercise(ax, name, top, graded):
+    """One exercise's panel: a bar per row of top (most common on top), labelled with its share."""
+    colors = [OTHER if r.mistake in (UNEXPLAINED, NOT_ATTEMPTED) else KNOWN for r in top]
+    ax.barh(range(len(top)), [100 * r.share for r in top], height=0.6, color=colors)
+    for y, row in enumerate(top):
+        ax.text(100 * row.share + 1, y, share_text(row, graded), va="center", fontsize=8)
+    ax.set_yticks(range(len(top)), [_label(r.mistake) for r in top], fontsize=8)
+    ax.set_ylim(len(top) - 0.5, -0.5)                    # most common on top, no padding rows
+    ax.set_xlim(0, 115)                                  # room for the count past a full bar
+    ax.set_title(name, loc="left", fontsize=9, fontweight="bold")
+    ax.grid(axis="x", color="#e5e5e5")
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
 
 
 def plot_mistakes(verdicts, exercise_names):
@@ -77,39 +94,29 @@ def plot_mistakes(verdicts, exercise_names):
     a mistake. Returns the Figure (drawn by Agg, not via pyplot)."""
     rows = mistake_rows(verdicts)
     graded = sum(v.graded for v in verdicts)
-    ungradable = len(verdicts) - graded
     order = [*exercise_names, *sorted({r.exercise for r in rows} - set(exercise_names))]
     groups = [(name, [r for r in rows if r.exercise == name][:PER_EXERCISE]) for name in order]
     groups = [(name, top) for name, top in groups if top]
-    title = f"most common mistakes of {graded} graded students ({ungradable} ungradable, not counted)"
 
     bars = sum(len(top) for _, top in groups)
-    fig = Figure(figsize=(11, max(2.5, 0.55 * bars + 0.6 * len(groups) + 1)), layout="constrained")
+    fig = Figure(figsize=(10, max(2.5, 0.42 * bars + 0.55 * len(groups) + 1.2)), layout="constrained")
     FigureCanvasAgg(fig)
-    fig.suptitle(title, fontsize=11)
+    fig.suptitle(f"most common mistakes of {graded} graded students "
+                 f"({len(verdicts) - graded} ungradable, not counted)", fontsize=11)
     if not groups:
         ax = fig.subplots()
         ax.axis("off")
-        ax.text(0.5, 0.5, no_mistakes_text(graded),
-                ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, no_mistakes_text(graded), ha="center", va="center", transform=ax.transAxes)
         return fig
     axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False,
-                        height_ratios=[len(top) + 0.6 for _, top in groups])[:, 0]
+                        height_ratios=[len(top) + 0.6 for _, top in groups])[:, 0]   # bars equally thick
     for ax, (name, top) in zip(axes, groups):
-        shares = [100 * r.share for r in top]
-        muted = [r.mistake in (UNEXPLAINED, NOT_ATTEMPTED) for r in top]
-        ax.barh(range(len(top)), shares, height=0.6,
-                color=["#b0b0b0" if m else "#c44e52" for m in muted])    # known mistakes stand out
-        for y, row in enumerate(top):
-            ax.text(100 * row.share + 1, y, share_text(row, graded), va="center", fontsize=8)
-        ax.set_yticks(range(len(top)), [_label(r.mistake) for r in top], fontsize=8)
-        ax.set_ylim(len(top) - 0.5, -0.5)                    # most common on top, no padding rows
-        ax.set_title(name, loc="left", fontsize=9, fontweight="bold")
-        ax.set_xlim(0, 115)                                  # room for the count past a full bar
-        ax.grid(axis="x", color="#e5e5e5")
-        ax.set_axisbelow(True)
+        _draw_exercise(ax, name, top, graded)
     axes[-1].set_xticks(range(0, 101, 20))
     axes[-1].set_xlabel("% of graded students")
+    fig.legend([Patch(color=KNOWN), Patch(color=OTHER)],
+               ["a known mistake", "no known mistake matched, or not attempted"],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
 
 
