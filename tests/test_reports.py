@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from autograder.reports import feedback, gradescope, grades, summary, write_reports  # noqa: E402
+from autograder.reports import feedback, gradescope, grades, mistakes, summary, write_reports  # noqa: E402
 from autograder.reports.text import exercise_lines  # noqa: E402
 from autograder.verdict import GRADED, UNGRADABLE, CaseOutcome, ExerciseResult, Verdict  # noqa: E402
 
@@ -215,6 +215,107 @@ def test_write_summary_saves_png_and_table(tmp_path, verdicts):
     assert (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8") == table
 
 
+# ---------------------------------------------------------------- mistakes
+
+BIAS = "the bias is missing: add b[f]"
+FLIP = "this is true convolution (flipped filter); the layer computes cross-correlation: " \
+       "slide w as it is, do not flip it before the sum over every window of the padded input"
+
+
+def failing(mistake):
+    return CaseOutcome("case", False, "wrong values", mistake, mistake=mistake)
+
+
+@pytest.fixture
+def mistaken():
+    """Six graded students and an ungradable one: four forget the bias (s1 in two cases), s2
+    flips the filter too, s3's conv fails unexplained, s5 never defines max_pool_forward, s6
+    passes; ungradable zed's cases would count if it were graded."""
+    def student(name, conv=(), pool=None):
+        v = verdict(name, [3.0 if not conv else 1.0, 2.0],
+                    cases={"conv_forward_naive": [CaseOutcome("ok", True), *conv]})
+        if pool:
+            v.exercises[1] = pool
+        return v
+    undefined = ExerciseResult("max_pool_forward", 0.0, 2.0, [
+        CaseOutcome(f"case {i}", False, "max_pool_forward is not defined") for i in range(3)], undefined=True)
+    zed = Verdict("zed", "02_convolution", "convolution", UNGRADABLE,
+                  [ExerciseResult("conv_forward_naive", 0.0, 3.0, [failing(BIAS)])], reason=REASON)
+    return [student("s4", [failing(BIAS)]), zed,
+            student("s1", [failing(BIAS), failing(BIAS), failing("")]),
+            student("s2", [failing(BIAS), failing(FLIP)]),
+            student("s3", [failing(""), failing("")]),
+            student("s0", [failing(BIAS)]),
+            student("s5", pool=undefined),
+            student("s6")]
+
+
+def test_mistake_rows_count_each_graded_student_once_per_row(mistaken):
+    rows = [(r.exercise, r.mistake, r.students, r.examples) for r in mistakes.mistake_rows(mistaken)]
+    assert rows == [                          # most students first, then exercise, then mistake
+        ("conv_forward_naive", BIAS, 4, ("s0", "s1", "s2")),            # examples: 3, sorted
+        ("conv_forward_naive", mistakes.UNEXPLAINED, 2, ("s1", "s3")),  # s3 once for two cases
+        ("conv_forward_naive", FLIP, 1, ("s2",)),
+        ("max_pool_forward", mistakes.NOT_ATTEMPTED, 1, ("s5",))]       # not an unexplained failure
+
+
+def test_mistake_shares_are_of_graded_students_only(mistaken):
+    rows = mistakes.mistake_rows(mistaken)
+    assert [r.share for r in rows] == pytest.approx([4 / 7, 2 / 7, 1 / 7, 1 / 7])
+    assert all("zed" not in r.examples for r in rows)
+    assert mistakes.mistake_rows([v for v in mistaken if not v.graded]) == []
+    assert mistakes.mistake_rows([v for v in mistaken if v.student == "s6"]) == []
+
+
+def test_mistakes_csv_columns_and_content(tmp_path, mistaken):
+    mistakes.write_mistakes(mistaken, EXERCISES, tmp_path / "out")
+    header, *rows = read_csv(tmp_path / "out" / "mistakes.csv")
+    assert header == ["exercise", "mistake", "students", "share", "examples"]
+    assert rows[0] == ["conv_forward_naive", BIAS, "4", "0.5714", "s0; s1; s2"]
+    assert rows[1] == ["conv_forward_naive", mistakes.UNEXPLAINED, "2", "0.2857", "s1; s3"]
+    assert rows[2][1] == FLIP                        # a long text with ";" and ":" kept whole
+    assert rows[3] == ["max_pool_forward", mistakes.NOT_ATTEMPTED, "1", "0.1429", "s5"]
+
+
+def test_mistakes_png_written_with_readable_labels(tmp_path, mistaken):
+    fig = mistakes.plot_mistakes(mistaken, EXERCISES)
+    conv, pool = fig.axes                            # a panel per exercise with a mistake
+    assert [p.get_width() for p in conv.patches] == pytest.approx([400 / 7, 200 / 7, 100 / 7])
+    labels = [t.get_text() for t in conv.get_yticklabels()]
+    assert labels[0] == BIAS
+    assert all(len(line) <= 46 for label in labels for line in label.splitlines())
+    assert labels[2].count("\n") == 2 and labels[2].endswith("…")    # a long text cut short
+    assert [t.get_text() for t in pool.get_yticklabels()] == [mistakes.NOT_ATTEMPTED]
+    mistakes.write_mistakes(mistaken, EXERCISES, tmp_path)
+    png = (tmp_path / "mistakes.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+
+
+def test_mistakes_png_of_a_class_without_mistakes(tmp_path, verdicts):
+    mistakes.write_mistakes([verdicts[0]], EXERCISES, tmp_path)          # bob: full marks
+    assert read_csv(tmp_path / "mistakes.csv") == [["exercise", "mistake", "students", "share", "examples"]]
+    assert (tmp_path / "mistakes.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_summary_lists_the_most_common_mistakes(mistaken, verdicts):
+    table = summary.summary_table(mistaken, EXERCISES)
+    section = table.split("\n\n")[-1].splitlines()
+    assert section[0] == "most common mistakes (of 7 graded students; all in mistakes.csv):"
+    assert section[1:] == [f"  57% (4 of 7)  conv_forward_naive: {BIAS}",
+                           f"  29% (2 of 7)  conv_forward_naive: {mistakes.UNEXPLAINED}",
+                           f"  14% (1 of 7)  conv_forward_naive: {FLIP}",
+                           f"  14% (1 of 7)  max_pool_forward: {mistakes.NOT_ATTEMPTED}"]
+    assert "ungradable submissions: 1 of 8" in table
+    assert "none: every graded student" in summary.summary_table([verdicts[0]], EXERCISES)
+
+
+def test_summary_shows_at_most_the_top_mistakes():
+    many = [verdict(f"s{i}", [1.0, 2.0], cases={"conv_forward_naive": [failing(f"mistake {i}")]})
+            for i in range(summary.TOP_MISTAKES + 2)]
+    section = summary.summary_table(many, EXERCISES).split("\n\n")[-1].splitlines()
+    assert len(section) == 1 + summary.TOP_MISTAKES
+
+
 # ---------------------------------------------------------------- everything
 
 def test_write_reports_writes_every_file(tmp_path, verdicts):
@@ -224,6 +325,9 @@ def test_write_reports_writes_every_file(tmp_path, verdicts):
     assert (folder / "summary.txt").read_text(encoding="utf-8") == table
     assert read_csv(folder / "grades.csv")[0][0] == "student_id"
     assert (folder / "summary.png").read_bytes().startswith(b"\x89PNG")
+    assert read_csv(folder / "mistakes.csv")[1:] == [
+        ["conv_forward_naive", "the bias is missing: add b[f]", "1", "0.5000", "alice"]]
+    assert (folder / "mistakes.png").read_bytes().startswith(b"\x89PNG")
     for student in ("alice", "bob", "carol"):
         results = json.loads((folder / "gradescope" / student / "results.json").read_text())
         assert "score" in results

@@ -2,8 +2,10 @@
 
 For one assignment (write_reports):
   <reports_root>/<assignment>/grades.csv        one row per student, one column per graded cell (grades)
-  <reports_root>/<assignment>/summary.txt       the class table (summary)
+  <reports_root>/<assignment>/summary.txt       the class table and its most common mistakes (summary)
   <reports_root>/<assignment>/summary.png       score histogram and per-exercise pass rates (summary)
+  <reports_root>/<assignment>/mistakes.csv      one row per (exercise, mistake): how many graded students made it (mistakes)
+  <reports_root>/<assignment>/mistakes.png      the most common mistakes of each exercise (mistakes)
   <reports_root>/<assignment>/gradescope/<student>/results.json   Gradescope results (gradescope)
   <course_root>/feedback/<student>/<assignment>/<notebook>.html  nbgrader-style feedback page (feedback)
 and text (text) for the notebook, the self-check and the pages above.
@@ -19,12 +21,13 @@ from .common import safe_part
 from .feedback import write_feedback
 from .gradescope import write_gradescope
 from .grades import write_grades_csv
+from .mistakes import write_mistakes
 from .summary import write_summary
 
 
 def write_reports(assignment, verdicts, exercise_names, course_root, reports_root):
     """Write every report of one assignment and return its summary table:
-    <reports_root>/<assignment>/grades.csv, summary.png, summary.txt,
+    <reports_root>/<assignment>/grades.csv, mistakes.csv, mistakes.png, summary.png, summary.txt,
     <reports_root>/<assignment>/gradescope/<student>/results.json, and the
     feedback pages at <course_root>/feedback/<student>/<assignment>/<notebook>.html.
     """
@@ -33,6 +36,7 @@ def write_reports(assignment, verdicts, exercise_names, course_root, reports_roo
         raise ValueError(f"verdicts for {others} passed to the reports of {assignment!r}")
     out_dir = Path(reports_root) / safe_part(assignment, "assignment")
     write_grades_csv(verdicts, exercise_names, out_dir / "grades.csv")
+    write_mistakes(verdicts, exercise_names, out_dir)
     for verdict in verdicts:
         student = safe_part(verdict.student, "student")
         write_gradescope(verdict, out_dir / "gradescope" / student / "results.json")

@@ -7,6 +7,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise
+from .mistakes import mistake_rows, no_mistakes_text, share_text
+
+TOP_MISTAKES = 5      # rows of the "most common mistakes" section; mistakes.csv has them all
 
 
 def exercise_stats(verdicts, exercise_names):
@@ -56,15 +59,27 @@ def _class_lines(verdicts, assignment_max):
     return [spread, f"ungradable submissions: {ungradable} of {len(verdicts)}"]
 
 
+def _mistake_lines(verdicts):
+    graded = sum(v.graded for v in verdicts)
+    rows = mistake_rows(verdicts)[:TOP_MISTAKES]
+    lines = [f"most common mistakes (of {graded} graded students; all in mistakes.csv):"]
+    if not rows:
+        return lines + [f"  {no_mistakes_text(graded)}"]
+    width = max(len(share_text(r, graded)) for r in rows)
+    return lines + [f"  {share_text(r, graded):>{width}}  {r.exercise}: {r.mistake}" for r in rows]
+
+
 def summary_table(verdicts, exercise_names):
     """A plain-text class table with fixed-width columns: one line per student (status,
     score / max), then per exercise the mean points, max points and pass rate (share of
     graded students with full points), then the class mean and median score over graded
-    students and the count of ungradable submissions."""
+    students and the count of ungradable submissions, then the TOP_MISTAKES most common
+    mistakes ("38% (5 of 13)  exercise: mistake", mistakes.mistake_rows)."""
     assignment_max = sum(exercise_max_points(verdicts, exercise_names).values())
     blocks = [_student_lines(verdicts, assignment_max),
               _exercise_lines(verdicts, exercise_names),
-              _class_lines(verdicts, assignment_max)]
+              _class_lines(verdicts, assignment_max),
+              _mistake_lines(verdicts)]
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
