@@ -31,7 +31,8 @@ class ExerciseResult:
 
     name: the grade_id of the graded cell (the graded function's name); note: why points
     lost here are not taken (checks.scoring.settle), or ""; undefined: the notebook had no
-    function of this name (every case says so); override: the instructor's score from the
+    function of this name (every case says so); attempted: some case got an answer (not a
+    stub's NotImplementedError, not a missing function); override: the instructor's score from the
     formgrader, which stands instead of the grader's points (None: not overridden);
     comment: the instructor's comment on the exercise's answer, or "".
     """
@@ -41,6 +42,7 @@ class ExerciseResult:
     cases: list = field(default_factory=list)
     note: str = ""
     undefined: bool = False
+    attempted: bool = True
     override: float = None
     comment: str = ""
 

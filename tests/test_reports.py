@@ -252,16 +252,25 @@ def mistaken():
 
 def test_mistake_rows_count_each_graded_student_once_per_row(mistaken):
     rows = [(r.exercise, r.mistake, r.students, r.examples) for r in mistakes.mistake_rows(mistaken)]
-    assert rows == [                          # most students first, then exercise, then mistake
+    assert rows == [          # known mistakes, then the rest; most students first, then exercise, mistake
         ("conv_forward_naive", BIAS, 4, ("s0", "s1", "s2")),            # examples: 3, sorted
-        ("conv_forward_naive", mistakes.UNEXPLAINED, 2, ("s1", "s3")),  # s3 once for two cases
         ("conv_forward_naive", FLIP, 1, ("s2",)),
+        ("conv_forward_naive", mistakes.UNEXPLAINED, 2, ("s1", "s3")),  # s3 once for two cases
         ("max_pool_forward", mistakes.NOT_ATTEMPTED, 1, ("s5",))]       # not an unexplained failure
+
+
+def test_a_stub_is_not_attempted_and_an_excused_exercise_is_no_mistake():
+    stub = verdict("s7", [0.0, 2.0], cases={"conv_forward_naive": [failing("")]})
+    stub.exercises[0].attempted = False
+    excused = verdict("s8", [3.0, 2.0], cases={"conv_forward_naive": [failing(BIAS)]})
+    excused.exercises[0].note = "not counted: built from zero_pad, which already lost points"
+    rows = [(r.exercise, r.mistake, r.examples) for r in mistakes.mistake_rows([stub, excused])]
+    assert rows == [("conv_forward_naive", mistakes.NOT_ATTEMPTED, ("s7",))]
 
 
 def test_mistake_shares_are_of_graded_students_only(mistaken):
     rows = mistakes.mistake_rows(mistaken)
-    assert [r.share for r in rows] == pytest.approx([4 / 7, 2 / 7, 1 / 7, 1 / 7])
+    assert [r.share for r in rows] == pytest.approx([4 / 7, 1 / 7, 2 / 7, 1 / 7])
     assert all("zed" not in r.examples for r in rows)
     assert mistakes.mistake_rows([v for v in mistaken if not v.graded]) == []
     assert mistakes.mistake_rows([v for v in mistaken if v.student == "s6"]) == []
@@ -272,19 +281,19 @@ def test_mistakes_csv_columns_and_content(tmp_path, mistaken):
     header, *rows = read_csv(tmp_path / "out" / "mistakes.csv")
     assert header == ["exercise", "mistake", "students", "share", "examples"]
     assert rows[0] == ["conv_forward_naive", BIAS, "4", "0.5714", "s0; s1; s2"]
-    assert rows[1] == ["conv_forward_naive", mistakes.UNEXPLAINED, "2", "0.2857", "s1; s3"]
-    assert rows[2][1] == FLIP                        # a long text with ";" and ":" kept whole
+    assert rows[1][1] == FLIP                        # a long text with ";" and ":" kept whole
+    assert rows[2] == ["conv_forward_naive", mistakes.UNEXPLAINED, "2", "0.2857", "s1; s3"]
     assert rows[3] == ["max_pool_forward", mistakes.NOT_ATTEMPTED, "1", "0.1429", "s5"]
 
 
 def test_mistakes_png_written_with_readable_labels(tmp_path, mistaken):
     fig = mistakes.plot_mistakes(mistaken, EXERCISES)
     conv, pool = fig.axes                            # a panel per exercise with a mistake
-    assert [p.get_width() for p in conv.patches] == pytest.approx([400 / 7, 200 / 7, 100 / 7])
+    assert [p.get_width() for p in conv.patches] == pytest.approx([400 / 7, 100 / 7, 200 / 7])
     labels = [t.get_text() for t in conv.get_yticklabels()]
     assert labels[0] == BIAS
     assert all(len(line) <= 46 for label in labels for line in label.splitlines())
-    assert labels[2].count("\n") == 2 and labels[2].endswith("…")    # a long text cut short
+    assert labels[1].count("\n") == 2 and labels[1].endswith("…")    # a long text cut short
     assert [t.get_text() for t in pool.get_yticklabels()] == [mistakes.NOT_ATTEMPTED]
     mistakes.write_mistakes(mistaken, EXERCISES, tmp_path)
     png = (tmp_path / "mistakes.png").read_bytes()
@@ -302,8 +311,8 @@ def test_summary_lists_the_most_common_mistakes(mistaken, verdicts):
     section = table.split("\n\n")[-1].splitlines()
     assert section[0] == "most common mistakes (of 7 graded students; all in mistakes.csv):"
     assert section[1:] == [f"  57% (4 of 7)  conv_forward_naive: {BIAS}",
-                           f"  29% (2 of 7)  conv_forward_naive: {mistakes.UNEXPLAINED}",
                            f"  14% (1 of 7)  conv_forward_naive: {FLIP}",
+                           f"  29% (2 of 7)  conv_forward_naive: {mistakes.UNEXPLAINED}",
                            f"  14% (1 of 7)  max_pool_forward: {mistakes.NOT_ATTEMPTED}"]
     assert "ungradable submissions: 1 of 8" in table
     assert "none: every graded student" in summary.summary_table([verdicts[0]], EXERCISES)

@@ -1,8 +1,9 @@
 """Course administration: the nbgrader course and the jobs an instructor runs on it.
 
 course (the course folder and nbgrader's API), public (the visible tests' data, made at
-release), kit (the student kit), classroom (a whole class graded in parallel, the
-gradebook), cluster (the same on a dask cluster), export (the gradebook to Canvas and a
+release), kit (the student kit), classroom (a whole class graded in parallel), cluster
+(the same on a dask cluster), review (the gradebook both ways and the autograded notebooks
+the formgrader opens), late (due dates and late penalties), export (the gradebook to Canvas and a
 roster: nbgrader export plugins), gradescope (the bundle and its run), classbuilder and demo
 (a class to grade: the demo's, the tests'). May import every other package of autograder.
 """

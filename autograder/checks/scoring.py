@@ -53,7 +53,7 @@ class Report:
         return ExerciseResult(self.check.name, self.points, float(self.check.points),
                               [CaseOutcome(r.case.name, r.passed, r.message, r.hint, r.mistake)
                                for r in self.results],
-                              note=self.excused, undefined=self.undefined)
+                              note=self.excused, undefined=self.undefined, attempted=self.attempted)
 
 
 def settle(reports):

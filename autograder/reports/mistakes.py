@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 UNEXPLAINED = "unexplained failure (no known mistake matched)"
-NOT_ATTEMPTED = "not attempted (function not defined)"
+NOT_ATTEMPTED = "not attempted (a stub, or no such function)"
 EXAMPLES = 3          # example students per row: enough to open a few notebooks, not a roll call
 PER_EXERCISE = 3      # mistakes per exercise in the chart
 KNOWN, OTHER = "#c44e52", "#b0b0b0"    # known mistakes stand out from failures no hint explains
@@ -28,17 +28,23 @@ class MistakeRow:
 
 
 def exercise_mistakes(exercise):
-    """The set of mistakes one ExerciseResult shows: NOT_ATTEMPTED for a function the notebook
-    never defined, else each failed case's known mistake, UNEXPLAINED for one that matched none."""
-    if exercise.undefined:            # every case fails the same way: not a mistake of the answer
+    """The set of mistakes one ExerciseResult shows: NOT_ATTEMPTED where no case got an answer
+    (a stub, a function never defined), none where its lost points are excused (the mistake is
+    upstream, counted there), else each failed case's known mistake, UNEXPLAINED for one that
+    matched none."""
+    if exercise.undefined or not exercise.attempted:     # not a mistake of an answer
         return {NOT_ATTEMPTED}
+    if exercise.note:
+        return set()
     return {case.mistake or UNEXPLAINED for case in exercise.cases if not case.passed}
 
 
 def mistake_rows(verdicts):
     """One MistakeRow per (exercise, mistake) made by a graded student, each student counted
-    once per row; sorted by students (most first), then exercise, then mistake. Ungradable
-    verdicts are left out of the counts and of the shares' denominator."""
+    once per row; the known mistakes first (what the class misunderstood), then the failures
+    no known mistake explains and the work not attempted; each part by students (most
+    first), then exercise, then mistake. Ungradable verdicts are left out of the counts and
+    of the shares' denominator."""
     graded = [v for v in verdicts if v.graded]
     made = {}                                       # (exercise, mistake) -> students
     for verdict in graded:
@@ -48,7 +54,7 @@ def mistake_rows(verdicts):
     rows = [MistakeRow(exercise, mistake, len(students), len(students) / len(graded),
                        tuple(sorted(students)[:EXAMPLES]))
             for (exercise, mistake), students in made.items()]
-    return sorted(rows, key=lambda r: (-r.students, r.exercise, r.mistake))
+    return sorted(rows, key=lambda r: (r.mistake in (UNEXPLAINED, NOT_ATTEMPTED), -r.students, r.exercise, r.mistake))
 
 
 def mistakes_csv_rows(rows):
