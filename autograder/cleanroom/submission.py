@@ -24,6 +24,9 @@ cheapest first, each only over the cells the passes before left unmatched:
 Passes 2 and 3 stop when the time budget runs out; what is left is kept as the
 student's own cells, where they were, and a note says so. Size bounds on the
 file, the number of cells and the code keep everything before that linear.
+
+answer_cells gives the student's answers alone (the cells matched to solution
+cells), which the similarity report compares.
 """
 import ast
 import json
@@ -429,12 +432,8 @@ def build_program(source_nb, student_nb, limits=Limits()):
     """The (label, code) cells to run for a student's notebook (see the module docstring),
     matching cells within limits.build_seconds. Either notebook may be a Notebook (from
     parse_notebook) or any JSON dict (repaired here); its repair notes start Program.notes. Raises only Unreadable."""
-    student = _repair(student_nb)
-    slots, cells = _slots(source_nb), _cells(student)
-    match = _Match(slots, cells, limits)
-    match.by_keys()
-    match.by_definitions()
-    match.by_similarity()
+    student, match = _matched(source_nb, student_nb, limits)
+    slots, cells = match.slots, match.cells
     program = Program(notes=student.notes + match.notes)
     extras = _extras(cells, match.placed)
     _add_extras(program, extras, -1)
@@ -443,6 +442,28 @@ def build_program(source_nb, student_nb, limits=Limits()):
         _add_slot(program, slot, match.filled.get(index), emitted)
         _add_extras(program, extras, index)
     return program
+
+
+def answer_cells(source_nb, student_nb, limits=Limits()):
+    """The code of the student's cells that stand for the source's solution cells, in the
+    source's order, matched as build_program matches them (a cell standing for two solutions
+    once; a solution no cell stands for left out). Raises only Unreadable."""
+    _, match = _matched(source_nb, student_nb, limits)
+    chosen = {}
+    for index, cell in sorted(match.filled.items()):
+        if match.slots[index].kind == "solution":
+            chosen.setdefault(cell.number, cell.code)
+    return list(chosen.values())
+
+
+def _matched(source_nb, student_nb, limits):
+    """The student's notebook repaired, and the _Match of its cells with the source's."""
+    student = _repair(student_nb)
+    match = _Match(_slots(source_nb), _cells(student), limits)
+    match.by_keys()
+    match.by_definitions()
+    match.by_similarity()
+    return student, match
 
 
 def _extras(cells, placed):
