@@ -3,9 +3,11 @@
     python -m autograder.admin.demo [--folder demo] [--assignments 01-convolution ...] [--workers N]
 
 Students: the model solution, the untouched release, students with realistic bugs
-(each the model solution with one bug of the proof's bank, autograder/proof/bank), and
-broken notebooks (invalid JSON, an empty file, a deleted solution cell, stripped
-metadata, an endless loop, a kernel that exits). Everything is written under --folder
+(each the model solution with one bug of the proof's bank, autograder/proof/bank), a
+pair who copied (copied-a's honest answers and copied-b's disguised copy of them,
+autograder/admin/copied.py, where they were written), and broken notebooks (invalid JSON,
+an empty file, a deleted solution cell, stripped metadata, an endless loop, a kernel
+that exits). Everything is written under --folder
 (git-ignored), nothing is fetched.
 """
 import argparse
@@ -15,7 +17,7 @@ import sys
 
 import nbformat
 
-from . import classbuilder
+from . import classbuilder, copied
 from .course import assignments as course_assignments, notebook_path
 from ..cleanroom.submission import nbgrader_meta
 from ..proof.answers import find
@@ -69,6 +71,9 @@ def build_class(folder, assignments):
             release = classbuilder.released_notebook(root, assignment).read_text()
             students = {"model-solution": text, "untouched-release": release}
             students.update(buggy(assignment))
+            if copied.answered(assignment):
+                students.update({"copied-a": copied.honest(release, assignment),
+                                 "copied-b": copied.disguised(release, assignment)})
             students.update(_broken(text))
             for student, content in students.items():
                 yield student, assignment, content
