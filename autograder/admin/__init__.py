@@ -3,6 +3,7 @@
 course (the course folder and nbgrader's API), public (the visible tests' data, made at
 release), kit (the student kit), classroom (a whole class graded in parallel, the
 gradebook), cluster (the same on a dask cluster), gradescope (the bundle and its run),
-classbuilder and demo (a class to grade: the demo's, the tests'). May import every other
-package of autograder.
+similarity (who copied: pairs of students ranked by how alike their answers are),
+classbuilder, demo and copied (a class to grade: the demo's, its pair who copied, the
+tests'). May import every other package of autograder.
 """
