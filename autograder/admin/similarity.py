@@ -54,7 +54,8 @@ FLAGGED = 0.6
 class Pair:
     """Two students' answers compared: similarity is the larger of copydetect's two
     directions (the share of one student's own code found in the other's), so a student who
-    copied part of another's answers is caught too; matched is the tokens found in both."""
+    copied part of another's answers is caught too; matched: copydetect's token overlap, the
+    tokens of student_a's own code found in student_b's."""
     student_a: str
     student_b: str
     similarity: float
