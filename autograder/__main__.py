@@ -100,6 +100,7 @@ def cmd_release(args):
 def cmd_grade(args):
     from .admin.classroom import assignments_to_grade, ensure_released, grade_class, submissions
     from .admin import review
+    from .admin.similarity import compare_class, write_similarity
     from .checks import NOTEBOOKS
     from .reports import write_reports
     from .cleanroom.runner import Unprotected
@@ -137,6 +138,8 @@ def cmd_grade(args):
         review.write_autograded(args.course, assignment, verdicts, limits)
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)
+        # the whole class, even when grading some students: a copy takes two
+        table += "\n" + write_similarity(compare_class(args.course, assignment, limits=limits), reports_root)
         print(f"\n{assignment}: {len(verdicts)} submissions; reports in {reports_root / assignment}\n{table}")
         print(f"hidden inputs drawn from --seed {seed} (the same seed grades the same inputs again)")
         failed += [v for v in verdicts if not v.graded]

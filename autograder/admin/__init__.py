@@ -4,6 +4,8 @@ course (the course folder and nbgrader's API), public (the visible tests' data, 
 release), kit (the student kit), classroom (a whole class graded in parallel), cluster
 (the same on a dask cluster), review (the gradebook both ways and the autograded notebooks
 the formgrader opens), late (due dates and late penalties), export (the gradebook to Canvas and a
-roster: nbgrader export plugins), gradescope (the bundle and its run), classbuilder and demo
-(a class to grade: the demo's, the tests'). May import every other package of autograder.
+roster: nbgrader export plugins), gradescope (the bundle and its run), similarity (who
+copied: pairs of students ranked by how alike their answers are), classbuilder, demo and
+copied (a class to grade: the demo's, its pair who copied, the tests'). May import every
+other package of autograder.
 """

@@ -3,10 +3,12 @@
     python -m autograder.admin.demo [--folder demo] [--assignments 01-convolution ...] [--workers N]
 
 Students: the model solution, the untouched release, students with realistic bugs
-(each the model solution with one bug of the proof's bank, autograder/proof/bank), broken
-notebooks (invalid JSON, an empty file, a deleted solution cell, stripped metadata, an
-endless loop, a kernel that exits), and the model solution handed in late. Each assignment
-is due at DUE; every submission has nbgrader's timestamp.txt, on time but LATE's. Everything is written under --folder
+(each the model solution with one bug of the proof's bank, autograder/proof/bank), a
+pair who copied (copied-a's honest answers and copied-b's disguised copy of them,
+autograder/admin/copied.py, where they were written), broken notebooks (invalid JSON, an
+empty file, a deleted solution cell, stripped metadata, an endless loop, a kernel that
+exits), and the model solution handed in late. Each assignment is due at DUE; every
+submission has nbgrader's timestamp.txt, on time but LATE's. Everything is written under --folder
 (git-ignored), nothing is fetched.
 """
 import argparse
@@ -17,7 +19,7 @@ import sys
 
 import nbformat
 
-from . import classbuilder
+from . import classbuilder, copied
 from .course import assignments as course_assignments, gradebook, notebook_path
 from .late import TIMESTAMP
 from ..cleanroom.submission import nbgrader_meta
@@ -77,6 +79,9 @@ def build_class(folder, assignments):
             release = classbuilder.released_notebook(root, assignment).read_text()
             students = {"model-solution": text, "untouched-release": release, LATE: text}
             students.update(buggy(assignment))
+            if copied.answered(assignment):
+                students.update({"copied-a": copied.honest(release, assignment),
+                                 "copied-b": copied.disguised(release, assignment)})
             students.update(_broken(text))
             for student, content in students.items():
                 submitted = DUE + (LATE_BY if student == LATE else -EARLY_BY)

@@ -124,7 +124,7 @@ def write_autograded(course_root, assignment, verdicts, limits=None):
     for verdict in verdicts:
         try:
             name, raw, _, _ = read_submission(course_root, verdict.student, assignment, None, source_path.name,
-                                              limits)
+                                              limits, others=False)
             student_answers = answers(source_nb, parse_notebook(raw, name, limits), limits)
         except (Refused, Unreadable):
             student_answers = {}

@@ -331,9 +331,10 @@ def _check_exercise(session, check, seed, absent):
     return score(check, outcomes, cases)
 
 
-def read_submission(course_root, student, assignment, submission, expected, limits):
+def read_submission(course_root, student, assignment, submission, expected, limits, others=True):
     """(notebook name, its bytes, {relative path: bytes} of the other files, notes), read
-    without following a link; Refused or Unreadable with the reason."""
+    without following a link (the other files left unread without `others`); Refused or
+    Unreadable with the reason."""
     if submission is None:
         trusted, parts, chosen = course_root / "submitted", [student, assignment], None
     elif submission.is_file():
@@ -356,17 +357,17 @@ def read_submission(course_root, student, assignment, submission, expected, limi
                 chosen = listing.notebooks[0]
                 notes.append(f"graded {chosen}: the expected name is {expected}")
         raw = read_file(fd, chosen, limits.notebook_bytes)
-        others, total = {}, 0
-        for relative in listing.others:
+        files, total = {}, 0
+        for relative in listing.others if others else []:
             try:
                 data = read_relative(fd, relative, limits.submission_files_bytes - total)
             except Refused:
                 notes.append(f"the submission's other files exceed {limits.submission_files_bytes // 2**20} MB "
                              f"(or could not be read); {relative} and what follows were left out")
                 break
-            others[relative] = data
+            files[relative] = data
             total += len(data)
-        return chosen, raw, others, notes
+        return chosen, raw, files, notes
     finally:
         os.close(fd)
 

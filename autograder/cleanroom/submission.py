@@ -24,6 +24,9 @@ cheapest first, each only over the cells the passes before left unmatched:
 Passes 2 and 3 stop when the time budget runs out; what is left is kept as the
 student's own cells, where they were, and a note says so. Size bounds on the
 file, the number of cells and the code keep everything before that linear.
+
+answers gives the student's answers alone (the cells matched to solution cells), which
+the formgrader's notebook shows and the similarity report compares.
 """
 import ast
 import json
@@ -429,7 +432,8 @@ def build_program(source_nb, student_nb, limits=Limits()):
     """The (label, code) cells to run for a student's notebook (see the module docstring),
     matching cells within limits.build_seconds. Either notebook may be a Notebook (from
     parse_notebook) or any JSON dict (repaired here); its repair notes start Program.notes. Raises only Unreadable."""
-    student, slots, cells, match = _matched(source_nb, student_nb, limits)
+    student, match = _matched(source_nb, student_nb, limits)
+    slots, cells = match.slots, match.cells
     program = Program(notes=student.notes + match.notes)
     extras = _extras(cells, match.placed)
     _add_extras(program, extras, -1)
@@ -442,21 +446,21 @@ def build_program(source_nb, student_nb, limits=Limits()):
 
 def answers(source_nb, student_nb, limits=Limits()):
     """{grade_id of each solution cell of the source: the code of the student's cell in its
-    place, or None where none was found}, matched as build_program matches them."""
-    _, slots, _, match = _matched(source_nb, student_nb, limits)
+    place, or None where none was found}, in the source's order, matched as build_program
+    matches them. Raises only Unreadable."""
+    _, match = _matched(source_nb, student_nb, limits)
     return {slot.grade_id: match.filled[i].code if i in match.filled else None
-            for i, slot in enumerate(slots) if slot.kind == "solution"}
+            for i, slot in enumerate(match.slots) if slot.kind == "solution"}
 
 
 def _matched(source_nb, student_nb, limits):
-    """(the student's notebook repaired, the source's slots, the student's cells, their _Match)."""
+    """The student's notebook repaired, and the _Match of its cells with the source's."""
     student = _repair(student_nb)
-    slots, cells = _slots(source_nb), _cells(student)
-    match = _Match(slots, cells, limits)
+    match = _Match(_slots(source_nb), _cells(student), limits)
     match.by_keys()
     match.by_definitions()
     match.by_similarity()
-    return student, slots, cells, match
+    return student, match
 
 
 def _extras(cells, placed):
