@@ -12,7 +12,8 @@ had run are replayed.
 A CleanRoom is one grading run's private folder and control groups; it chooses how
 kernels are confined (the bubblewrap sandbox, else the kernel as an unprivileged user
 who provably cannot read the answers: user.py), says once what protection this
-machine cannot give, and refuses to grade without it unless the instructor accepts the risk. `python -m autograder.cleanroom.runner` grades one
+machine cannot give, and refuses to grade without it unless the instructor accepts the
+risk. `python -m autograder.cleanroom.runner` grades one
 submission described on standard input (a worker of classroom.grade_class).
 """
 import contextlib

@@ -28,7 +28,8 @@ def grade_rows(verdicts, exercise_names):
 
 
 def write_grades_csv(verdicts, exercise_names, path):
-    """Write grades.csv (columns: grade_rows); one row per student sorted by student_id. Creates parent folders; returns the path."""
+    """Write grades.csv (columns: grade_rows), one row per student sorted by student_id;
+    parent folders made. Returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as f:
