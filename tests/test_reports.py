@@ -309,7 +309,7 @@ def test_mistakes_png_of_a_class_without_mistakes(tmp_path, verdicts):
 def test_summary_lists_the_most_common_mistakes(mistaken, verdicts):
     table = summary.summary_table(mistaken, EXERCISES)
     section = table.split("\n\n")[-1].splitlines()
-    assert section[0] == "most common mistakes (of 7 graded students; all in mistakes.csv):"
+    assert section[0] == "what the class got wrong (of 7 graded students; known mistakes first; all in mistakes.csv):"
     assert section[1:] == [f"  57% (4 of 7)  conv_forward_naive: {BIAS}",
                            f"  14% (1 of 7)  conv_forward_naive: {FLIP}",
                            f"  29% (2 of 7)  conv_forward_naive: {mistakes.UNEXPLAINED}",

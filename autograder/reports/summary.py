@@ -62,7 +62,7 @@ def _class_lines(verdicts, assignment_max):
 def _mistake_lines(verdicts):
     graded = sum(v.graded for v in verdicts)
     rows = mistake_rows(verdicts)[:TOP_MISTAKES]
-    lines = [f"most common mistakes (of {graded} graded students; all in mistakes.csv):"]
+    lines = [f"what the class got wrong (of {graded} graded students; known mistakes first; all in mistakes.csv):"]
     if not rows:
         return lines + [f"  {no_mistakes_text(graded)}"]
     width = max(len(share_text(r, graded)) for r in rows)
@@ -74,7 +74,7 @@ def summary_table(verdicts, exercise_names):
     score / max), then per exercise the mean points, max points and pass rate (share of
     graded students with full points), then the class mean and median score over graded
     students and the count of ungradable submissions, then the TOP_MISTAKES most common
-    mistakes ("38% (5 of 13)  exercise: mistake", mistakes.mistake_rows)."""
+    rows of what the class got wrong ("38% (5 of 13)  exercise: mistake", mistakes.mistake_rows)."""
     assignment_max = sum(exercise_max_points(verdicts, exercise_names).values())
     blocks = [_student_lines(verdicts, assignment_max),
               _exercise_lines(verdicts, exercise_names),
