@@ -54,7 +54,8 @@ HOW = {
     # before: a learner's submission is put in course/submitted/ (the untouched release: 0 points)
     "make grade WORKERS=2": How(FULL, r"learner\s+graded\s+0 / \d+", needs_sandbox=True),
     "make gradescope": How(FULL, r"wrote autograder\.zip"),
-    "cd course && ../.venv/bin/nbgrader autograde 01-convolution": How(FULL, r"Autograding .*learner/01-convolution"),
+    "cd course && ../.venv/bin/nbgrader autograde 01-convolution --force": How(FULL,
+                                                                               r"Autograding .*learner/01-convolution"),
     "make formgrader": How(STARTED, r"http://127\.0\.0\.1:\d+/formgrader", "serves the formgrader until the "
                            "instructor stops it; stopped once it says its address (test_review opens a submission)"),
     "cd course && ../.venv/bin/nbgrader db assignment add 01-convolution --duedate=\"2027-01-15 17:00:00 UTC\"":
