@@ -1,25 +1,40 @@
-"""Grading throughput: stock `nbgrader autograde` against `python -m autograder grade`, in one run.
+"""Grading throughput: stock `nbgrader autograde`, `python -m autograder grade` and the floor, in one run.
 
     python bench/grading.py [--students 20] [--workers 2] [--assignments 01-convolution ...]
 
 Builds one class (the model solution and the demo's buggy students, in turn) in two
 copies of the course, grades one copy with nbgrader's own command (serial) and the
 other with the course's runner (parallel, clean-room), and prints the wall times,
-seconds per student for the whole course, the ratio, and whether both graders gave
+seconds per student for the whole course, the ratios, and whether both graders gave
 every student the same points.
+
+The floor is what the students' own code costs: each submission's cells, as the runner
+would run them (cleanroom.submission.build_program), executed in a kernel started and
+warmed beforehand (the notebook's imports done), timed cell by cell, with no grading;
+`workers` kernels at a time, as the runner grades. Then `check` of each notebook's model
+answer (the self-check, end to end) is timed against that notebook's floor.
 """
 import argparse
+import ast
+import contextlib
 import csv
+import json
 import os
 import pathlib
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from autograder.admin.classbuilder import build_class
+from autograder.admin.classroom import submissions
 from autograder.admin.course import assignments as course_assignments, gradebook, notebook_path
 from autograder.admin.demo import buggy
+from autograder.cleanroom.runner import read_submission
+from autograder.cleanroom.submission import build_program, parse_notebook
+from autograder.limits import Limits
+from coursekit.data import HELD_OUT
 
 BIN = pathlib.Path(sys.executable).parent
 
@@ -43,6 +58,75 @@ def our_scores(root, assignment):
         return {row["student_id"]: round(float(row["score"]), 4) for row in csv.DictReader(f)}
 
 
+def course_imports(source_path):
+    """The modules the source notebook imports (what a warmed kernel has imported already)."""
+    modules = set()
+    for cell in json.loads(source_path.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.add(node.module)
+    return sorted(modules)
+
+
+@contextlib.contextmanager
+def warm_kernel(imports, threads):
+    """A local kernel's client, the kernel started with the imports done (nothing bound in the
+    student's namespace), in the environment the runner's kernels have: graded (the notebooks'
+    smaller images), the held-out digits hidden, its share of BLAS threads."""
+    from jupyter_client import KernelManager
+    env = dict(os.environ, MPLBACKEND="Agg", NBGRADER_EXECUTION="autograde", OPENBLAS_NUM_THREADS=str(threads),
+               OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), **{HELD_OUT: "hidden"})
+    with tempfile.TemporaryDirectory(prefix="floor-kernel-") as sockets:
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
+        manager.start_kernel(env=env)
+        client = manager.client()
+        try:
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(f"import importlib as _i\nfor _m in {imports!r}:\n    _i.import_module(_m)\n"
+                                       "del _i, _m", timeout=120)
+            yield client
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+
+
+def cells_seconds(course_root, assignment, student, imports, threads):
+    """Seconds the student's cells take in a warmed kernel, summed cell by cell."""
+    limits = Limits()
+    source = notebook_path(course_root, assignment)
+    name, raw, _, _ = read_submission(course_root, student, assignment, None, source.name, limits, others=False)
+    program = build_program(json.loads(source.read_text()), parse_notebook(raw, name, limits), limits)
+    with warm_kernel(imports, threads) as client:
+        total = 0.0
+        for _, code in program.cells:
+            start = time.perf_counter()
+            client.execute_interactive(code, timeout=limits.cell_wall_seconds, store_history=False,
+                                       output_hook=lambda msg: None)
+            total += time.perf_counter() - start
+        return total
+
+
+def floor(course_root, assignment, students, workers, threads):
+    """The floor of grading an assignment's class: its submissions' cells in warmed kernels,
+    `workers` at a time. (seconds: the cells' time spread evenly over the workers,
+    {student: seconds of its cells})."""
+    imports = course_imports(notebook_path(course_root, assignment))
+    with ThreadPoolExecutor(workers) as pool:
+        seconds = dict(zip(students, pool.map(
+            lambda student: cells_seconds(course_root, assignment, student, imports, threads), students)))
+    # the kernels' start and warm-up are not the floor: the cells alone, spread over the workers
+    return sum(seconds.values()) / workers, seconds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=20)
@@ -50,14 +134,18 @@ def main():
     parser.add_argument("--assignments", nargs="*", default=None)
     args = parser.parse_args()
     chosen = args.assignments or course_assignments()
+    cores = len(os.sched_getaffinity(0))
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
     with tempfile.TemporaryDirectory() as tmp:
         stock_root, our_root = pathlib.Path(tmp) / "stock" / "course", pathlib.Path(tmp) / "ours" / "course"
         for root in (stock_root, our_root):
             build(root, chosen, args.students)
-        print(f"{args.students} students x {len(chosen)} assignments; {args.workers} workers for ours\n")
-        print(f"{'assignment':<18} {'nbgrader s':>10} {'ours s':>8} {'ratio':>6}  scores agree")
-        totals = [0.0, 0.0]
+        print(f"{args.students} students x {len(chosen)} assignments; {args.workers} workers for ours and the "
+              f"floor\n")
+        print(f"{'assignment':<18} {'nbgrader s':>10} {'ours s':>8} {'floor s':>8} {'nbgrader/ours':>13} "
+              f"{'ours/floor':>10}  scores agree")
+        totals = [0.0, 0.0, 0.0]
+        checks = []
         for assignment in chosen:
             start = time.perf_counter()
             subprocess.run([str(BIN / "nbgrader"), "autograde", assignment], cwd=stock_root, env=env,
@@ -67,14 +155,34 @@ def main():
             subprocess.run([sys.executable, "-m", "autograder", "--course", str(our_root), "grade", assignment,
                             "--workers", str(args.workers), "--quiet"], env=env, capture_output=True)
             ours = time.perf_counter() - start
-            totals[0] += stock
-            totals[1] += ours
+            students = submissions(our_root, assignment)
+            least, seconds = floor(our_root, assignment, students, args.workers, max(1, cores // args.workers))
+            for total, value in zip(range(3), (stock, ours, least)):
+                totals[total] += value
             a, b = stock_scores(stock_root, assignment), our_scores(our_root, assignment)
-            agree = sum(a.get(s) == b.get(s) for s in b)
-            print(f"{assignment:<18} {stock:10.1f} {ours:8.1f} {stock / ours:5.1f}x  {agree} of {len(b)}")
-        per_stock, per_ours = totals[0] / args.students, totals[1] / args.students
-        print(f"\nwhole course: nbgrader {totals[0]:.0f} s ({per_stock:.1f} s per student), "
-              f"ours {totals[1]:.0f} s ({per_ours:.1f} s per student): {totals[0] / totals[1]:.1f}x")
+            differ = sorted(s for s in b if a.get(s) != b.get(s))
+            print(f"{assignment:<18} {stock:10.1f} {ours:8.1f} {least:8.1f} {stock / ours:12.1f}x "
+                  f"{ours / least:9.1f}x  {len(b) - len(differ)} of {len(b)}"
+                  + "".join(f"\n    {s}: nbgrader {a.get(s)}, ours {b[s]}" for s in differ), flush=True)
+            checks.append(self_check(our_root, assignment, students[0], cores, env))
+        per = [total / args.students for total in totals]
+        print(f"\nwhole course: nbgrader {totals[0]:.0f} s ({per[0]:.1f} s per student), ours {totals[1]:.0f} s "
+              f"({per[1]:.1f} s per student), floor {totals[2]:.0f} s ({per[2]:.1f} s per student): nbgrader/ours "
+              f"{totals[0] / totals[1]:.1f}x, ours/floor {totals[1] / totals[2]:.1f}x")
+        print(f"\n{'check (model answer)':<22} {'check s':>8} {'floor s':>8} {'check/floor':>11}")
+        for assignment, seconds, least in checks:
+            print(f"{assignment:<22} {seconds:8.1f} {least:8.1f} {seconds / least:10.1f}x")
+
+
+def self_check(course_root, assignment, student, cores, env):
+    """(assignment, seconds of `check` on the student's notebook end to end, its floor)."""
+    notebook = course_root / "submitted" / student / assignment / notebook_path(course_root, assignment).name
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "--course", str(course_root), "check", str(notebook)],
+                   env=env, capture_output=True)
+    seconds = time.perf_counter() - start
+    return assignment, seconds, cells_seconds(course_root, assignment, student,
+                                              course_imports(notebook_path(course_root, assignment)), cores)
 
 
 if __name__ == "__main__":
