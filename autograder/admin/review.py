@@ -19,8 +19,8 @@ import warnings
 import nbformat
 
 from ..cleanroom.files import Refused
-from ..cleanroom.runner import read_submission
-from ..cleanroom.submission import Unreadable, answers, nbgrader_meta, parse_notebook
+from ..cleanroom.runner import read_answers
+from ..cleanroom.submission import Unreadable, nbgrader_meta
 from ..limits import Limits
 from ..reports.common import safe_part
 from ..reports.text import exercise_lines
@@ -123,9 +123,7 @@ def write_autograded(course_root, assignment, verdicts, limits=None):
     written = []
     for verdict in verdicts:
         try:
-            name, raw, _, _ = read_submission(course_root, verdict.student, assignment, None, source_path.name,
-                                              limits, others=False)
-            student_answers = answers(source_nb, parse_notebook(raw, name, limits), limits)
+            student_answers = read_answers(course_root, assignment, verdict.student, limits)
         except (Refused, Unreadable):
             student_answers = {}
         folder = (course_root / "autograded" / safe_part(verdict.student, "student") /

@@ -29,8 +29,8 @@ from .classbuilder import released_notebook
 from .classroom import submissions
 from .course import notebook_path
 from ..cleanroom.files import Refused
-from ..cleanroom.runner import read_submission
-from ..cleanroom.submission import Unreadable, answers, parse_notebook
+from ..cleanroom.runner import read_answers
+from ..cleanroom.submission import Unreadable
 from ..limits import Limits
 from ..reports.common import safe_part
 
@@ -103,9 +103,7 @@ def compare_class(course_root, assignment, students=None, limits=Limits()):
 def _answers(course_root, assignment, student, limits):
     """The code of a student's answer cells in the source's order (a cell standing for two
     answers once), read without trusting the submission."""
-    source = notebook_path(course_root, assignment)
-    name, raw, _, _ = read_submission(course_root, student, assignment, None, source.name, limits, others=False)
-    found = answers(json.loads(source.read_text()), parse_notebook(raw, name, limits), limits)
+    found = read_answers(course_root, assignment, student, limits)
     return list(dict.fromkeys(code for code in found.values() if code is not None))
 
 

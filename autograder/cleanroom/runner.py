@@ -42,7 +42,7 @@ from .. import PROJECT
 from .kernel import (SANDBOX, UNCONFINED, USER, Folders, SandboxKernel, kernel_env, python_executable, python_paths,
                      sandbox_argv, sandbox_available)
 from ..limits import Limits
-from .submission import Unreadable, build_program, parse_notebook
+from .submission import Unreadable, answers, build_program, parse_notebook
 from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
 
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
@@ -371,6 +371,15 @@ def read_submission(course_root, student, assignment, submission, expected, limi
         return chosen, raw, files, notes
     finally:
         os.close(fd)
+
+
+def read_answers(course_root, assignment, student, limits):
+    """{grade_id of each solution cell: the student's code in its place, or None} of a
+    submitted notebook, read as grading reads it (submission.answers); Refused or Unreadable."""
+    source = notebook_path(course_root, assignment)
+    name, raw, _, _ = read_submission(pathlib.Path(course_root), student, assignment, None, source.name, limits,
+                                      others=False)
+    return answers(json.loads(source.read_text()), parse_notebook(raw, name, limits), limits)
 
 
 def _data_files(data_dir):
