@@ -400,6 +400,26 @@ def test_the_bank_holds_under_another_seed(notebook):
     assert problems == []
 
 
+FAIRNESS_SEEDS = range(8)
+
+
+@pytest.mark.parametrize("notebook", ["convolution", "pooling", "backprop", "vectorization", "training"])
+def test_a_known_bug_earns_the_same_points_whatever_the_seed(notebook):
+    """Each student's hidden inputs come from their own seed: two students who make the same
+    mistake must still get the same points (and stock nbgrader, one seed for the class, the
+    runner's)."""
+    from autograder.proof.play import ASSIGNMENT_OF, namespace_with
+    unfair = []
+    for answer in load_answers():
+        if answer.notebook != notebook or answer.correct or answer.name == "trained_model":
+            continue
+        function = namespace_with(ASSIGNMENT_OF[notebook], [answer.source])[answer.name]
+        points = {grade_in_process(CHECKS[answer.name], function, seed).points for seed in FAIRNESS_SEEDS}
+        if len(points) > 1:
+            unfair.append(f"{answer.name} ({answer.what}): {sorted(points)}")
+    assert unfair == []
+
+
 # Feedback says how an answer differs, never the hidden answer ----------------------------------
 
 WRONG = [("conv_param_count", lambda f, c_in, c_out: -1), ("output_size", lambda n, f, s=1, p=0: (n - f) // s),

@@ -35,7 +35,10 @@ def output_size_cases(seed=0):
     for name, filters, stride, pad, left in OUTPUT_SIZES:
         f = int(rng.choice(filters))
         pad = (f - 1) // 2 if pad == "same" else pad
-        n = int(rng.integers(2, 12)) * stride + left + f - 2 * pad     # n + 2*pad - f = k*stride + left
+        # n + 2*pad - f = k*stride + left, k odd: with half a stride left over, rounding half to
+        # even (round) and half up (int(x + 0.5)) both count the extra window, whatever the seed
+        k = 2 * int(rng.integers(1, 6)) + 1
+        n = k * stride + left + f - 2 * pad
         cases.append(Case(name, (n, f, stride, pad)))
     f = int(rng.choice([5, 7, 9]))
     return cases + [Case("a filter as large as the padded input", (f - 2, f, 1, 1))]
