@@ -10,17 +10,17 @@ every student the same points.
 
 The floor is what the students' own code costs: each submission's cells, as the runner
 would run them (cleanroom.submission.build_program), executed in a kernel started and
-warmed beforehand (the notebook's imports done), timed cell by cell, with no grading;
-`workers` kernels at a time, as the runner grades. Then `check` of each notebook's model
+warmed beforehand (the course's imports done, as in the runner's warm kernels), timed
+cell by cell, with no grading; `workers` kernels at a time, as the runner grades. Then `check` of each notebook's model
 answer (the self-check, end to end) is timed against that notebook's floor.
 """
 import argparse
-import ast
 import contextlib
 import csv
 import json
 import os
 import pathlib
+import resource
 import subprocess
 import sys
 import tempfile
@@ -32,7 +32,7 @@ from autograder.admin.classroom import submissions
 from autograder.admin.course import assignments as course_assignments, gradebook, notebook_path
 from autograder.admin.demo import buggy
 from autograder.cleanroom.runner import read_submission
-from autograder.cleanroom.submission import build_program, parse_notebook
+from autograder.cleanroom.submission import build_program, course_imports, parse_notebook
 from autograder.limits import Limits
 from coursekit.data import HELD_OUT
 
@@ -58,22 +58,9 @@ def our_scores(root, assignment):
         return {row["student_id"]: round(float(row["score"]), 4) for row in csv.DictReader(f)}
 
 
-def course_imports(source_path):
-    """The modules the source notebook imports (what a warmed kernel has imported already)."""
-    modules = set()
-    for cell in json.loads(source_path.read_text())["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        try:
-            tree = ast.parse("".join(cell["source"]))
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                modules |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                modules.add(node.module)
-    return sorted(modules)
+def imports_of(course_root, assignment):
+    """The modules a warm kernel has imported for this assignment (submission.course_imports)."""
+    return course_imports(json.loads(notebook_path(course_root, assignment).read_text()))
 
 
 @contextlib.contextmanager
@@ -119,12 +106,23 @@ def floor(course_root, assignment, students, workers, threads):
     """The floor of grading an assignment's class: its submissions' cells in warmed kernels,
     `workers` at a time. (seconds: the cells' time spread evenly over the workers,
     {student: seconds of its cells})."""
-    imports = course_imports(notebook_path(course_root, assignment))
+    imports = imports_of(course_root, assignment)
     with ThreadPoolExecutor(workers) as pool:
         seconds = dict(zip(students, pool.map(
             lambda student: cells_seconds(course_root, assignment, student, imports, threads), students)))
     # the kernels' start and warm-up are not the floor: the cells alone, spread over the workers
     return sum(seconds.values()) / workers, seconds
+
+
+def timed(argv, **options):
+    """(wall seconds, CPU seconds of the command and every process it waited for) of a
+    command that must succeed."""
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, **options)
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def main():
@@ -143,18 +141,13 @@ def main():
         print(f"{args.students} students x {len(chosen)} assignments; {args.workers} workers for ours and the "
               f"floor\n")
         print(f"{'assignment':<18} {'nbgrader s':>10} {'ours s':>8} {'floor s':>8} {'nbgrader/ours':>13} "
-              f"{'ours/floor':>10}  scores agree")
+              f"{'ours/floor':>10} {'cores busy':>10}  scores agree")
         totals = [0.0, 0.0, 0.0]
         checks = []
         for assignment in chosen:
-            start = time.perf_counter()
-            subprocess.run([str(BIN / "nbgrader"), "autograde", assignment], cwd=stock_root, env=env,
-                           check=True, capture_output=True)
-            stock = time.perf_counter() - start
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "autograder", "--course", str(our_root), "grade", assignment,
-                            "--workers", str(args.workers), "--quiet"], env=env, capture_output=True)
-            ours = time.perf_counter() - start
+            stock, _ = timed([str(BIN / "nbgrader"), "autograde", assignment], cwd=stock_root, env=env)
+            ours, cpu = timed([sys.executable, "-m", "autograder", "--course", str(our_root), "grade", assignment,
+                               "--workers", str(args.workers), "--quiet"], env=env)
             students = submissions(our_root, assignment)
             least, seconds = floor(our_root, assignment, students, args.workers, max(1, cores // args.workers))
             for total, value in zip(range(3), (stock, ours, least)):
@@ -162,7 +155,7 @@ def main():
             a, b = stock_scores(stock_root, assignment), our_scores(our_root, assignment)
             differ = sorted(s for s in b if a.get(s) != b.get(s))
             print(f"{assignment:<18} {stock:10.1f} {ours:8.1f} {least:8.1f} {stock / ours:12.1f}x "
-                  f"{ours / least:9.1f}x  {len(b) - len(differ)} of {len(b)}"
+                  f"{ours / least:9.1f}x {cpu / ours / cores:9.0%}  {len(b) - len(differ)} of {len(b)}"
                   + "".join(f"\n    {s}: nbgrader {a.get(s)}, ours {b[s]}" for s in differ), flush=True)
             checks.append(self_check(our_root, assignment, students[0], cores, env))
         per = [total / args.students for total in totals]
@@ -177,12 +170,10 @@ def main():
 def self_check(course_root, assignment, student, cores, env):
     """(assignment, seconds of `check` on the student's notebook end to end, its floor)."""
     notebook = course_root / "submitted" / student / assignment / notebook_path(course_root, assignment).name
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "--course", str(course_root), "check", str(notebook)],
-                   env=env, capture_output=True)
-    seconds = time.perf_counter() - start
-    return assignment, seconds, cells_seconds(course_root, assignment, student,
-                                              course_imports(notebook_path(course_root, assignment)), cores)
+    seconds, _ = timed([sys.executable, "-m", "autograder", "--course", str(course_root), "check", str(notebook)],
+                       env=env)
+    return assignment, seconds, cells_seconds(course_root, assignment, student, imports_of(course_root, assignment),
+                                              cores)
 
 
 if __name__ == "__main__":

@@ -161,6 +161,97 @@ def test_a_killed_worker_costs_only_its_own_submission_and_leaves_nothing_behind
     assert runs and not [item for item in leftovers() if runs[0] in item]
 
 
+TRACES = ("/tmp/first-was-here", "~/first-was-here", "/dev/shm/first-was-here")
+
+PLANT = """import builtins, os, subprocess, sys
+for path in {traces!r}:
+    try:
+        with open(os.path.expanduser(path), "w") as f:
+            f.write("here")
+    except OSError:
+        pass
+startup = os.path.expanduser("~/.ipython/profile_default/startup")
+os.makedirs(startup, exist_ok=True)
+with open(os.path.join(startup, "00-first.py"), "w") as f:
+    f.write("import builtins; builtins.first_was_here = True")
+builtins.first_was_here = np.first_was_here = True
+os.environ["FIRST_WAS_HERE"] = "1"
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", "first-was-here"], start_new_session=True)
+"""
+
+LOOK = """def relu_forward(x):
+    import builtins, glob, os
+    seen = [path for path in {traces!r} if os.path.exists(os.path.expanduser(path))]
+    seen += [name for name, where in (("builtins", builtins), ("numpy", np)) if hasattr(where, "first_was_here")]
+    seen += ["environment"] if "FIRST_WAS_HERE" in os.environ else []
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(cmdline, "rb") as f:
+                seen += [cmdline] if b"first-was-here" in f.read() else []
+        except OSError:
+            pass
+    if seen:          # wrong on purpose: this submission saw the one graded before it
+        return x, (x,)
+    return np.maximum(x, 0), (x,)
+"""
+
+
+def test_a_warm_kernel_serves_one_submission_and_the_next_sees_nothing_of_it(tmp_path, sandbox):
+    """Graded one after the other by one worker at a time (the second's kernel warming while
+    the first is graded): the first leaves files in every folder it can write, a startup
+    script, a patched builtin and module, an environment variable and a process; the second's
+    relu_forward is right only if it sees none of them, so full marks for both prove that
+    each submission had a kernel, a process and folders of its own."""
+    from autograder.admin.classroom import grade_class
+    from autograder.cleanroom.runner import leftovers
+    from autograder.limits import Limits
+
+    first = hostile.Hostile("a-first", hostile.relu_cell(PLANT.format(traces=TRACES)), hostile.FULL)
+    second = hostile.Hostile("b-second", hostile.edited(hostile.RELU, lambda s, course: LOOK.format(traces=TRACES)),
+                             hostile.FULL)
+    root = hostile.build_class(tmp_path, [first, second])
+    before = leftovers()
+    verdicts = grade_class(root, ASSIGNMENT, workers=1, limits=Limits(cell_seconds=hostile.CELL_SECONDS),
+                           progress=False)
+    for verdict, student in zip(verdicts, (first, second)):
+        assert hostile.verdict_mismatch(student, verdict) == "", (verdict.student, verdict.notes)
+    assert not leftovers() - before
+
+
+def test_warm_workers_keep_pace_and_never_outnumber_the_submissions(monkeypatch):
+    """spares workers warm ahead of each one handed out, never more than the submissions
+    left; each is handed out once; closing kills those still running."""
+    from autograder.admin import classroom
+
+    class Worker:
+        def __init__(self, run):
+            self.run, self.killed, self.reaped = run, False, False
+
+        def poll(self):
+            return -9 if self.killed else None
+
+        def kill(self):
+            self.killed = True
+
+        def communicate(self):
+            self.reaped = True
+    monkeypatch.setattr(classroom, "start_worker", Worker)
+    warm = classroom.WarmWorkers({"run": 1}, submissions=3, spares=2)
+    assert len(warm.started) == 2 and all(w.run == {"run": 1} for w in warm.started)
+    taken = [warm.take()]
+    assert len(warm.started) == 3 and len(warm.waiting) == 2
+    taken += [warm.take(), warm.take()]
+    assert taken == warm.started and len(set(map(id, taken))) == 3 and not warm.waiting
+    warm.close()
+    assert all(w.killed for w in warm.started)
+    with pytest.raises(RuntimeError):
+        warm.take()
+    unused = classroom.WarmWorkers({"run": 1}, submissions=4, spares=2)
+    unused.take()
+    unused.close()           # the run stopped: the two warming are killed and reaped
+    assert [w.killed and w.reaped for w in unused.waiting] == [True, True]
+
+
 def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
     import autograder.cleanroom.runner as runner
     monkeypatch.setattr(runner, "sandbox_available", lambda: False)

@@ -4,6 +4,8 @@ Each submission is graded in a worker process of its own (with its own sandboxed
 kernel), so a runaway submission, or a worker that dies, costs its own time and
 grade, never another's. review.py records the grades in nbgrader's gradebook.
 """
+import collections
+import contextlib
 import dataclasses
 import json
 import os
@@ -12,12 +14,14 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from ..checks import NOTEBOOKS
 from .course import (assignments as course_assignments, gradebook as open_gradebook, notebook_path,
                      release_assignment)
 from ..limits import Limits
+from ..cleanroom.kernel import USER
 from ..cleanroom.runner import CleanRoom, student_seed, ungradable
 from ..verdict import Verdict
 
@@ -41,22 +45,27 @@ def _signal_name(returncode):
         return f"signal {-returncode}"
 
 
-def grade_in_worker(job, running):
-    """One submission graded by a worker process of its own (runner.worker_main): whatever
-    happens to that process costs this submission alone. running: the set of worker
-    processes under way (grade_class stops them if it is stopped)."""
-    timeout = job["limits"]["submission_seconds"] * 2 + 120
+def start_worker(run):
+    """A grading worker process (runner.worker_main) given its run: it starts warming a
+    kernel at once, and waits for its submission (grade_in_worker)."""
     worker = subprocess.Popen([sys.executable, "-m", "autograder.cleanroom.runner"], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    running.add(worker)
+    with contextlib.suppress(BrokenPipeError):        # a worker that died at once: grade_in_worker says so
+        worker.stdin.write(json.dumps(run) + "\n")
+        worker.stdin.flush()
+    return worker
+
+
+def grade_in_worker(worker, job, timeout):
+    """The Verdict of one submission (job: student, submission, seed) graded by `worker`, a
+    process of its own (start_worker), or why not: whatever happens to that process costs
+    this submission alone."""
     try:
         stdout, stderr = worker.communicate(json.dumps(job), timeout=timeout)
     except subprocess.TimeoutExpired:
         worker.kill()
         worker.communicate()
         return f"the grading worker did not finish within {timeout:.0f} s"
-    finally:
-        running.discard(worker)
     if worker.returncode < 0:
         killed = _signal_name(worker.returncode)
         return f"the grading worker was killed ({killed}{': out of memory?' if killed == 'SIGKILL' else ''})"
@@ -68,12 +77,61 @@ def grade_in_worker(job, running):
         return f"the grading worker's verdict could not be read ({type(error).__name__})"
 
 
+def worker_timeout(limits):
+    """How long a worker may take over one submission before it is killed."""
+    return limits.submission_seconds * 2 + 120
+
+
+class WarmWorkers:
+    """The warm clean rooms of a run: grading workers started ahead of need, `spares` of them
+    warming (each its own kernel, the course's imports done) while the others grade, no more
+    than the submissions left to grade. take() hands out the oldest; each worker grades one
+    submission and exits, so nothing of one submission reaches another. close() ends every
+    worker still running (a run stopped, or done)."""
+
+    def __init__(self, run, submissions, spares):
+        self.run, self.left, self.spares = run, submissions, spares
+        self.waiting, self.started, self.closed = collections.deque(), [], False
+        self.lock = threading.Lock()
+        with self.lock:
+            self._fill()
+
+    def _fill(self):
+        while len(self.waiting) < min(self.spares, self.left):
+            self.waiting.append(self._start())
+
+    def _start(self):
+        worker = start_worker(self.run)
+        self.started.append(worker)
+        return worker
+
+    def take(self):
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the run was stopped")
+            worker = self.waiting.popleft() if self.waiting else self._start()
+            self.left -= 1
+            self._fill()
+            return worker
+
+    def close(self):
+        with self.lock:
+            self.closed = True
+            for worker in self.started:
+                if worker.poll() is None:
+                    worker.kill()
+            for worker in self.waiting:         # never handed out: reaped here, the others by their graders
+                worker.communicate()
+
+
 def grade_class(course_root, assignment, workers=None, limits=None, data_dir=None, progress=True,
                 students=None, accept_risk=False, seed=None):
     """Verdicts of every submission of one assignment, graded `workers` at a time in one
     CleanRoom (Unprotected when the machine cannot confine student code, unless
-    accept_risk); each kernel gets an equal share of the cores as BLAS threads. seed: the
-    run's seed, from which each student's hidden inputs follow (random when None)."""
+    accept_risk), with as many warm workers ready (WarmWorkers; none where kernels run one at
+    a time as the kernel's user); each kernel gets an equal share of the cores as BLAS
+    threads. seed: the run's seed, from which each student's hidden inputs follow (random
+    when None)."""
     from tqdm.auto import tqdm
     cores = default_workers()
     workers = workers or cores
@@ -81,16 +139,18 @@ def grade_class(course_root, assignment, workers=None, limits=None, data_dir=Non
     students = students if students is not None else submissions(course_root, assignment)
     seed = secrets.randbelow(2**31) if seed is None else seed
     notebook = notebook_path(course_root, assignment).stem
-    verdicts, running = [], set()
+    verdicts = []
     with CleanRoom(limits, accept_risk=accept_risk, course_root=course_root) as room:
+        run = {"course_root": str(course_root), "assignment": assignment, "limits": dataclasses.asdict(limits),
+               "data_dir": data_dir, "room": room.as_job()}
+        warm = WarmWorkers(run, len(students), spares=0 if room.confinement == USER else workers)
         pool = ThreadPoolExecutor(workers)
         try:
             futures = {}
             for student in students:
-                job = {"course_root": str(course_root), "assignment": assignment, "student": student,
-                       "submission": None, "limits": dataclasses.asdict(limits), "data_dir": data_dir,
-                       "room": room.as_job(), "seed": student_seed(seed, student)}
-                futures[pool.submit(grade_in_worker, job, running)] = job
+                job = {"student": student, "submission": None, "seed": student_seed(seed, student)}
+                futures[pool.submit(lambda job: grade_in_worker(warm.take(), job, worker_timeout(limits)),
+                                    job)] = job
             bar = tqdm(as_completed(futures), total=len(futures), desc=f"grading {assignment}",
                        unit="student", disable=not progress)
             for future in bar:
@@ -99,10 +159,9 @@ def grade_class(course_root, assignment, workers=None, limits=None, data_dir=Non
                 verdicts.append(result if isinstance(result, Verdict) else
                                 ungradable(job["student"], assignment, notebook, result, job["seed"]))
                 bar.set_postfix(student=job["student"], refresh=False)
-        finally:                  # stopped (Ctrl-C, a signal): no worker outlives the run
+        finally:                  # stopped (Ctrl-C, a signal) or done: no worker outlives the run
             pool.shutdown(wait=False, cancel_futures=True)
-            for worker in list(running):
-                worker.kill()
+            warm.close()
             pool.shutdown(wait=True)
     return sorted(verdicts, key=lambda v: v.student)
 

@@ -21,7 +21,7 @@ from ..cleanroom.files import Refused
 from ..cleanroom.runner import CleanRoom, Unprotected, read_submission, student_seed, ungradable
 from ..cleanroom.submission import Unreadable
 from ..verdict import Verdict
-from .classroom import grade_in_worker
+from .classroom import grade_in_worker, start_worker, worker_timeout
 from .course import kernel_data_dir, notebook_path
 
 RETRIES = 3          # a task whose dask worker died is run again, by another worker, this often
@@ -56,10 +56,16 @@ def grade_task(task):
         except Unprotected as error:
             return ungradable(task["student"], task["assignment"], source.stem,
                               f"the cluster's worker cannot grade safely: {error}", task["seed"]).as_dict()
-        job = {"course_root": str(course), "assignment": task["assignment"], "student": task["student"],
-               "submission": None, "limits": dataclasses.asdict(limits), "data_dir": kernel_data_dir(),
-               "room": room.as_job(), "seed": task["seed"]}
-        result = grade_in_worker(job, set())
+        worker = start_worker({"course_root": str(course), "assignment": task["assignment"],
+                               "limits": dataclasses.asdict(limits), "data_dir": kernel_data_dir(),
+                               "room": room.as_job()})
+        try:
+            result = grade_in_worker(worker, {"student": task["student"], "submission": None, "seed": task["seed"]},
+                                     worker_timeout(limits))
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
         if isinstance(result, Verdict):
             return result.as_dict()
         return ungradable(task["student"], task["assignment"], source.stem, result, task["seed"]).as_dict()

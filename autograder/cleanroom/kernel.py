@@ -325,6 +325,13 @@ class SandboxKernel:
         self.shutdown()
 
     def start(self):
+        self.launch()
+        self.connect()
+
+    def launch(self):
+        """Start the kernel's process, without waiting for it (connect waits). The process
+        dies with the thread that calls this (bubblewrap's --die-with-parent): call it from
+        the thread that outlives the kernel."""
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
 
@@ -362,8 +369,11 @@ class SandboxKernel:
         finally:
             os.close(write_end)
         self.results = Results(read_end, self.limits.result_bytes)
+
+    def connect(self):
+        """Wait until the launched kernel is up and connect to it (any thread may)."""
         self._wait_for_sockets()
-        self.client = self.manager.client(context=context)
+        self.client = self.manager.client(context=self.context)
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
         # A message over message_bytes cuts the output connection (and it is never remade).

@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from coursekit import wire
@@ -42,7 +43,7 @@ from .. import PROJECT
 from .kernel import (SANDBOX, UNCONFINED, USER, Folders, SandboxKernel, kernel_env, python_executable, python_paths,
                      sandbox_argv, sandbox_available)
 from ..limits import Limits
-from .submission import Unreadable, answers, build_program, parse_notebook
+from .submission import Unreadable, answers, build_program, course_imports, parse_notebook
 from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
 
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
@@ -71,13 +72,12 @@ def student_seed(run_seed, student):
 
 # The room ---------------------------------------------------------------------------------------
 
-def _matplotlib_cache(folder):
-    """A matplotlib font cache built once per run (a fresh kernel would spend a few tenths
-    of a second rebuilding it)."""
+def _build_font_cache(folder):
+    """Start building matplotlib's font cache in folder, once per run (a fresh kernel would
+    spend a few tenths of a second rebuilding it); the process building it."""
     folder.mkdir()
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
-                   env=dict(os.environ, MPLCONFIGDIR=str(folder)), timeout=120)
-    return folder
+    return subprocess.Popen([sys.executable, "-c", "import matplotlib.font_manager"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=dict(os.environ, MPLCONFIGDIR=str(folder)))
 
 
 def _sandbox_problem(room_folder, limits):
@@ -176,7 +176,7 @@ class CleanRoom:
     def __init__(self, limits=None, require=True, accept_risk=False, quiet=False, course_root=DEFAULT_ROOT):
         self.limits, self.course_root = limits or Limits(), course_root
         self.require, self.accept_risk, self.quiet = require, accept_risk, quiet
-        self.folder = self.groups = self.mpl_cache = None
+        self.folder = self.groups = self.mpl_cache = self._font_builder = None
         self.problems, self.notes, self.confinement = [], [], UNCONFINED
 
     def __enter__(self):
@@ -184,6 +184,8 @@ class CleanRoom:
         self.folder = pathlib.Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
         (self.folder / OWNER).write_text("%d %s" % _process_identity(os.getpid()))
         try:
+            self.mpl_cache = self.folder / "mplcache"       # built while the sandbox is probed
+            self._font_builder = _build_font_cache(self.mpl_cache)
             self.groups = cgroup.RunGroups(self.folder.name)
             group_problems = self.groups.create()
             if not self.groups.bases:
@@ -202,7 +204,6 @@ class CleanRoom:
             else:
                 self.problems = group_problems + [sandbox_problem, user_problem]
             self._say()
-            self.mpl_cache = _matplotlib_cache(self.folder / "mplcache")
         except BaseException:
             self.__exit__()
             raise
@@ -222,7 +223,22 @@ class CleanRoom:
             print(f"WARNING: student code is graded with less protection than it needs:\n{lines}",
                   file=sys.stderr, flush=True)
 
+    def font_cache(self):
+        """The run's matplotlib font cache folder, once it is built (or given up on: a kernel
+        then builds its own)."""
+        if self._font_builder is not None:
+            try:
+                self._font_builder.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self._font_builder.kill()
+                self._font_builder.wait()
+            self._font_builder = None
+        return self.mpl_cache
+
     def __exit__(self, *exc):
+        if self._font_builder is not None:
+            self._font_builder.kill()
+            self._font_builder.wait()
         if self.groups is not None:
             self.groups.remove()
         if self.folder is not None:
@@ -230,7 +246,7 @@ class CleanRoom:
 
     def as_job(self):
         """What a worker process needs to grade in this room (see attach)."""
-        return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.mpl_cache),
+        return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.font_cache()),
                 "confinement": self.confinement}
 
     @classmethod
@@ -257,9 +273,14 @@ class _Session:
         self.deadline = time.monotonic() + limits.submission_seconds
 
     def start(self):
+        self.launch()
+        self.kernel.connect()
+
+    def launch(self):
+        """Start a kernel's process (SandboxKernel.launch: from the thread that outlives it)."""
         self.kernel = SandboxKernel(self.folders, self.limits, self.data_dir, self.data_files, self.group)
         self.kernel.deadline = self.deadline
-        self.kernel.start()
+        self.kernel.launch()
 
     def close(self):
         if self.kernel is not None:
@@ -394,34 +415,111 @@ def _data_files(data_dir):
     return {inside: path for inside, path in files.items() if path.is_file()}
 
 
-def _prepare(folders, others, mpl_cache):
-    """The kernel's read-only folder: the harness, the submission's other files, the font cache."""
-    for module in sorted(pathlib.Path(sandbox.__file__).parent.glob("*.py")):
-        folders.write_shared(f"{protocol.SANDBOX_PACKAGE}/{module.name}", module.read_bytes())
-    for relative, data in others.items():
-        folders.write_shared(f"{protocol.SUBMISSION}/{relative}", data)
-    for path in sorted(pathlib.Path(mpl_cache).rglob("*")):
-        if path.is_file():
-            folders.write_shared(f"{protocol.FONT_CACHE}/{path.relative_to(mpl_cache)}", path.read_bytes())
-    return protocol.setup_code(str(folders.shared))
+class WarmKernel:
+    """The kernel of one submission, made ready before the submission is read: its folders
+    and control group made, the harness in its read-only folder, the kernel launched, then
+    connected and the course's imports done (protocol.warm_code) in a thread of its own
+    while the grader reads and prepares the submission (ready() waits for it). It is used for that one
+    submission and removed with everything in it (folders, control group, the kernel's
+    user's processes and files): a kernel never sees a second submission.
+
+    A context manager; in USER confinement it holds user.one_at_a_time() throughout."""
+
+    def __init__(self, room, course_root, assignment, limits, data_dir):
+        self.room, self.limits, self.data_dir = room, limits, data_dir
+        source = json.loads(notebook_path(course_root, assignment).read_text())
+        self.modules = course_imports(source)
+        self.alone = user.one_at_a_time() if room.confinement == USER else contextlib.nullcontext()
+        self.folders = self.group = self.session = self.thread = None
+        self.error = None
+
+    def __enter__(self):
+        self.alone.__enter__()
+        try:
+            self.folders = Folders(self.room.folder / secrets.token_hex(8), self.room.confinement)
+            if self.room.groups:
+                self.group = self.room.groups.kernel_group(self.folders.root.name, self.limits)
+            data_files = _data_files(self.data_dir)
+            self.session = _Session(self.folders, self.limits, self.data_dir, data_files, self.group)
+            if self.room.confinement == USER and self.data_dir:     # a copy that holds no held-out file
+                self.session.data_dir = str(user.readable_copy(data_files, self.folders.root / "data"))
+            for module in sorted(pathlib.Path(sandbox.__file__).parent.glob("*.py")):
+                self.folders.write_shared(f"{protocol.SANDBOX_PACKAGE}/{module.name}", module.read_bytes())
+            self.session.launch()             # here: the kernel dies with the thread that starts it
+            self.thread = threading.Thread(target=self._warm, daemon=True)
+            self.thread.start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _warm(self):
+        try:
+            self.session.kernel.connect()
+            font_cache = self.room.font_cache()
+            for path in sorted(font_cache.rglob("*")):
+                if path.is_file():
+                    self.folders.write_shared(f"{protocol.FONT_CACHE}/{path.relative_to(font_cache)}",
+                                              path.read_bytes())
+            self.session.run_cell("grader warm-up", protocol.warm_code(str(self.folders.shared), self.modules))
+        except Exception as error:      # said by ready()
+            self.error = error
+
+    def ready(self, others):
+        """The session, warm, with the submission's other files {relative path: bytes} in its
+        read-only folder and its time limit starting now; raises what stopped its start."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        for relative, data in others.items():
+            self.folders.write_shared(f"{protocol.SUBMISSION}/{relative}", data)
+        self.session.deadline = time.monotonic() + self.limits.submission_seconds
+        if self.session.kernel is not None:
+            self.session.kernel.deadline = self.session.deadline
+        return self.session
+
+    def __exit__(self, *exc):
+        try:
+            if self.thread is not None:
+                self.thread.join()
+            if self.session is not None:
+                self.session.close()
+            if self.group is not None:
+                self.group.remove()
+            if self.room.confinement == USER:
+                user.end_processes()
+                user.remove_leftovers()
+            if self.folders is not None:
+                shutil.rmtree(self.folders.root, ignore_errors=True)
+        finally:
+            self.alone.__exit__(*(exc or (None, None, None)))
 
 
 def grade_submission(course_root, assignment, student, submission=None, limits=None, data_dir=None,
-                     room=None, seed=0, progress=None):
+                     room=None, seed=0, progress=None, warm=None):
     """The Verdict of one student's submission of one assignment (never raises for bad input).
 
     submission: None for <course_root>/submitted/<student>/<assignment>, else a folder or a
     notebook file (the self-check); room: the run's CleanRoom (one of its own when None,
     which does not refuse: the self-check grades the learner's own code); progress: called
-    with each ExerciseResult as soon as it is graded.
+    with each ExerciseResult as soon as it is graded; warm: the WarmKernel made for this
+    submission in room (one is made, and warms while the submission is read, when None).
     """
+    limits = limits or Limits()
     if room is None:
         with CleanRoom(limits, require=False, quiet=True, course_root=course_root) as room:
             return grade_submission(course_root, assignment, student, submission, limits, data_dir, room, seed,
-                                    progress)
+                                    progress, warm)
+    if warm is None:
+        try:
+            with WarmKernel(room, course_root, assignment, limits, data_dir) as warm:
+                return grade_submission(course_root, assignment, student, submission, limits, data_dir, room,
+                                        seed, progress, warm)
+        except Exception as error:  # the grader's own failure: say so, never a silent 0
+            return ungradable(student, assignment, notebook_path(course_root, assignment).stem,
+                              _grader_failed(error), seed)
     course_root = pathlib.Path(course_root).resolve()
     source_path = notebook_path(course_root, assignment)
-    limits = limits or Limits()
     try:
         name, raw, others, notes = read_submission(course_root, student, assignment,
                                                     pathlib.Path(submission) if submission else None,
@@ -431,28 +529,16 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         return ungradable(student, assignment, source_path.stem, str(error), seed)
     except Exception as error:  # the grader's own failure: say so, never a silent 0
         return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)
-    notes += program.notes
-    alone = user.one_at_a_time() if room.confinement == USER else contextlib.nullcontext()
-    with alone:
-        verdict = _grade_program(room, course_root, assignment, student, program, others, limits, data_dir, seed,
-                                 progress)
-    verdict.notes[:0] = notes
+    verdict = _grade_program(warm, assignment, student, source_path.stem, program, others, seed, progress)
+    verdict.notes[:0] = notes + program.notes
     return verdict
 
 
-def _grade_program(room, course_root, assignment, student, program, others, limits, data_dir, seed, progress):
-    """The Verdict of a submission's program, run in a kernel of its own in room."""
-    source_path = notebook_path(course_root, assignment)
-    folders = Folders(room.folder / f"{secrets.token_hex(8)}", room.confinement)
-    group = room.groups.kernel_group(folders.root.name, limits) if room.groups else None
-    data_files = _data_files(data_dir)
-    session = _Session(folders, limits, data_dir, data_files, group)
+def _grade_program(warm, assignment, student, notebook, program, others, seed, progress):
+    """The Verdict of a submission's program, run in its WarmKernel."""
     try:
-        if room.confinement == USER and data_dir:     # a copy that holds no held-out file
-            session.data_dir = str(user.readable_copy(data_files, folders.root / "data"))
-        setup = _prepare(folders, others, room.mpl_cache)
-        session.start()
-        session.run_cell("grader set-up", setup)
+        session = warm.ready(others)
+        session.run_cell("grader set-up", protocol.setup_code(str(session.folders.shared)))
         for label, code in program.cells:
             if session.kernel is None:
                 break
@@ -464,29 +550,29 @@ def _grade_program(room, course_root, assignment, student, program, others, limi
                 progress(settle(reports)[-1].result())
         exercises = [report.result() for report in settle(reports)]
     except Exception as error:  # the grader's own failure: say so, never a silent 0
-        return ungradable(student, assignment, source_path.stem, _grader_failed(error), seed)
-    finally:
-        session.close()
-        if group is not None:
-            group.remove()
-        if room.confinement == USER:
-            user.end_processes()
-            user.remove_leftovers()
-        shutil.rmtree(folders.root, ignore_errors=True)
-    return Verdict(student, assignment, source_path.stem, GRADED, exercises, session.notes, seed=seed)
+        return ungradable(student, assignment, notebook, _grader_failed(error), seed)
+    return Verdict(student, assignment, notebook, GRADED, exercises, session.notes, seed=seed)
 
 
 def worker_main():
-    """Grade the one submission described on stdin (JSON); print its verdict (JSON)."""
+    """Grade one submission: read the run (JSON, one line: course_root, assignment, limits,
+    data_dir, room), warm a kernel for it, then read the submission (JSON, one line:
+    student, submission, seed) and print its verdict (JSON). With no submission (the run
+    needed no more workers) exit without a word."""
     import ctypes
     import signal
     with contextlib.suppress(OSError):       # die with the class run that started this worker
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
-    job = json.loads(sys.stdin.read())
-    limits = Limits(**job["limits"])
-    room = CleanRoom.attach(job["room"], limits)
-    verdict = grade_submission(job["course_root"], job["assignment"], job["student"], job["submission"],
-                               limits, job["data_dir"], room, job["seed"])
+    run = json.loads(sys.stdin.readline())
+    limits = Limits(**run["limits"])
+    room = CleanRoom.attach(run["room"], limits)
+    with WarmKernel(room, run["course_root"], run["assignment"], limits, run["data_dir"]) as warm:
+        line = sys.stdin.readline()
+        if not line:
+            return
+        job = json.loads(line)
+        verdict = grade_submission(run["course_root"], run["assignment"], job["student"], job["submission"],
+                                   limits, run["data_dir"], room, job["seed"], warm=warm)
     sys.stdout.write(json.dumps(verdict.as_dict()))
 
 

@@ -263,6 +263,25 @@ def _slots(source_nb):
     return slots
 
 
+def course_imports(source_nb):
+    """The modules the source notebook's given and locked cells import at their top level,
+    sorted: what a kernel may import before the submission is known (the course's imports)."""
+    modules = set()
+    for slot in _slots(source_nb):
+        if slot.kind not in ("given", "locked"):
+            continue
+        try:
+            body = ast.parse(slot.code).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in body:
+            if isinstance(node, ast.Import):
+                modules |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.add(node.module)
+    return sorted(modules)
+
+
 def _defined_names(code):
     """The functions and classes `code` defines at its top level, and why it could not be
     parsed ("" when it could)."""

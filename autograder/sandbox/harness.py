@@ -148,14 +148,26 @@ def call_case(fn, args, adapter=None, seconds=None, stand_ins=None):
 _PRISTINE = {}
 
 
-def setup(submission, mpl_cache):
-    """Prepare the kernel before the student's code runs: the submission's other files and
-    matplotlib's font cache copied into the working folder, then what grading relies on
-    remembered (see protect)."""
+def warm(mpl_cache, modules):
+    """Prepare the kernel before the submission is known: matplotlib's font cache copied into
+    its folder and the course's modules imported (a module that fails to import is left to
+    the student's cell that imports it, which then says why)."""
+    import importlib
+    import os
+    _copy_files(mpl_cache, os.environ["MPLCONFIGDIR"])
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            pass
+
+
+def setup(submission):
+    """Prepare the kernel for the submission, just before its code runs: its other files
+    copied into the working folder, then what grading relies on remembered (see protect)."""
     import os
     import sys
     _copy_files(submission, os.getcwd())
-    _copy_files(mpl_cache, os.environ["MPLCONFIGDIR"])
     sys.path.insert(0, os.getcwd())       # the student's own modules, as in a notebook's kernel
     protect()
 

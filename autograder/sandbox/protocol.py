@@ -1,10 +1,11 @@
 """How the grader and the harness inside a sandbox talk: the one owner of the names both use.
 
-The grader writes into the kernel's read-only shared folder, before any student code runs,
-this package (as SANDBOX_PACKAGE), the submission's other files and a font cache; for each
-check, its cases' arguments and stand-in tables (case_file, uses_file) in the check's
-folder. It runs setup_code first, then one check_code per check; the outcomes come back as
-frames on the results pipe (coursekit.wire), never as files the kernel wrote.
+The grader writes into the kernel's read-only shared folder this package (as
+SANDBOX_PACKAGE) and a font cache before the kernel starts, the submission's other files
+before any student code runs, and for each check its cases' arguments and stand-in tables
+(case_file, uses_file) in the check's folder. It runs warm_code when the kernel is up,
+setup_code just before the student's cells, then one check_code per check; the outcomes
+come back as frames on the results pipe (coursekit.wire), never as files the kernel wrote.
 """
 import posixpath
 
@@ -29,13 +30,20 @@ def uses_file(index):
     return f"uses-{index}.bin"
 
 
-def setup_code(shared):
-    """The kernel's first cell: bind the harness to HARNESS, take the package off the path
-    (student code cannot import it by name) and prepare the kernel (harness.setup)."""
+def warm_code(shared, modules):
+    """The kernel's first cell, run before the submission is known: bind the harness to
+    HARNESS, take the package off the path (student code cannot import it by name), copy the
+    font cache and import the course's modules (harness.warm)."""
     return (f"import sys\nsys.path.insert(0, {shared!r})\n"
             f"import {SANDBOX_PACKAGE}.harness as {HARNESS}\n"
             f"sys.path.remove({shared!r})\n"
-            f"{HARNESS}.setup({posixpath.join(shared, SUBMISSION)!r}, {posixpath.join(shared, FONT_CACHE)!r})")
+            f"{HARNESS}.warm({posixpath.join(shared, FONT_CACHE)!r}, {list(modules)!r})")
+
+
+def setup_code(shared):
+    """The cell just before the student's code: the submission's files, and grading's
+    safeguards (harness.setup)."""
+    return f"{HARNESS}.setup({posixpath.join(shared, SUBMISSION)!r})"
 
 
 def check_code(shared, check_name, count, token, adapter, seconds):
