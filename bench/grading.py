@@ -33,7 +33,7 @@ from autograder.admin.demo import buggy
 from autograder.cleanroom.runner import read_submission
 from autograder.cleanroom.submission import build_program, course_imports, parse_notebook
 from autograder.limits import Limits
-from coursekit.data import HELD_OUT
+from coursekit.data import HELD_OUT, export_data_dir
 
 BIN = pathlib.Path(sys.executable).parent
 
@@ -138,6 +138,7 @@ def main():
     args = parser.parse_args()
     chosen = args.assignments or course_assignments()
     cores = len(os.sched_getaffinity(0))
+    export_data_dir()              # stock nbgrader runs in the course's folder, where ../shared/data is elsewhere
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
     with tempfile.TemporaryDirectory() as tmp:
         stock_root, our_root = pathlib.Path(tmp) / "stock" / "course", pathlib.Path(tmp) / "ours" / "course"

@@ -419,8 +419,8 @@ class WarmKernel:
     """The kernel of one submission, made ready before the submission is read: its folders
     and control group made, the harness in its read-only folder, the kernel launched, then
     connected and the course's imports done (protocol.warm_code) in a thread of its own
-    while the grader reads and prepares the submission (ready() waits for it). It is used for that one
-    submission and removed with everything in it (folders, control group, the kernel's
+    while the grader reads the submission (ready() waits for it). It serves that one
+    submission and is removed with everything in it (folders, control group, the kernel's
     user's processes and files): a kernel never sees a second submission.
 
     A context manager; in USER confinement it holds user.one_at_a_time() throughout."""
