@@ -20,7 +20,8 @@ FORBIDDEN = {
     "reports": ("autograder.checks", "autograder.sandbox", "autograder.cleanroom", "autograder.admin",
                 "autograder.proof", "autograder.__main__", "autograder.limits"),
 }
-SANDBOX_ALLOWED = {"numpy", "coursekit", "__main__"}      # __main__: the notebook's namespace
+# __main__: the notebook's namespace; ipykernel: the kernel's program (launcher.py)
+SANDBOX_ALLOWED = {"numpy", "coursekit", "__main__", "ipykernel"}
 
 
 def imports(path, package=None):

@@ -44,6 +44,7 @@ SANDBOX, USER, UNCONFINED = "sandbox", "user", "unconfined"     # how a kernel i
 HOME = "/home/student"               # the kernel's working folder, inside the sandbox
 LIBRARY = "/opt/course"              # where coursekit is seen, inside the sandbox
 DATA = "/data"                       # where the data files are seen, inside the sandbox
+LAUNCHER = PROJECT / "autograder" / "sandbox" / "launcher.py"   # the kernel's program, given as text
 READABLE_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime")
 
 
@@ -182,7 +183,7 @@ def sandbox_argv(folders, data_files, limits):
 
 def kernel_argv(folders, limits, data_files, procs_files=()):
     """The command that starts the kernel: enter the control groups, then
-    [bwrap ... setpriv ... | setpriv ...] prlimit ... python -m ipykernel_launcher."""
+    [bwrap ... setpriv ... | setpriv ...] prlimit ... python -c <sandbox/launcher.py>."""
     enter = ["/bin/sh", "-c", 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; '
                               'shift; exec "$@"', "sh", *procs_files, "--"]
     prlimit = ["prlimit", f"--as={limits.memory_bytes}", f"--fsize={limits.file_bytes}", "--core=0",
@@ -192,7 +193,7 @@ def kernel_argv(folders, limits, data_files, procs_files=()):
     prlimit.append("--")
     # ipykernel polls the process that started it; inside the sandbox that is bwrap's init.
     # -P -s: neither the working folder nor a user site-packages on sys.path at start-up.
-    python = ["env", "-u", "JPY_PARENT_PID", python_executable(), "-P", "-s", "-m", "ipykernel_launcher",
+    python = ["env", "-u", "JPY_PARENT_PID", python_executable(), "-P", "-s", "-c", LAUNCHER.read_text(),
               "-f", str(folders.connection), "--HistoryManager.enabled=False"]
     prefix = {SANDBOX: lambda: sandbox_argv(folders, data_files, limits), USER: user.as_kernel_user,
               UNCONFINED: list}[folders.confinement]()
@@ -207,7 +208,10 @@ def kernel_env(limits, results_fd, home, data_dir, confinement=SANDBOX):
            "NBGRADER_EXECUTION": "autograde", "OPENBLAS_NUM_THREADS": threads,
            "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "TQDM_DISABLE": "1",
            "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython",
-           "COURSE_DATA_DIR": str(data_dir), wire.RESULTS_FD: str(results_fd)}
+           "COURSE_DATA_DIR": str(data_dir), wire.RESULTS_FD: str(results_fd),
+           # glibc reserves 64 MB of address space per thread's arena: the limit on it (prlimit
+           # --as) would count the kernel's idle threads, not the memory its cells use
+           "MALLOC_ARENA_MAX": "2"}
     if confinement != UNCONFINED:       # no test digits in its data folder
         env[HELD_OUT] = "hidden"
     if confinement == SANDBOX:          # coursekit from its own place
@@ -458,9 +462,10 @@ class SandboxKernel:
             kind, content = msg["msg_type"], msg["content"]
             if kind in ("stream", "execute_result", "display_data"):
                 text = content.get("text") or str(content.get("data", {}).get("text/plain", ""))
+                room = self.limits.output_bytes - result.output_bytes
+                if room > 0:
+                    kept.append(text[:room])
                 result.output_bytes += len(text)
-                if result.output_bytes <= self.limits.output_bytes:
-                    kept.append(text)
             elif kind == "status" and content.get("execution_state") == "idle" and until_idle:
                 return
 
