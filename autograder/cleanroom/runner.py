@@ -427,8 +427,8 @@ class WarmKernel:
 
     def __init__(self, room, course_root, assignment, limits, data_dir):
         self.room, self.limits, self.data_dir = room, limits, data_dir
-        source = json.loads(notebook_path(course_root, assignment).read_text())
-        self.modules = course_imports(source)
+        self.source = json.loads(notebook_path(course_root, assignment).read_text())   # the program's too
+        self.modules = course_imports(self.source)
         self.alone = user.one_at_a_time() if room.confinement == USER else contextlib.nullcontext()
         self.folders = self.group = self.session = self.thread = None
         self.error = None
@@ -524,7 +524,7 @@ def grade_submission(course_root, assignment, student, submission=None, limits=N
         name, raw, others, notes = read_submission(course_root, student, assignment,
                                                     pathlib.Path(submission) if submission else None,
                                                     source_path.name, limits)
-        program = build_program(json.loads(source_path.read_text()), parse_notebook(raw, name, limits), limits)
+        program = build_program(warm.source, parse_notebook(raw, name, limits), limits)
     except (Refused, Unreadable) as error:
         return ungradable(student, assignment, source_path.stem, str(error), seed)
     except Exception as error:  # the grader's own failure: say so, never a silent 0

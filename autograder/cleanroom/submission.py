@@ -270,11 +270,7 @@ def course_imports(source_nb):
     for slot in _slots(source_nb):
         if slot.kind not in ("given", "locked"):
             continue
-        try:
-            body = ast.parse(slot.code).body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for node in body:
+        for node in _parse(slot.code)[0]:
             if isinstance(node, ast.Import):
                 modules |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -282,16 +278,21 @@ def course_imports(source_nb):
     return sorted(modules)
 
 
+def _parse(code):
+    """`code`'s top-level statements, and why it could not be parsed ("" when it could)."""
+    try:
+        return ast.parse(code).body, ""
+    except SyntaxError as error:
+        return [], f"SyntaxError at line {error.lineno}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError) as error:    # MemoryError: nested too deep
+        return [], f"{type(error).__name__}: too complex to parse"
+
+
 def _defined_names(code):
     """The functions and classes `code` defines at its top level, and why it could not be
     parsed ("" when it could)."""
-    try:
-        body = ast.parse(code).body
-    except SyntaxError as error:
-        return set(), f"SyntaxError at line {error.lineno}: {error.msg}"
-    except (ValueError, RecursionError, MemoryError) as error:    # MemoryError: nested too deep
-        return set(), f"{type(error).__name__}: too complex to parse"
-    return {node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}, ""
+    body, why = _parse(code)
+    return {node.name for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}, why
 
 
 def _lines(code):
