@@ -5,7 +5,9 @@ never pickle and never compression, so decoding runs no code, allocates no more
 than the bytes received, and refuses what it cannot bound (a dtype that is not a
 plain number, nesting deeper than MAX_DEPTH). The grader writes each case's
 arguments into a folder the kernel can only read; the kernel sends each outcome
-back as a frame on a pipe the grader reads. The same encoding stores the public
+back as a frame on a pipe the grader reads. Decoding allocates at most ALLOCATION times
+the bytes received (a header may name one array many times: each reference is a copy,
+counted against that budget). The same encoding stores the public
 cases of the visible tests (coursekit.visible). Needs only numpy: the student-side
 package holds it, so the kernel in the sandbox and a student's own kernel have it.
 """
@@ -15,6 +17,7 @@ import struct
 import numpy as np
 
 MAX_DEPTH = 64                  # nesting of tuples, lists and dicts in one value
+ALLOCATION = 2                  # decoding allocates at most this many times the bytes received in arrays
 RESULTS_FD = "GRADER_RESULTS_FD"    # environment variable: the kernel's end of the results pipe
 FRAME = struct.Struct(">4s16sIQ")   # magic, token of the check, case index, payload length
 MAGIC = b"CNN1"
@@ -64,8 +67,10 @@ def encode(value):
     return b"".join([struct.pack(">Q", len(header)), header, *(a.tobytes() for a in arrays)])
 
 
-def _array(spec, body):
-    """One array from its [dtype, shape, offset] spec, checked against the bytes there are."""
+def _array(spec, body, budget):
+    """One array from its [dtype, shape, offset] spec, checked against the bytes there are, as
+    a copy whose size is taken from budget (a one-item list: the bytes decoding may still
+    allocate)."""
     dtype_text, shape, offset = spec
     dtype = np.dtype(str(dtype_text))
     if dtype.kind not in "biufc" or dtype.fields or dtype.subdtype or dtype.itemsize > 32:
@@ -78,6 +83,9 @@ def _array(spec, body):
         count *= n
     if offset + count * dtype.itemsize > len(body):
         raise ValueError("an array is larger than the bytes received")
+    budget[0] -= count * dtype.itemsize
+    if budget[0] < 0:
+        raise ValueError(f"its arrays would take more than {ALLOCATION} times the bytes received")
     return np.frombuffer(body, dtype, count, offset).reshape(shape).copy()
 
 
@@ -118,11 +126,12 @@ def decode(data):
         header = json.loads(data[8:8 + length])
         body = memoryview(data)[8 + length:]
         specs = header["arrays"]
+        budget = [ALLOCATION * len(data)]
 
         def array(index):
             if type(index) is not int or not 0 <= index < len(specs):
                 raise ValueError("a reference to a missing array")
-            return _array(specs[index], body)
+            return _array(specs[index], body, budget)
         return _decode(header["tree"], array, 0)
     except (struct.error, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError,
             RecursionError) as error:

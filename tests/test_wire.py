@@ -2,6 +2,7 @@
 or allocated beyond the bytes received."""
 import json
 import struct
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -68,3 +69,22 @@ def test_a_frame_carries_token_index_and_length():
     frame = wire.frame(b"t" * 16, 3, b"payload")
     assert wire.FRAME.unpack(frame[:wire.FRAME.size]) == (wire.MAGIC, b"t" * 16, 3, 7)
     assert frame[wire.FRAME.size:] == b"payload"
+
+
+def test_an_array_named_many_times_is_refused_before_it_is_copied():
+    """A header that refers to one 8 MB array 3,000 times would make decoding allocate 24 GB."""
+    body = b"\0" * 8 * 2**20
+    data = forged([{"__array__": 0}] * 3000, [["<f8", [2**20], 0]], body)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="times the bytes received"):
+            wire.decode(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < (wire.ALLOCATION + 2) * len(data)
+
+
+def test_a_value_that_repeats_an_array_legitimately_still_decodes():
+    array = np.arange(1000.0)
+    assert all(np.array_equal(a, array) for a in wire.decode(wire.encode((array, array))))
