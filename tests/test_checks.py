@@ -225,6 +225,19 @@ def test_a_mistake_in_a_function_costs_points_on_its_own_exercise_only(monkeypat
     assert points()["conv_forward_naive"] < 3.0                          # the mistake would count twice
 
 
+@pytest.mark.parametrize("body", ["return None", "return [float(np.sum(a_slice * W) + b)]", "raise IndexError()"],
+                         ids=["None", "a list", "a crash"])
+def test_a_helper_that_is_no_real_attempt_gets_no_stand_in(body):
+    """conv_forward_naive raises in the student's own notebook when conv_single_step returns
+    None: no stand-in may answer for the helper and pay for the caller."""
+    from autograder.proof.answers import Answer
+    from autograder.proof.play import play
+    helper = Answer("conv_single_step", body, "", f"def conv_single_step(a_slice, W, b):\n    {body}\n",
+                    "convolution")
+    points = {r.check.name: r.points for r in play(helper).reports}
+    assert points["conv_single_step"] == 0.0 and points["conv_forward_naive"] < 3.0
+
+
 # settle: a mistake costs points once; doing nothing, crashing or timing out earns nothing -------
 
 LABELS = np.arange(1000) % 10       # made-up test labels: the accuracy is what matters, not the digits
@@ -260,10 +273,18 @@ def partly_wrong_dense_backward():
 
 def test_an_honest_partly_wrong_upstream_does_not_cost_trained_model_twice():
     from autograder.checks.scoring import settle
-    upstream, model = settle([partly_wrong_dense_backward(), trained_model_report(at_accuracy(0.139))])
+    upstream, model = settle([partly_wrong_dense_backward(), trained_model_report(at_accuracy(0.6))])
     assert upstream.points < 2 and model.points == 3.0 and "built from dense_backward" in text(model)
     right = grade_in_process(CHECKS["dense_backward"], S.dense_backward)
-    assert settled_points(right, trained_model_report(at_accuracy(0.139)))["trained_model"] == 0.0   # nothing to excuse
+    assert settled_points(right, trained_model_report(at_accuracy(0.6)))["trained_model"] == 0.75   # nothing to excuse
+
+
+def test_an_excuse_pays_no_more_than_the_exercise_own_work_shows():
+    """A model at chance (one that predicts 0 for every digit, or an untrained one) shows
+    trained_model's own mistake: a partly right upstream excuses none of it."""
+    constant = {"output": np.zeros(len(LABELS), int), "mutated": []}
+    for model in (constant, at_accuracy(0.139)):
+        assert settled_points(partly_wrong_dense_backward(), trained_model_report(model))["trained_model"] == 0.0
 
 
 def test_an_upstream_that_earns_nothing_excuses_nothing():
@@ -449,15 +470,19 @@ def test_feedback_never_shows_the_expected_value_of_a_hidden_case(name, student)
             assert not numbers_in(result.message) & written(out), result.message
 
 
-def test_quoted_text_is_cut_to_one_bound():
-    from coursekit.compare import QUOTE_LIMIT
-
+def test_a_hidden_case_names_what_was_raised_never_its_text():
+    """A raised message, or an exception type made at run time, could carry the hidden input
+    back to the student: the hidden line names a builtin type, and no more."""
     def tells_its_input(x):
         raise ValueError(f"the input was {x.tolist()}")
-    report = grade_in_process(CHECKS["relu_forward"], tells_its_input)
-    for result in report.results:
-        assert result.message.startswith("raised ValueError: the input was")
-        assert len(result.message) <= len("raised ") + QUOTE_LIMIT and result.message.endswith("...")
+
+    def names_a_type_after_it(x):
+        raise type("V" + "_".join(str(abs(int(v * 1e6))) for v in x.ravel()[:4]), (Exception,), {})()
+    for student, said in [(tells_its_input, "raised ValueError"),
+                          (names_a_type_after_it, "raised an exception of its own")]:
+        report = grade_in_process(CHECKS["relu_forward"], student)
+        for result in report.results:
+            assert result.message == said, result.message
 
 
 def test_complex_values_fail_even_when_their_real_part_is_right():

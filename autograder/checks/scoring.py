@@ -1,5 +1,7 @@
 """Scoring a check: per-case results judged here, the points they earn, and the excuse policy
 (settle) that counts a mistake once."""
+import builtins
+import re
 from dataclasses import dataclass
 
 from coursekit.judging import judge, undefined_message
@@ -19,19 +21,36 @@ class Report:
 
     @property
     def points(self):
-        return float(self.check.points) if self.excused else self.earned
+        return self.own_work if self.excused else self.earned
+
+    def _share(self, counted):
+        """The check's points times the weight of the results `counted` keeps."""
+        total = sum(r.case.weight for r in self.results)
+        kept = sum(r.case.weight for r in self.results if counted(r))
+        return round(self.check.points * kept / total, 4) if total else 0.0
 
     @property
     def earned(self):
         """The points the cases earned, excused or not."""
-        total = sum(r.case.weight for r in self.results)
-        passed = sum(r.case.weight for r in self.results if r.passed)
-        return round(self.check.points * passed / total, 4) if total else 0.0
+        return self._share(lambda r: r.passed)
+
+    @property
+    def own_work(self):
+        """What an excuse may pay at most: the cases passed, and those failed without a known
+        mistake of this exercise's own (a constant model shows "about chance" whatever is
+        upstream: that is this exercise's mistake, not an upstream one's)."""
+        return self._share(lambda r: r.passed or not r.mistake)
 
     @property
     def attempted(self):
         """Whether any case got an answer (not a stub's NotImplementedError, not a missing function)."""
         return any(r.answered for r in self.results)
+
+    @property
+    def real_attempt(self):
+        """Whether the function did its job on some case: a value of the expected form, judged on
+        its values. None, another type, a crash or a timeout on every case is no attempt."""
+        return any(r.judged for r in self.results)
 
     @property
     def partly_right(self):
@@ -69,6 +88,8 @@ def settle(reports):
     - this exercise gave a real answer on every case (Report.judged): a wrong value can be
       the upstream mistake's doing; a stub, a crash, a timeout, a kernel that died, None or
       an answer of the wrong form cannot, and earn nothing.
+    Even then it earns at most what its own work shows (Report.own_work): a case that shows
+    one of this exercise's own known mistakes earns nothing, whatever is upstream.
     The price: a function wrong on every case also costs what is built on it.
     reports: in notebook order."""
     partly_right = {r.check.name for r in reports if r.partly_right}
@@ -83,16 +104,41 @@ def settle(reports):
     return settled
 
 
+_TIMEOUT = re.compile(r"(not run: an earlier case )?took more than [0-9.]+ s \(an endless loop\?\)")
+_BUILTIN_ERRORS = {name for name, value in vars(builtins).items()
+                   if isinstance(value, type) and issubclass(value, BaseException)}
+
+
+def hidden_outcome(outcome):
+    """A kernel's outcome of a hidden case (harness.call_case's dict, or anything the kernel
+    sent) as the grader may report it: a raised error by its type alone, a builtin one's name
+    or "an exception of its own" (the message, or a type made up at run time, may carry the
+    hidden input; the visible tests show messages in full), a time-out in the harness's words
+    only. The runner's own outcomes ("no result: ...") are made after this and kept."""
+    if not isinstance(outcome, dict) or "error" not in outcome:
+        return outcome
+    text = str(outcome["error"])
+    if outcome.get("undefined"):
+        return {"error": "not defined", "undefined": True}
+    if outcome.get("timeout"):
+        return {"error": text if _TIMEOUT.fullmatch(text) else "took more than its time (an endless loop?)",
+                "timeout": True}
+    kind = text.split(":", 1)[0].strip()
+    return {"error": kind if kind in _BUILTIN_ERRORS else "an exception of its own"}
+
+
 def score(check, outcomes, cases):
-    """Report of a check from the harness outcomes of its cases (the check.cases(seed) they ran)."""
+    """Report of a check from the outcomes of its cases (the check.cases(seed) they ran), each
+    read through hidden_outcome where the kernel made it (grade_in_process, runner._outcome)."""
     return Report(check, [judge(check, case, outcome, check.expected(case)) for case, outcome in zip(cases, outcomes)])
 
 
 def unattempted(reports):
-    """Names of the graded functions whose reports say nothing was attempted (a stub, or no such
-    function): what calls them gets no stand-in for them (Check.stand_ins). reports: those of the
-    exercises of the same notebook graded so far."""
-    return {r.check.name for r in reports if not r.attempted}
+    """Names of the graded functions whose reports show no real attempt (Report.real_attempt: a
+    stub, no such function, None, a value of another kind or a crash on every case): what calls
+    them gets no stand-in for them (Check.stand_ins), so a stand-in never answers for work that
+    was not done. reports: those of the exercises of the same notebook graded so far."""
+    return {r.check.name for r in reports if not r.real_attempt}
 
 
 def grade_in_process(check, fn, seed=0, absent=()):
@@ -102,6 +148,7 @@ def grade_in_process(check, fn, seed=0, absent=()):
     for case in cases:           # cases holding the very same arguments are called once
         key = tuple(map(id, case.args))
         if key not in seen:
-            seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case, absent))
+            seen[key] = hidden_outcome(call_case(fn, case.args, check.adapter,
+                                                 stand_ins=check.stand_ins(case, absent)))
         outcomes.append(seen[key])
     return score(check, outcomes, cases)

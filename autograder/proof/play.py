@@ -122,13 +122,22 @@ def grade_with(assignment, sources, seed=0, label="answer"):
     return settle(reports)
 
 
+def _calls(report):
+    """The graded functions the exercise of `report` is expected to call on its cases."""
+    uses = report.check.uses
+    return set().union(*(uses(*r.case.args) for r in report.results)) if uses else set()
+
+
 def _problem(answer, reports):
-    """Why the answer did not earn what it should, or ""."""
+    """Why the answer did not earn what it should, or "". A bug that is no real attempt (None,
+    a value of another kind, a crash everywhere) gets no stand-in, so it may also cost the
+    exercises that call it (scoring.unattempted); any other loss elsewhere is a problem."""
     lost = [r for r in reports if r.points < r.check.points]
     if answer.correct:
         return "; ".join(f"lost {r.check.points - r.points:g} on {r.check.name}" for r in lost)
-    others = [r.check.name for r in lost if r.check.name != answer.name]
     own = next(r for r in reports if r.check.name == answer.name)
+    others = [r.check.name for r in lost if r.check.name != answer.name
+              and (own.real_attempt or answer.name not in _calls(r))]
     if own.points >= own.check.points:
         return "not caught: full marks"
     hints = [r.hint for r in own.results if not r.passed]
