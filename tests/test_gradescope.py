@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import shutil
+import socket
 import subprocess
 import sys
 import zipfile
@@ -62,7 +63,7 @@ MIRROR = "http://deb.debian.org/debian"
 HOST_CA = "/etc/ssl/certs/ca-certificates.crt"
 IMAGE_SECONDS = 2400        # a bound on building the image (downloads), never an assertion of speed
 SOURCE = "/autograder/source"
-LEFT_BEHIND = ("/tmp/left-behind", "/var/tmp/left-behind", "/dev/shm/left-behind")
+LEFT_BEHIND = ("/tmp/left-behind", "/var/tmp/left-behind", "/dev/shm/left-behind", "/run/lock/left-behind")
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +166,8 @@ ATTACKS = [
                     ("Operation not permitted",)),
     hostile.Hostile("leaves-a-daemon", hostile.relu_cell(
         "import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)\n"
-        f"for path in {LEFT_BEHIND!r}:\n    open(path, 'w').write('for the next student')"), hostile.FULL),
+        f"for path in {LEFT_BEHIND!r}:\n    try:\n        open(path, 'w').write('for the next student')\n"
+        "    except OSError:\n        pass"), hostile.FULL),
     hostile.Hostile("fork-bomb", hostile.CORPUS[[h.student for h in hostile.CORPUS].index("fork-bomb")].build,
                     hostile.FULL),
 ]
@@ -174,17 +176,25 @@ ATTACKS = [
 def test_the_kernel_runs_as_a_user_who_cannot_read_the_answers(built):
     source = json.loads(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT).read_text())
     problems = {}
-    for attack in ATTACKS:           # none of them starts from the released notebook
+    listener = socket.create_server(("127.0.0.1", 0))       # the chroot shares this machine's network
+    listener.settimeout(0.5)
+    reaches = hostile.Hostile("reaches-a-listener", hostile.relu_cell(
+        f"import socket\nsocket.create_connection(('127.0.0.1', {listener.getsockname()[1]}), timeout=5)"),
+        hostile.NO_RELU, ("Network is unreachable",))
+    for attack in ATTACKS + [reaches]:       # none of them starts from the released notebook
         _, notebook = attack.build(source, None, "/autograder/course")
         results, stderr = grade_in_image(built, notebook)
         problem = hostile.mismatch(attack, *verdict_of(results))
         if attack.student == "model-solution":
-            assert "each kernel runs as uid 65534 instead" in stderr
-        left = user.processes() + [p for p in LEFT_BEHIND if (built / p.lstrip("/")).exists()
+            assert "each kernel runs as a uid of its own instead" in stderr
+        left = user.processes(user.UIDS) + [p for p in LEFT_BEHIND if (built / p.lstrip("/")).exists()
                                           or pathlib.Path(p).exists()]
         if problem or left:
             problems[attack.student] = (problem, left)
         assert all("BEGIN HIDDEN TESTS" not in t["output"] for t in results["tests"])
+    with pytest.raises(socket.timeout):
+        listener.accept()
+    listener.close()
     assert problems == {}
 
 
@@ -200,5 +210,30 @@ def test_where_the_kernel_user_could_read_the_answers_nothing_is_graded(built):
     results = json.loads((built / "tmp" / "results.json").read_text())
     assert results["score"] == 0 and "cannot grade safely" in results["output"]
     assert "bubblewrap cannot start a sandbox here" in results["output"]
-    assert "uid 65534 can read" in results["output"] and f"{SOURCE}/solutions" in results["output"]
+    assert "the kernel's user can read" in results["output"] and f"{SOURCE}/solutions" in results["output"]
     assert [t["score"] for t in results["tests"]] == [0, 0] and results["execution_time"] >= 0
+
+
+def test_each_student_is_graded_on_hidden_inputs_of_their_own(tmp_path, monkeypatch):
+    """Gradescope grades with the seed of the student who submits (their id in Gradescope's
+    submission_metadata.json, with the bundle's own seed), as grade does: not everyone on
+    the same inputs, where one student's table of them would pass another's."""
+    from autograder.admin import gradescope
+    from autograder.cleanroom import runner
+    seeds = []
+    monkeypatch.setattr(runner, "grade_submission", lambda *args, seed=0, **kwargs: seeds.append(seed) or
+                        runner.ungradable("submission", hostile.ASSIGNMENT, "pooling", "not graded here", seed))
+    (tmp_path / "course").mkdir()
+    shutil.copytree(DEFAULT_ROOT / "source", tmp_path / "course" / "source")
+    (tmp_path / "course" / gradescope.SEED_FILE).write_text("12345")
+    (tmp_path / "submission").mkdir()
+    shutil.copy(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT), tmp_path / "submission")
+    for user_id in (101, 202, 101):
+        (tmp_path / gradescope.METADATA).write_text(json.dumps({"users": [{"id": user_id, "email": "s@x"}]}))
+        gradescope.grade_in_container(tmp_path / "submission", tmp_path / "results.json", tmp_path / "course")
+    assert seeds == [runner.student_seed(12345, "101"), runner.student_seed(12345, "202"),
+                     runner.student_seed(12345, "101")]
+    assert seeds[0] != seeds[1]
+    bundles = [gradescope.make_zip(tmp_path / f"{i}.zip") for i in range(2)]
+    drawn = [zipfile.ZipFile(b).read(f"course/{gradescope.SEED_FILE}") for b in bundles]
+    assert drawn[0] != drawn[1]

@@ -12,7 +12,9 @@ the bundle is unpacked in <root>/source, and Gradescope runs copies of both scri
 Where bubblewrap cannot start in the container, the kernel runs as an unprivileged user
 who cannot read <root>/source (cleanroom/user.py), or the result says why it cannot.
 """
+import json
 import pathlib
+import secrets
 import tempfile
 import time
 import zipfile
@@ -23,6 +25,8 @@ from .kit import build_wheel, pins
 from .course import DEFAULT_ROOT, assignment_of, assignments, kernel_data_dir, notebook_path
 
 PACKAGES = ("autograder", "solutions", "coursekit")
+SEED_FILE = "grading-seed.txt"      # in the bundle's course/: the seed each student's own follows from
+METADATA = "submission_metadata.json"   # Gradescope's, beside the submission folder
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image. Every step must
@@ -94,6 +98,7 @@ def make_zip(out_path, course_root=DEFAULT_ROOT):
                 bundle.write(path, path.relative_to(PROJECT).as_posix())
         course_root = pathlib.Path(course_root)
         bundle.write(course_root / "nbgrader_config.py", "course/nbgrader_config.py")
+        bundle.writestr(f"course/{SEED_FILE}", str(secrets.randbelow(2**31)))
         for assignment in assignments(course_root):
             source = notebook_path(course_root, assignment)
             bundle.write(source, f"course/source/{assignment}/{source.name}")
@@ -105,7 +110,7 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
     Verdict. Where the container cannot confine student code, the result says so (0 points)
     unless accept_risk."""
     from ..reports.gradescope import write_gradescope
-    from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, ungradable
+    from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, student_seed, ungradable
     started = time.monotonic()
     submission_dir = pathlib.Path(submission_dir)
     found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))
@@ -117,12 +122,33 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
                              f"no course notebook was submitted (one of {names})")
     else:
         notebook, assignment = found
+        seed = student_seed(_bundle_seed(course_root), _gradescope_student(submission_dir.parent / METADATA))
         try:
-            with CleanRoom(accept_risk=accept_risk, course_root=course_root) as room:
+            with CleanRoom(accept_risk=accept_risk, course_root=course_root, single_submission=True) as room:
                 verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=kernel_data_dir(),
-                                           room=room)
+                                           room=room, seed=seed)
         except Unprotected as error:
             verdict = ungradable("submission", assignment, notebook_path(course_root, assignment).stem,
                                  f"the autograder cannot grade safely here; ask your instructor. {error}")
     write_gradescope(verdict, results_path, execution_time=time.monotonic() - started)
     return verdict
+
+
+def _bundle_seed(course_root):
+    """The seed make_zip drew for this bundle (0 for a course folder that has none)."""
+    try:
+        return int((pathlib.Path(course_root) / SEED_FILE).read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def _gradescope_student(metadata_path):
+    """Who submitted, from Gradescope's metadata: the ids of the submission's users (a group
+    submits together), so each student's hidden inputs are their own, as grade draws them;
+    "submission" when the file is missing or unreadable."""
+    try:
+        with open(metadata_path, "rb") as f:
+            users = json.loads(f.read(1 << 20))["users"]
+        return ",".join(sorted(str(u["id"]) for u in users)) or "submission"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "submission"
