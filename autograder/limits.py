@@ -16,6 +16,7 @@ class Limits:
     memory_bytes: int = 4 * GiB           # all of the kernel's processes together (and each one's address space)
     disk_bytes: int = 256 * MiB           # the kernel's working folder, and its /tmp, each (held in memory)
     file_bytes: int = 256 * MiB           # the largest file the kernel may write
+    ipc_bytes: int = 1 * MiB              # the kernel's socket folder (five sockets; held in memory)
     processes: int = 64                   # processes and threads of the kernel
     output_bytes: int = 2 * MiB           # output kept per cell; more is counted and dropped
     message_bytes: int = 16 * MiB         # the largest message accepted from the kernel (output, a plot)

@@ -255,7 +255,7 @@ def test_warm_workers_keep_pace_and_never_outnumber_the_submissions(monkeypatch)
 def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path, monkeypatch, capsys):
     import autograder.cleanroom.runner as runner
     monkeypatch.setattr(runner, "sandbox_available", lambda: False)
-    monkeypatch.setattr(runner.user, "problem", lambda python, secrets: "no unprivileged user either")
+    monkeypatch.setattr(runner.user, "tools_problem", lambda: "no unprivileged user either")
     root = hostile.build_class(tmp_path, [h for h in hostile.CORPUS if h.student in ("invalid-json", "model-solution")])
     assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet"]) == 2
     assert "refusing to grade" in capsys.readouterr().err and not (root / "reports").exists()
@@ -410,30 +410,41 @@ def test_only_this_users_abandoned_rooms_are_removed(tmp_path):
 
 
 def test_an_abandoned_room_of_the_kernels_user_ends_what_that_user_left(tmp_path):
-    """A grader killed while its kernel ran as the kernel's user (no sandbox: user.py) leaves
-    that user's processes and files; the next run ends and removes them."""
+    """A grader killed while its kernel ran as a user of its own (no sandbox: user.py) leaves
+    that uid's processes and files; the next run ends and removes them, and nothing of another
+    kernel's uid."""
     import tempfile
 
     from autograder.cleanroom import user
-    from autograder.cleanroom.runner import OWNER, RUN_PREFIX, remove_abandoned_rooms
+    from autograder.cleanroom.runner import KERNEL_UID_FILE, OWNER, RUN_PREFIX, WRITABLE, remove_abandoned_rooms
     if os.geteuid() != 0:
         pytest.skip("only root runs a kernel as another user")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True).stdout.strip()
     room = pathlib.Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}test-user-"))
     (room / OWNER).write_text(f"{dead} 1")
+    (room / WRITABLE).write_text(json.dumps(["/dev/shm"]))
     room.chmod(user.PASSABLE)
     left = pathlib.Path("/dev/shm") / f"left-by-a-kernel-{os.getpid()}"
-    daemon = subprocess.Popen(user.as_kernel_user() + ["sh", "-c", f"echo x > {left}; exec sleep 600"],
-                              start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not left.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert daemon.pid in user.processes() and left.stat().st_uid == user.KERNEL_UID
-        assert room.name in remove_abandoned_rooms()
-        assert daemon.wait(timeout=10) == -9 and not left.exists() and not room.exists()
-    finally:
-        daemon.kill()
-        left.unlink(missing_ok=True)
-        shutil.rmtree(room, ignore_errors=True)
+    with user.KernelUser() as abandoned, user.KernelUser() as running:
+        (room / "kernel").mkdir()
+        (room / "kernel" / KERNEL_UID_FILE).write_text(str(abandoned.uid))
+        daemon = subprocess.Popen(user.as_user(abandoned.uid) + ["sh", "-c", f"echo x > {left}; exec sleep 600"],
+                                  start_new_session=True)
+        neighbour = subprocess.Popen(user.as_user(running.uid) + ["sleep", "600"], start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not left.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert daemon.pid in user.processes(abandoned.uid) and left.stat().st_uid == abandoned.uid
+            assert room.name in remove_abandoned_rooms()
+            assert daemon.wait(timeout=10) == -9 and not left.exists() and not room.exists()
+            assert neighbour.poll() is None
+        finally:
+            for process in (daemon, neighbour):
+                process.kill()
+                process.wait()
+            left.unlink(missing_ok=True)
+            shutil.rmtree(room, ignore_errors=True)
+
+

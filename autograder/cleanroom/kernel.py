@@ -7,8 +7,8 @@ environment, the student toolkit `coursekit`, the data files it may read, the
 grader's read-only folder for it (harness, cases, the submission's files) and two
 memory-backed folders of bounded size (its working folder and /tmp). Nothing else
 of the host exists there: not the project, the course, other students' work or
-the gradebook. Where bubblewrap cannot start, the kernel may instead run as KERNEL_UID
-alone (user.py); unconfined only where the instructor accepted the risk.
+the gradebook. Where bubblewrap cannot start, the kernel may instead run as a uid of its
+own (user.py); unconfined only where the instructor accepted the risk.
 
 Its processes are counted in control groups it enters before anything starts
 (memory, process count, an equal CPU share); rlimits bound each process's address
@@ -52,27 +52,44 @@ class Folders:
     """The grader's folders for one submission's kernels, under `root` (made here, 0700):
     shared, read-only to the kernel (harness, cases, the submission's files); control,
     the grader's alone (kernel spec); a fresh ipc folder and connection file for each
-    kernel started; home, the working folder when there is no sandbox.
+    kernel started; home, the working folder when there is no sandbox. Every folder the
+    kernel may write (ipc; home in USER) is memory-backed and bounded where the grader may
+    mount (root): remove() unmounts and removes them all.
 
-    confinement USER: the kernel's user reaches them on the host, so root and control
-    may be passed through (not listed) and home is that user's."""
+    confinement USER: the kernel runs as `uid` (user.KernelUser), reaching these folders on
+    the host, so root and control may be passed through (not listed) and home is that
+    user's; `isolate`, the command prefix of its namespaces (user.isolate_argv), or []."""
 
-    def __init__(self, root, confinement=SANDBOX):
+    def __init__(self, root, confinement=SANDBOX, limits=None, uid=KERNEL_UID, isolate=()):
         self.root = pathlib.Path(root)
-        self.confinement = confinement
+        self.confinement, self.limits, self.uid, self.isolate = confinement, limits or Limits(), uid, list(isolate)
         passable = user.PASSABLE if confinement == USER else 0o700
         self.root.mkdir(mode=passable)
+        self.mounts = []
         self.shared, self.control, self.home = self.root / "shared", self.root / "control", self.root / "home"
         self.shared.mkdir(mode=0o755)
         self.control.mkdir(mode=passable)
         self.home.mkdir(mode=0o700)
         if confinement == USER:
-            os.chown(self.home, KERNEL_UID, KERNEL_UID)
+            self._private(self.home, self.limits.disk_bytes)
         self.starts = 0
         self.ipc = self.connection = None
         for name, line in (("passwd", f"student:x:{KERNEL_UID}:{KERNEL_UID}::{HOME}:/bin/sh\n"),
                            ("group", f"student:x:{KERNEL_UID}:\n")):
             self.write_shared(name, line.encode())
+
+    def _private(self, folder, size):
+        """Make folder the kernel's own: memory-backed and `size` bytes at most where root may
+        mount, owned by its user where the grader is root."""
+        if os.geteuid() != 0 or self.confinement == UNCONFINED:
+            return
+        owner = self.uid if self.confinement == USER else KERNEL_UID
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700,uid={owner},gid={owner},"
+                               f"nosuid,nodev", "tmpfs", str(folder)], capture_output=True)
+        if done.returncode == 0:
+            self.mounts.append(folder)
+        else:
+            os.chown(folder, owner, owner)
 
     def write_shared(self, relative, data):
         """Write a file the kernel may read (parents made as needed)."""
@@ -87,9 +104,25 @@ class Folders:
         self.starts += 1
         self.ipc = self.root / f"ipc-{self.starts}"
         self.ipc.mkdir(mode=0o700)
-        if os.geteuid() == 0 and self.confinement != UNCONFINED:
-            os.chown(self.ipc, KERNEL_UID, KERNEL_UID)
+        self._private(self.ipc, self.limits.ipc_bytes)
         self.connection = self.control / f"connection-{self.starts}.json"
+
+    def remove(self):
+        """Unmount the kernel's folders and remove everything under root."""
+        unmount_below(self.root)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def unmount_below(folder):
+    """Unmount every file system mounted at or below folder (lazily: a dead kernel's may be busy)."""
+    folder = str(pathlib.Path(folder))
+    try:
+        lines = pathlib.Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return
+    points = [line.split()[4].encode().decode("unicode_escape") for line in lines]
+    for point in sorted((p for p in points if p == folder or p.startswith(folder + "/")), key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True)
 
 
 @dataclass
@@ -174,7 +207,7 @@ def sandbox_argv(folders, data_files, limits):
     # for good and a second bwrap, unprivileged, closes user namespaces.
     closed = ["--unshare-user", "--disable-userns"]
     if root:
-        argv += [*user.as_kernel_user(), "bwrap", *closed, "--uid", str(KERNEL_UID), "--gid", str(KERNEL_UID),
+        argv += [*user.as_user(KERNEL_UID), "bwrap", *closed, "--uid", str(KERNEL_UID), "--gid", str(KERNEL_UID),
                  "--bind", "/", "/", "--die-with-parent", "--"]
     else:
         argv[1:1] = closed
@@ -195,8 +228,8 @@ def kernel_argv(folders, limits, data_files, procs_files=()):
     # -P -s: neither the working folder nor a user site-packages on sys.path at start-up.
     python = ["env", "-u", "JPY_PARENT_PID", python_executable(), "-P", "-s", "-c", LAUNCHER.read_text(),
               "-f", str(folders.connection), "--HistoryManager.enabled=False"]
-    prefix = {SANDBOX: lambda: sandbox_argv(folders, data_files, limits), USER: user.as_kernel_user,
-              UNCONFINED: list}[folders.confinement]()
+    prefix = {SANDBOX: lambda: sandbox_argv(folders, data_files, limits),
+              USER: lambda: folders.isolate + user.as_user(folders.uid), UNCONFINED: list}[folders.confinement]()
     return enter + prefix + prlimit + python
 
 
@@ -506,7 +539,7 @@ class SandboxKernel:
         if self.manager is not None and self.manager.has_kernel:
             self.manager.shutdown_kernel(now=True)
         if self.folders.confinement == USER:     # its daemons too: no namespace ends them
-            user.end_processes()
+            user.end_processes(self.folders.uid)
 
     def shutdown(self):
         try:

@@ -29,25 +29,29 @@ import tempfile
 import threading
 import time
 
+import coursekit
 from coursekit import wire
 from coursekit.compare import quote
 
 from . import cgroup, user
 from .. import sandbox
 from ..sandbox import protocol
-from ..checks.scoring import score, settle, unattempted
+from ..checks.scoring import hidden_outcome, score, settle, unattempted
 from ..checks import NOTEBOOKS
 from ..admin.course import DEFAULT_ROOT, kernel_data_dir, notebook_path
 from .files import Refused, list_folder, open_folder, read_file, read_relative
 from .. import PROJECT
 from .kernel import (SANDBOX, UNCONFINED, USER, Folders, SandboxKernel, kernel_env, python_executable, python_paths,
-                     sandbox_argv, sandbox_available)
+                     sandbox_argv, sandbox_available, unmount_below)
+from .user import KERNEL_UID
 from ..limits import Limits
 from .submission import Unreadable, answers, build_program, course_imports, parse_notebook
 from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
 
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
 OWNER = "owner"                  # in a run's folder: "pid start-time" of the process that opened it
+WRITABLE = "writable.json"       # in a run's folder: the folders the fallback's kernels could write
+KERNEL_UID_FILE = "kernel-uid"   # in a kernel's folder: the uid it runs as, in the fallback
 TEST_SPLIT = "t10k-"             # the held-out test digits: trained_model is graded on them, no kernel sees them
 
 
@@ -97,7 +101,7 @@ def _sandbox_problem(room_folder, limits):
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap cannot start a sandbox here ({error})"
     finally:
-        shutil.rmtree(folders.root, ignore_errors=True)
+        folders.remove()
     try:
         uid, caps, no_new_privs = map(int, done.stdout.split())
     except ValueError:
@@ -139,8 +143,8 @@ def _process_identity(pid):
 
 def remove_abandoned_rooms():
     """Remove the rooms whose process was killed before it could (a SIGKILL, a cluster worker
-    lost): their folders, and their control groups with any process left in them. Returns
-    the names removed."""
+    lost): their kernels' processes (control groups, or the uid of each kernel that ran as a
+    user of its own, with what that uid left), mounts and folders. Returns the names removed."""
     removed = []
     for folder in pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
         try:              # /tmp is everyone's: only a real folder of this user's is one of our rooms
@@ -151,12 +155,17 @@ def remove_abandoned_rooms():
             continue                  # a room being made, or not one of ours
         if _process_identity(int(pid)) == (int(pid), started):
             continue
-        if folder.stat().st_mode & 0o777 == user.PASSABLE:     # its kernels ran as the kernel's user
-            user.end_processes()
-            user.remove_leftovers()
+        with contextlib.suppress(OSError, ValueError):
+            writable = json.loads((folder / WRITABLE).read_text())
+            for uid_file in folder.glob(f"*/{KERNEL_UID_FILE}"):
+                uid = int(uid_file.read_text())
+                if uid in user.UIDS:
+                    user.end_processes(uid)
+                    user.remove_leftovers(uid, writable)
         groups = cgroup.RunGroups(folder.name)
         groups.attach()
         groups.remove()
+        unmount_below(folder)
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder.name)
     return removed
@@ -166,18 +175,24 @@ class CleanRoom:
     """One grading run: a private folder for every submission's sandbox, the run's control
     groups, a font cache; all removed when the run ends, whatever happened.
 
-    confinement: SANDBOX where bubblewrap starts as it must; else USER where the kernel's
-    user can read no secret (then the user's process limit stands in for missing control
-    groups); else UNCONFINED. require: refuse (Unprotected) when a protection is missing,
-    unless accept_risk; the problems are said once on stderr either way (the self-check
-    passes require=False). course_root: the course graded, which no kernel may read.
+    confinement: SANDBOX where bubblewrap starts as it must. Else the fallback, USER (each
+    kernel a uid of its own, user.py), on a machine that holds one submission and nothing
+    else (single_submission: Gradescope's container) where the probe finds nothing the
+    kernel's user may not read; then the user's process limit stands in for missing control
+    groups. Anywhere else a missing protection is a problem: require refuses (Unprotected)
+    unless accept_risk, and the run then uses the fallback where root can, else UNCONFINED.
+    The problems and notes are said once on stderr (the self-check passes require=False).
+    course_root: the course graded, which no kernel may read.
     """
 
-    def __init__(self, limits=None, require=True, accept_risk=False, quiet=False, course_root=DEFAULT_ROOT):
+    def __init__(self, limits=None, require=True, accept_risk=False, quiet=False, course_root=DEFAULT_ROOT,
+                 single_submission=False):
         self.limits, self.course_root = limits or Limits(), course_root
         self.require, self.accept_risk, self.quiet = require, accept_risk, quiet
+        self.single_submission = single_submission
         self.folder = self.groups = self.mpl_cache = self._font_builder = None
         self.problems, self.notes, self.confinement = [], [], UNCONFINED
+        self.writable, self.namespaces = [], False      # the fallback's: see user.isolate_argv
 
     def __enter__(self):
         remove_abandoned_rooms()
@@ -191,23 +206,49 @@ class CleanRoom:
             if not self.groups.bases:
                 self.groups = None
             sandbox_problem = _sandbox_problem(self.folder, self.limits)
-            user_problem = sandbox_problem and user.problem(python_executable(), _secrets(self.course_root))
             if not sandbox_problem:
                 self.confinement = SANDBOX
                 self.problems = group_problems + _answers_in_view(self.course_root)
-            elif not user_problem:
-                self.confinement = USER
-                self.folder.chmod(user.PASSABLE)  # the kernel's user passes through to its own folders
-                self.notes = [f"{sandbox_problem}: each kernel runs as uid {user.KERNEL_UID} instead, who cannot "
-                              f"read the answers, one submission at a time"]
-                self.notes += [f"{p}: the user's process limit stands in" for p in group_problems]
             else:
-                self.problems = group_problems + [sandbox_problem, user_problem]
+                self._fallback(sandbox_problem, group_problems)
             self._say()
         except BaseException:
             self.__exit__()
             raise
         return self
+
+    def _fallback(self, sandbox_problem, group_problems):
+        """Choose the confinement where bubblewrap cannot start (see the class)."""
+        tools = user.tools_problem()
+        if tools:
+            self.problems = group_problems + [sandbox_problem, tools]
+            return
+        self.namespaces = not user.namespaces_problem()
+        allowed = [*python_paths(), pathlib.Path(coursekit.__file__).parent, self.folder]
+        with user.KernelUser() as probe:
+            seen = user.survey(python_executable(), probe.uid, allowed)
+        if isinstance(seen, str):            # its kernel could not even start
+            self.problems = group_problems + [sandbox_problem, seen]
+            return
+        self.writable = seen["writable"]
+        (self.folder / WRITABLE).write_text(json.dumps(self.writable))
+        self.confinement = USER
+        self.folder.chmod(user.PASSABLE)          # the kernel's user passes through to its own folders
+        kept = (f"a network and mount namespace of its own (no network; the {len(self.writable)} folders it could "
+                f"write are private and memory-backed)" if self.namespaces else
+                f"no namespace of its own (root cannot make one here: {user.namespaces_problem()}): it shares "
+                f"this machine's network, and what it leaves in the {len(self.writable)} folders it can write is "
+                f"removed after it")
+        self.notes = [f"{sandbox_problem}: each kernel runs as a uid of its own instead, which can read nothing "
+                      f"outside the allow-list, one submission at a time, with {kept}"]
+        self.notes += [f"{p}: the user's process limit stands in" for p in group_problems]
+        found = user.problems(seen, _secrets(self.course_root))
+        if not self.single_submission:
+            found.append("the fallback (the kernel as a user of its own) is for a machine that holds one "
+                         "submission and nothing else (Gradescope's container), not for grade or a cluster's worker")
+        if found:
+            self.problems = [sandbox_problem, *found]
+            self.notes = []
 
     def _say(self):
         if self.notes and not self.quiet:
@@ -222,6 +263,12 @@ class CleanRoom:
         if not self.quiet:
             print(f"WARNING: student code is graded with less protection than it needs:\n{lines}",
                   file=sys.stderr, flush=True)
+
+    def isolate_argv(self):
+        """The fallback kernel's namespaces (user.isolate_argv), or [] where root cannot make them."""
+        if not self.namespaces:
+            return []
+        return user.isolate_argv(self.writable, [str(self.folder)], self.limits.disk_bytes)
 
     def font_cache(self):
         """The run's matplotlib font cache folder, once it is built (or given up on: a kernel
@@ -247,14 +294,14 @@ class CleanRoom:
     def as_job(self):
         """What a worker process needs to grade in this room (see attach)."""
         return {"folder": str(self.folder), "groups": bool(self.groups), "mpl_cache": str(self.font_cache()),
-                "confinement": self.confinement}
+                "confinement": self.confinement, "writable": self.writable, "namespaces": self.namespaces}
 
     @classmethod
     def attach(cls, job, limits):
         """The room of a run opened by another process (a worker's view of it)."""
         room = cls(limits, require=False)
         room.folder, room.mpl_cache = pathlib.Path(job["folder"]), pathlib.Path(job["mpl_cache"])
-        room.confinement = job["confinement"]
+        room.confinement, room.writable, room.namespaces = job["confinement"], job["writable"], job["namespaces"]
         if job["groups"]:
             room.groups = cgroup.RunGroups(room.folder.name)
             room.groups.attach()
@@ -323,7 +370,7 @@ def _outcome(payload, problem):
         outcome = wire.decode(payload)
     except ValueError as error:
         return {"error": f"no result: it could not be read ({error})"}
-    return outcome if isinstance(outcome, dict) else {"error": "no result: it was not an outcome"}
+    return hidden_outcome(outcome) if isinstance(outcome, dict) else {"error": "no result: it was not an outcome"}
 
 
 def _check_exercise(session, check, seed, absent):
@@ -423,20 +470,28 @@ class WarmKernel:
     submission and is removed with everything in it (folders, control group, the kernel's
     user's processes and files): a kernel never sees a second submission.
 
-    A context manager; in USER confinement it holds user.one_at_a_time() throughout."""
+    A context manager; in USER confinement it holds user.one_at_a_time() and a uid of its own
+    (user.KernelUser) throughout."""
 
     def __init__(self, room, course_root, assignment, limits, data_dir):
         self.room, self.limits, self.data_dir = room, limits, data_dir
         self.source = json.loads(notebook_path(course_root, assignment).read_text())   # the program's too
         self.modules = course_imports(self.source)
         self.alone = user.one_at_a_time() if room.confinement == USER else contextlib.nullcontext()
+        self.user = user.KernelUser(room.writable) if room.confinement == USER else None
         self.folders = self.group = self.session = self.thread = None
         self.error = None
 
     def __enter__(self):
         self.alone.__enter__()
         try:
-            self.folders = Folders(self.room.folder / secrets.token_hex(8), self.room.confinement)
+            uid, isolate = KERNEL_UID, []
+            if self.user is not None:
+                uid, isolate = self.user.__enter__().uid, self.room.isolate_argv()
+            self.folders = Folders(self.room.folder / secrets.token_hex(8), self.room.confinement, self.limits,
+                                   uid, isolate)
+            if self.user is not None:          # for remove_abandoned_rooms, should this process be killed
+                (self.folders.root / KERNEL_UID_FILE).write_text(str(uid))
             if self.room.groups:
                 self.group = self.room.groups.kernel_group(self.folders.root.name, self.limits)
             data_files = _data_files(self.data_dir)
@@ -486,11 +541,10 @@ class WarmKernel:
                 self.session.close()
             if self.group is not None:
                 self.group.remove()
-            if self.room.confinement == USER:
-                user.end_processes()
-                user.remove_leftovers()
+            if self.user is not None:
+                self.user.__exit__()
             if self.folders is not None:
-                shutil.rmtree(self.folders.root, ignore_errors=True)
+                self.folders.remove()
         finally:
             self.alone.__exit__(*(exc or (None, None, None)))
 
