@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -448,3 +449,32 @@ def test_an_abandoned_room_of_the_kernels_user_ends_what_that_user_left(tmp_path
             shutil.rmtree(room, ignore_errors=True)
 
 
+
+
+# A stage of grading, told by the code the kernel is given at that stage.
+STAGES = {"warm-up": ".warm(", "set-up": ".setup(", "a student cell": "def relu_forward",
+          "a check": ".run_cases('pool_forward_naive'"}
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=list(STAGES))
+def test_a_kill_at_any_stage_costs_an_honest_student_nothing(stage, monkeypatch, tmp_path):
+    """The kernel is killed from outside (as the machine's OOM killer or an operator would)
+    just as it is given the code of one stage; it is restarted where it was, and the model
+    answer keeps full marks. (Killed in the grader's set-up, it once lost every check to "Bad
+    file descriptor": the restart replayed the student's cells, not the set-up.)"""
+    from autograder.cleanroom import kernel as kernel_module
+    from autograder.cleanroom.runner import grade_submission
+    execute, killed = kernel_module.SandboxKernel.execute, []
+
+    def killed_first(self, code, cpu_seconds=None):
+        if STAGES[stage] in code and not killed:
+            killed.append(self.manager.provisioner.pid)
+            os.kill(self.manager.provisioner.pid, signal.SIGKILL)
+        return execute(self, code, cpu_seconds)
+    monkeypatch.setattr(kernel_module.SandboxKernel, "execute", killed_first)
+    notebook = tmp_path / hostile.NOTEBOOK
+    shutil.copy(notebook_path(DEFAULT_ROOT, ASSIGNMENT), notebook)
+    verdict = grade_submission(DEFAULT_ROOT, ASSIGNMENT, "killed", notebook)
+    assert killed, f"the {stage} was never run"
+    assert verdict.graded and verdict.score == verdict.max_score, (verdict.reason, verdict.notes)
+    assert any("died" in note or "restarted" in note for note in verdict.notes), verdict.notes

@@ -41,8 +41,8 @@ from ..checks import NOTEBOOKS
 from ..admin.course import DEFAULT_ROOT, kernel_data_dir, notebook_path
 from .files import Refused, list_folder, open_folder, read_file, read_relative
 from .. import PROJECT
-from .kernel import (SANDBOX, UNCONFINED, USER, Folders, SandboxKernel, kernel_env, python_executable, python_paths,
-                     sandbox_argv, sandbox_available, unmount_below)
+from .kernel import (SANDBOX, UNCONFINED, USER, Execution, Folders, SandboxKernel, kernel_env, python_executable,
+                     python_paths, sandbox_argv, sandbox_available, unmount_below)
 from .user import KERNEL_UID
 from ..limits import Limits
 from .submission import Unreadable, answers, build_program, course_imports, parse_notebook
@@ -333,18 +333,30 @@ class _Session:
         if self.kernel is not None:
             self.kernel.shutdown()
 
-    def run_cell(self, label, code, cpu_seconds=None):
-        result = self.kernel.execute(code, cpu_seconds)
-        self.notes.extend(f"{label}: {note}" for note in result.notes)
+    def run_cell(self, label, code, cpu_seconds=None, replay=True):
+        """Run one cell. A kernel that dies in it is restarted with the cells that had run
+        (restart), and the cell is run once more: the death may not be its doing (a kill from
+        outside, the machine's OOM killer), and a kill costs an honest student nothing. A cell
+        that dies twice is skipped. replay: whether a restart runs this cell again (a check's
+        is not: its outcomes were taken)."""
+        if self.kernel is None:
+            return Execution("died", "not run: the kernel had stopped for good")
+        for attempt in (1, 2):
+            result = self.kernel.execute(code, cpu_seconds)
+            self.notes.extend(f"{label}: {note}" for note in result.notes)
+            if result.status != "died":
+                break
+            self.notes.append(f"{label}: {result.error}" + ("; run again in a restarted kernel" if attempt == 1
+                                                           else "; skipped"))
+            self.restart()
+            if self.kernel is None:
+                return result
         if result.status == "error":
             self.notes.append(f"{label} raised {quote(result.error)}")
-        if result.status in ("ok", "error"):
+        if result.status in ("ok", "error") and replay:
             self.ran.append(code)
         elif result.status == "timeout":
             self.notes.append(f"{label} {result.error}; it was skipped")
-        elif result.status == "died":
-            self.notes.append(f"{label}: {result.error}")
-            self.restart()
         return result
 
     def restart(self):
@@ -389,13 +401,12 @@ def _check_exercise(session, check, seed, absent):
     token = secrets.token_bytes(16)
     seconds = session.limits.case_seconds
     code = protocol.check_code(str(session.folders.shared), check.name, len(cases), token, check.adapter, seconds)
-    results = session.kernel.results
     result = session.run_cell(f"the check of {check.name}", code,
-                              cpu_seconds=session.limits.check_seconds(len(cases)))
+                              cpu_seconds=session.limits.check_seconds(len(cases)), replay=False)
     if result.status in ("timeout", "died"):
         outcomes = [{"error": f"no result: {result.error}"}] * len(cases)
-    else:
-        frames = results.collect(token, len(cases), seconds=session.limits.outcomes_seconds)
+    else:                        # the kernel that ran it: a restarted one if the first died
+        frames = session.kernel.results.collect(token, len(cases), seconds=session.limits.outcomes_seconds)
         outcomes = [_outcome(*frame) for frame in frames]
     return score(check, outcomes, cases)
 
@@ -480,7 +491,7 @@ class WarmKernel:
         self.alone = user.one_at_a_time() if room.confinement == USER else contextlib.nullcontext()
         self.user = user.KernelUser(room.writable) if room.confinement == USER else None
         self.folders = self.group = self.session = self.thread = None
-        self.error = None
+        self.error, self.restart_needed = None, False
 
     def __enter__(self):
         self.alone.__enter__()
@@ -516,7 +527,12 @@ class WarmKernel:
                 if path.is_file():
                     self.folders.write_shared(f"{protocol.FONT_CACHE}/{path.relative_to(font_cache)}",
                                               path.read_bytes())
-            self.session.run_cell("grader warm-up", protocol.warm_code(str(self.folders.shared), self.modules))
+            warm_up = protocol.warm_code(str(self.folders.shared), self.modules)
+            status = self.session.kernel.execute(warm_up).status
+            if status != "timeout":
+                self.session.ran.append(warm_up)
+            # a kernel that died is restarted by ready(), from the thread that outlives it
+            self.restart_needed = status == "died"
         except Exception as error:      # said by ready()
             self.error = error
 
@@ -526,6 +542,9 @@ class WarmKernel:
         self.thread.join()
         if self.error is not None:
             raise self.error
+        if self.restart_needed:
+            self.session.notes.append("the kernel died while it was made ready; it was restarted")
+            self.session.restart()
         for relative, data in others.items():
             self.folders.write_shared(f"{protocol.SUBMISSION}/{relative}", data)
         self.session.deadline = time.monotonic() + self.limits.submission_seconds
