@@ -73,20 +73,6 @@ def test_reads_and_listings_are_bounded(class_folder):
         os.close(fd)
 
 
-@pytest.fixture
-def no_hang():
-    """Fails a test that blocks (a FIFO opened for reading waits for a writer) instead of hanging."""
-    import signal
-
-    def stuck(*_):
-        raise TimeoutError("the read blocked")
-    previous = signal.signal(signal.SIGALRM, stuck)
-    signal.alarm(10)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
-
-
 @pytest.mark.parametrize("make, reason", [
     (lambda f, other: (f / "t.txt").mkdir(), "is a folder"),
     (lambda f, other: os.mkfifo(f / "t.txt"), "is a FIFO"),
