@@ -2,7 +2,8 @@
 gradebook (nothing is graded), exported for Canvas and as a roster by our command line, and by
 stock `nbgrader export` with the same plugins, which must write the same files.
 
-The class: ada submitted both notebooks at full marks, 02 late (nbgrader's penalty of 1 point);
+The class: ada submitted both notebooks at full marks, 02 late (nbgrader's penalty of 1 point)
+and flagged as needing a manual grade;
 alan submitted 01 at full marks but a grader overrode one exercise in the formgrader
 (manual_score); grace submitted nothing.
 """
@@ -41,7 +42,8 @@ def course(tmp_path_factory):
         book.update_or_create_student("grace", first_name="Grace", last_name="Hopper")
         for student, assignment in [("ada", CONV), ("ada", POOL), ("alan", CONV)]:
             for grade in grades(book.add_submission(assignment, student, timestamp=SUBMITTED_AT)):
-                grade.auto_score = grade.max_score
+                grade.auto_score, grade.needs_manual_grade = grade.max_score, False
+        grades(book.find_submission(POOL, "ada"))[0].needs_manual_grade = True     # flagged by grade
         overridden = grades(book.find_submission(CONV, "alan"))[0]
         overridden.manual_score = OVERRIDE
         book.find_submission(POOL, "ada").notebooks[0].late_submission_penalty = LATE_PENALTY
@@ -88,16 +90,17 @@ def test_the_roster_has_a_row_per_student_and_assignment(course, capsys):
     assert f"wrote {path}" in capsys.readouterr().out
     header, *rows = read(path)
     assert header == ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-                      "late_penalty", "final_score", "submitted", "timestamp"]
+                      "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
     table = {(row[0], row[4]): row for row in rows}
     assert [key for key in table] == [(s, a) for s in ("grace", "ada", "alan") for a in (CONV, POOL)]
     when = "2025-03-01T10:00:00+00:00"
     assert table[("ada", POOL)] == ["ada", "Ada", "Lovelace", "ada@example.edu", POOL, fmt(maxima[POOL]),
-                                    fmt(maxima[POOL]), fmt(LATE_PENALTY), fmt(final[("ada", POOL)]), "yes", when]
+                                    fmt(maxima[POOL]), fmt(LATE_PENALTY), fmt(final[("ada", POOL)]), "yes", when,
+                                    "yes"]
     assert table[("alan", CONV)] == ["alan", "Alan", "Turing", "", CONV, fmt(final[("alan", CONV)]),
-                                     fmt(maxima[CONV]), "0", fmt(final[("alan", CONV)]), "yes", when]
+                                     fmt(maxima[CONV]), "0", fmt(final[("alan", CONV)]), "yes", when, "no"]
     for key in [("alan", POOL), ("grace", CONV), ("grace", POOL)]:
-        assert table[key][5:] == ["", fmt(maxima[key[1]]), "", "", "no", ""], key
+        assert table[key][5:] == ["", fmt(maxima[key[1]]), "", "", "no", "", ""], key
 
 
 def test_only_the_chosen_assignments_and_students_and_no_unknown_one(course, tmp_path, capsys):

@@ -251,6 +251,10 @@ def test_one_odd_timestamp_costs_its_submission_a_flag_never_the_class_its_repor
         assert manual[student] == [True, True] and penalties[student] is None, student
         assert reviewed[student].flag == row["reason"], student
         assert row["score"] == "4" and row["hours_late"] == "", student     # graded; lateness for the instructor
+    from autograder.admin.export import export
+    with open(export(root, "roster", root / "roster.csv")) as f:
+        roster = {row["student_id"]: row["needs_manual_grade"] for row in csv.DictReader(f)}
+    assert roster == {student: "yes" if student in ODD_STAMPS else "no" for student in rows}
 
 
 def test_the_formgrader_opens_a_submission_with_our_scores(graded, tmp_path):

@@ -110,12 +110,14 @@ class CanvasExportPlugin(GradebookExport):
 class RosterExportPlugin(GradebookExport):
     """A plain roster CSV: one row per student and assignment, with nbgrader's score (manual
     overrides counted), the assignment's maximum, the late penalty, the final score, whether
-    anything was submitted (yes/no) and when (ISO 8601, UTC, as nbgrader keeps it). Without a
-    submission the score cells are empty and submitted is "no"."""
+    anything was submitted (yes/no), when (ISO 8601, UTC, as nbgrader keeps it) and whether
+    it needs a manual grade (yes/no: nbgrader's flag, set by `grade` on ungradable work and
+    on work whose submission time cannot be read). Without a submission the score cells are
+    empty, submitted is "no" and needs_manual_grade is empty."""
 
     default_to = "reports/roster.csv"
     columns = ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-               "late_penalty", "final_score", "submitted", "timestamp"]
+               "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
 
     def rows(self, gradebook, assignments, students):
         yield self.columns
@@ -123,14 +125,15 @@ class RosterExportPlugin(GradebookExport):
             who = [student.id, student.first_name or "", student.last_name or "", student.email or ""]
             for assignment in assignments:
                 submission = self.submission(gradebook, assignment, student)
-                score = penalty = final = when = ""
+                score = penalty = final = when = manual = ""
                 if submission is not None:
                     score, final = number(submission.score), number(final_score(submission))
                     penalty = number(submission.late_submission_penalty or 0.0)
                     if submission.timestamp:
                         when = submission.timestamp.replace(tzinfo=datetime.timezone.utc).isoformat()
+                    manual = "yes" if submission.needs_manual_grade else "no"
                 yield who + [assignment.name, score, number(assignment.max_score), penalty, final,
-                             "no" if submission is None else "yes", when]
+                             "no" if submission is None else "yes", when, manual]
 
 
 FORMATS = {"canvas": CanvasExportPlugin, "roster": RosterExportPlugin}
