@@ -115,3 +115,23 @@ def test_no_link_is_followed_on_the_way_and_a_missing_file_is_told_apart(class_f
             read_submitted(fd, "../02-pooling/pooling.ipynb", 100)
     finally:
         os.close(fd)
+
+
+def test_a_fifo_is_never_opened(class_folder, no_hang):
+    """A writer waiting on the FIFO would be let through if the grader opened it for reading."""
+    import threading
+    root, _ = class_folder
+    folder = root / "submitted" / "ada" / "02-pooling"
+    os.mkfifo(folder / "t.txt")
+    writer = threading.Thread(target=lambda: os.close(os.open(folder / "t.txt", os.O_WRONLY)), daemon=True)
+    writer.start()
+    fd = open_folder(root / "submitted", ["ada", "02-pooling"])
+    try:
+        with pytest.raises(Refused, match="is a FIFO"):
+            read_submitted(fd, "t.txt", 1000)
+    finally:
+        os.close(fd)
+    writer.join(0.5)
+    assert writer.is_alive()                    # still waiting for a reader: the grader opened nothing
+    os.close(os.open(folder / "t.txt", os.O_RDONLY | os.O_NONBLOCK))
+    writer.join(5)

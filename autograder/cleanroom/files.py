@@ -55,11 +55,13 @@ def read_submitted(folder_fd, relative, limit, text=False, nonempty=False):
     """What a submission holds at `relative` (a path with "/" between its parts) below the open
     folder folder_fd: the one routine by which the grader reads a file a student controls.
 
-    Each folder on the way and the file itself are opened without following a link, the file
-    with O_NONBLOCK (a FIFO never blocks the grader); only a regular file is read, and at most
-    limit + 1 bytes of it. Returns bytes, or with text=True a str decoded strictly as UTF-8
-    (a leading byte-order mark dropped). Refused with the reason, for people, when it is a
-    link, a folder, a FIFO or another special file, larger than limit, empty or white space
+    Each folder on the way is opened without following a link; the file is opened only when
+    it is a regular file of at most limit bytes (a link, a folder, a FIFO or a device never
+    is), without following a link and with O_NONBLOCK (one swapped in meanwhile never blocks
+    the grader), checked again once open, and at most limit + 1 bytes of it are read.
+    Returns bytes, or with text=True a str decoded strictly as UTF-8 (a leading byte-order
+    mark dropped). Refused with the reason, for people, when it is a link, a folder, a FIFO
+    or another special file, larger than limit, replaced while read, empty or white space
     only (with nonempty) or (with text) not UTF-8; Missing (a Refused) when it or a folder on
     its way does not exist.
     """
@@ -68,21 +70,23 @@ def read_submitted(folder_fd, relative, limit, text=False, nonempty=False):
         raise Refused(f"{relative!r} is not a path inside the submission")
     inner = _descend(os.dup(folder_fd), parts)
     try:
-        fd = os.open(name, NO_FOLLOW, dir_fd=inner)
-    except FileNotFoundError:
-        raise Missing(f"there is no {relative}") from None
-    except OSError as error:
-        why = "it is a link" if error.errno == errno.ELOOP else error.strerror
-        raise Refused(f"{relative} cannot be opened ({why}; links are not followed)") from None
+        try:
+            seen = os.stat(name, dir_fd=inner, follow_symlinks=False)    # nothing but a regular file is opened
+        except FileNotFoundError:
+            raise Missing(f"there is no {relative}") from None
+        _refuse_unless_regular(relative, seen, limit)
+        try:
+            fd = os.open(name, NO_FOLLOW, dir_fd=inner)
+        except OSError as error:
+            why = "it is a link" if error.errno == errno.ELOOP else error.strerror
+            raise Refused(f"{relative} cannot be opened ({why}; links are not followed)") from None
     finally:
         os.close(inner)
     try:
         info = os.fstat(fd)
-        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file (a socket or a device)")
-        if kind:
-            raise Refused(f"{relative} is {kind}, not a regular file")
-        if info.st_size > limit:
-            raise Refused(f"{relative} is larger than {_size_text(limit)} ({_size_text(info.st_size)})")
+        _refuse_unless_regular(relative, info, limit)
+        if (info.st_dev, info.st_ino) != (seen.st_dev, seen.st_ino):
+            raise Refused(f"{relative} was replaced while it was read")
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(limit + 1 - size, 2**20))
@@ -106,7 +110,16 @@ def read_submitted(folder_fd, relative, limit, text=False, nonempty=False):
 
 
 _KINDS = {stat.S_IFREG: "", stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO (a named pipe)",
-          stat.S_IFLNK: "a link"}
+          stat.S_IFLNK: "a link (links are not followed)"}
+
+
+def _refuse_unless_regular(relative, info, limit):
+    """Refused unless the os.stat_result `info` is a regular file of at most limit bytes."""
+    kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file (a socket or a device)")
+    if kind:
+        raise Refused(f"{relative} is {kind}, not a regular file")
+    if info.st_size > limit:
+        raise Refused(f"{relative} is larger than {_size_text(limit)} ({_size_text(info.st_size)})")
 
 
 @dataclass
