@@ -74,6 +74,8 @@ def read_submitted(folder_fd, relative, limit, text=False, nonempty=False):
             seen = os.stat(name, dir_fd=inner, follow_symlinks=False)    # nothing but a regular file is opened
         except FileNotFoundError:
             raise Missing(f"there is no {relative}") from None
+        except OSError as error:
+            raise Refused(f"{relative} cannot be read ({error.strerror})") from None
         _refuse_unless_regular(relative, seen, limit)
         try:
             fd = os.open(name, NO_FOLLOW, dir_fd=inner)
@@ -89,7 +91,10 @@ def read_submitted(folder_fd, relative, limit, text=False, nonempty=False):
             raise Refused(f"{relative} was replaced while it was read")
         chunks, size = [], 0
         while size <= limit:
-            chunk = os.read(fd, min(limit + 1 - size, 2**20))
+            try:
+                chunk = os.read(fd, min(limit + 1 - size, 2**20))
+            except OSError as error:
+                raise Refused(f"{relative} cannot be read ({error.strerror})") from None
             if not chunk:
                 break
             chunks.append(chunk)
