@@ -83,7 +83,7 @@ def submitted_at(course_root, student, assignment, now=None):
     that submission needs a manual grade, it is never read as on time."""
     try:
         fd = open_folder(pathlib.Path(course_root) / "submitted", [student, assignment])
-    except Refused:                  # no submission folder to read: grading says so
+    except (Refused, OSError):       # no submission folder to read: grading says so
         return None, ""
     try:
         text = read_submitted(fd, TIMESTAMP, TIMESTAMP_BYTES, text=True, nonempty=True)
