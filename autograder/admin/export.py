@@ -10,14 +10,17 @@ given in the formgrader, else the auto score `grade` recorded), less nbgrader's
 export counts it. Both honour what nbgrader's ExportApp sets on every ExportPlugin: `to`
 (the file written; by default reports/<format>.csv in the course folder nbgrader runs from,
 where our command line writes too), `assignment` and `student` (only these; a name the
-gradebook lacks is an error, not a silently missing column).
+gradebook lacks is an error, not a silently missing column). Both write with
+reports.common.write_csv: a cell a spreadsheet would run (a student id "=HYPERLINK(...)")
+gets a single quote before it.
 """
-import csv
 import datetime
 import pathlib
 
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
+
+from ..reports.common import write_csv
 
 POINTS_POSSIBLE = "    Points Possible"     # Canvas's own export writes it so; its import looks for the words
 
@@ -48,7 +51,8 @@ def chosen(entries, names, key):
 
 class GradebookExport(ExportPlugin):
     """What both exports share: the assignments and students chosen, each student's
-    submission of each assignment (None when there is none), the CSV written."""
+    submission of each assignment (None when there is none), the CSV written (write_csv: no
+    cell a spreadsheet runs)."""
 
     default_to = "reports/grades.csv"       # relative to the course folder nbgrader runs from
 
@@ -57,9 +61,7 @@ class GradebookExport(ExportPlugin):
         assignments = chosen(gradebook.assignments, self.assignment, "name")
         students = chosen(sorted(gradebook.students, key=lambda s: (sortable_name(s).casefold(), s.id)),
                           self.student, "id")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with open(dest, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(self.rows(gradebook, assignments, students))
+        write_csv(dest, self.rows(gradebook, assignments, students))
         self.log.info("Wrote %s: %d student(s), %d assignment(s)", dest, len(students), len(assignments))
 
     def rows(self, gradebook, assignments, students):
@@ -108,12 +110,14 @@ class CanvasExportPlugin(GradebookExport):
 class RosterExportPlugin(GradebookExport):
     """A plain roster CSV: one row per student and assignment, with nbgrader's score (manual
     overrides counted), the assignment's maximum, the late penalty, the final score, whether
-    anything was submitted (yes/no) and when (ISO 8601, UTC, as nbgrader keeps it). Without a
-    submission the score cells are empty and submitted is "no"."""
+    anything was submitted (yes/no), when (ISO 8601, UTC, as nbgrader keeps it) and whether
+    it needs a manual grade (yes/no: nbgrader's flag, set by `grade` on ungradable work and
+    on work whose submission time cannot be read). Without a submission the score cells are
+    empty, submitted is "no" and needs_manual_grade is empty."""
 
     default_to = "reports/roster.csv"
     columns = ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-               "late_penalty", "final_score", "submitted", "timestamp"]
+               "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
 
     def rows(self, gradebook, assignments, students):
         yield self.columns
@@ -121,14 +125,15 @@ class RosterExportPlugin(GradebookExport):
             who = [student.id, student.first_name or "", student.last_name or "", student.email or ""]
             for assignment in assignments:
                 submission = self.submission(gradebook, assignment, student)
-                score = penalty = final = when = ""
+                score = penalty = final = when = manual = ""
                 if submission is not None:
                     score, final = number(submission.score), number(final_score(submission))
                     penalty = number(submission.late_submission_penalty or 0.0)
                     if submission.timestamp:
                         when = submission.timestamp.replace(tzinfo=datetime.timezone.utc).isoformat()
+                    manual = "yes" if submission.needs_manual_grade else "no"
                 yield who + [assignment.name, score, number(assignment.max_score), penalty, final,
-                             "no" if submission is None else "yes", when]
+                             "no" if submission is None else "yes", when, manual]
 
 
 FORMATS = {"canvas": CanvasExportPlugin, "roster": RosterExportPlugin}

@@ -2,10 +2,13 @@
 
 The due date is the gradebook's (`nbgrader db assignment add ID --duedate=...`, with any
 extension nbgrader grants a student); the submission time is the `timestamp.txt` nbgrader's
-exchange writes beside a submission (`collect`), parsed as nbgrader parses it. A submission
-without one is on time. The penalty is nbgrader's: AssignLatePenalties.plugin_class, set in
-nbgrader_config.py, here usually LatePenalty, which adds deductions per started hour or day
-with a cap to nbgrader's "none" and "zero":
+exchange writes beside a submission (`collect`), read as nbgrader reads it. A submission
+without one is on time; one whose timestamp.txt cannot be read as a time nbgrader writes (a
+folder, a link, a FIFO, empty, huge, not UTF-8, not such a date, later than the grading) is
+never read as on time: grading flags it "needs manual grade" with the reason. The penalty
+is nbgrader's: AssignLatePenalties.plugin_class, set in nbgrader_config.py, here usually
+LatePenalty, which adds deductions per started hour or day with a cap to nbgrader's "none"
+and "zero":
 
     c.AssignLatePenalties.plugin_class = "autograder.admin.late.LatePenalty"
     c.LatePenalty.penalty_method = "per_day"     # none | zero | per_hour | per_day
@@ -14,18 +17,24 @@ with a cap to nbgrader's "none" and "zero":
 
 Stock `nbgrader autograde` applies the same plugin with the same configuration.
 """
+import datetime
 import math
 import os
 import pathlib
+import re
 
 from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Enum, Float
 
-from ..cleanroom.files import Refused, open_folder, read_file
+from ..cleanroom.files import Missing, Refused, open_folder, read_submitted
 
 TIMESTAMP = "timestamp.txt"          # nbgrader's name for it
 TIMESTAMP_BYTES = 1000
 PERIOD_SECONDS = {"per_hour": 3600, "per_day": 86400}
+FUTURE_SLACK = datetime.timedelta(hours=1)        # clocks that disagree; beyond it a time is forged
+# nbgrader's "%Y-%m-%d %H:%M:%S.%f %Z" and the ISO 8601 forms of it (T, no fraction, an offset)
+_NBGRADER_TIME = re.compile(r"(?P<time>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)"
+                            r"(?: ?(?P<zone>Z|[+-]\d{2}:?\d{2}|[A-Za-z][A-Za-z0-9_+/-]{0,40}))?")
 
 
 class LatePenalty(LateSubmissionPlugin):
@@ -65,21 +74,53 @@ def penalty(plugin, student, score, seconds_late):
     return 0.0 if taken is None else min(max(float(taken), 0.0), score)
 
 
-def submitted_at(course_root, student, assignment):
-    """(UTC datetime or None, note): the time nbgrader recorded for a submission, read without
-    following a link; None (on time) when there is none, with a note when it was unreadable."""
-    from nbgrader.utils import parse_utc
+def submitted_at(course_root, student, assignment, now=None):
+    """(UTC datetime or None, problem) of a submission, read with files.read_submitted (no
+    link followed, a FIFO never waited for, bounded, strict UTF-8): the time nbgrader
+    recorded in its timestamp.txt and "", or None and "" when there is none (on time), or
+    None and why it could not be read as nbgrader's time (a folder, a link, a FIFO, empty,
+    too large, not UTF-8, not a date nbgrader writes, later than `now`, the grading time):
+    that submission needs a manual grade, it is never read as on time."""
     try:
         fd = open_folder(pathlib.Path(course_root) / "submitted", [student, assignment])
-    except Refused:
+    except (Refused, OSError):       # no submission folder to read: grading says so
         return None, ""
     try:
-        os.stat(TIMESTAMP, dir_fd=fd, follow_symlinks=False)
-        text = read_file(fd, TIMESTAMP, TIMESTAMP_BYTES).decode("utf-8", "replace").strip()
-        return (parse_utc(text), "") if text else (None, "")
-    except FileNotFoundError:
+        text = read_submitted(fd, TIMESTAMP, TIMESTAMP_BYTES, text=True, nonempty=True)
+        return parse_timestamp(text.strip(), now), ""
+    except Missing:
         return None, ""
-    except (Refused, ValueError, OverflowError) as error:
-        return None, f"{TIMESTAMP} could not be read ({error}): the submission counts as on time"
+    except Refused as error:
+        return None, f"its submission time is unknown: {error}"
     finally:
         os.close(fd)
+
+
+def parse_timestamp(text, now=None):
+    """The UTC datetime (naive, as nbgrader keeps it) of a time as nbgrader's exchange writes
+    one: date and time in ISO 8601 order, seconds' fraction optional, then a time zone known
+    to dateutil, as a name or an offset (none: UTC, as nbgrader reads it). Refused when text
+    is anything else, or later than now (naive UTC; the present when None) by more than
+    FUTURE_SLACK."""
+    from dateutil.tz import gettz
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    match = _NBGRADER_TIME.fullmatch(text)
+    if not match:
+        raise Refused(f"{TIMESTAMP} holds {shown!r}, not a date and time as nbgrader writes one")
+    zone = match["zone"] or "Z"
+    if zone[0] in "+-":
+        hours, minutes = int(zone[1:3]), int(zone[-2:])
+        tz = datetime.timezone((-1 if zone[0] == "-" else 1) * datetime.timedelta(hours=hours, minutes=minutes))
+    else:
+        tz = datetime.timezone.utc if zone == "Z" else gettz(zone)
+    if tz is None:
+        raise Refused(f"{TIMESTAMP} holds {shown!r}, whose time zone {zone!r} is unknown")
+    try:
+        local = datetime.datetime.fromisoformat(match["time"].replace(" ", "T")).replace(tzinfo=tz)
+        when = (local - local.utcoffset()).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        raise Refused(f"{TIMESTAMP} holds {shown!r}, which is no date") from None
+    now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    if when > now + FUTURE_SLACK:
+        raise Refused(f"{TIMESTAMP} holds {shown!r}, later than the time of grading")
+    return when

@@ -2,9 +2,10 @@
 autograded notebooks the formgrader opens.
 
 record() puts each verdict into nbgrader's gradebook (the submission with the time nbgrader
-recorded for it, each graded cell's automatic score, ungradable work flagged for manual
-grading) and reads back what the instructor set in the formgrader: a cell's manual score (an
-override) and the comment on its answer. It then settles the late penalty by the course's
+recorded for it, each graded cell's automatic score, ungradable work and work whose
+submission time cannot be read (late.submitted_at) flagged for manual grading) and reads
+back what the instructor set in the formgrader: a cell's manual score (an override) and the
+comment on its answer. It then settles the late penalty by the course's
 policy (late.py) where nbgrader keeps it. Only automatic scores are written, so overrides
 and comments survive every regrade.
 
@@ -57,7 +58,9 @@ def _comment(gradebook, cells, verdict):
 
 def record(course_root, verdicts):
     """Write the verdicts into nbgrader's gradebook; returns them with the instructor's
-    overrides and comments, and the late penalty of each, as the gradebook now holds them."""
+    overrides and comments, and the late penalty of each, as the gradebook now holds them,
+    each whose timestamp.txt could not be read flagged (Verdict.flag: the reason) with no
+    penalty, its cells marked as needing a manual grade."""
     api = nbgrader_api(course_root)
     plugin = late.penalty_plugin(api.config)
     sources = {}
@@ -68,7 +71,8 @@ def record(course_root, verdicts):
             if verdict.assignment not in sources:
                 sources[verdict.assignment] = solution_cells(
                     json.loads(notebook_path(course_root, verdict.assignment).read_text()))
-            timestamp, note = late.submitted_at(course_root, verdict.student, verdict.assignment)
+            timestamp, problem = late.submitted_at(course_root, verdict.student, verdict.assignment)
+            flagged = dataclasses.replace(verdict, flag="; ".join(filter(None, (verdict.flag, problem))))
             gradebook.update_or_create_student(verdict.student)
             submission = gradebook.update_or_create_submission(verdict.assignment, verdict.student,
                                                                timestamp=timestamp)
@@ -76,11 +80,10 @@ def record(course_root, verdicts):
             for exercise in verdict.exercises:
                 grade = gradebook.find_grade(exercise.name, verdict.notebook, verdict.assignment, verdict.student)
                 grade.auto_score = verdict.auto_points(exercise)
-                grade.needs_manual_grade = not verdict.graded and grade.manual_score is None
+                grade.needs_manual_grade = flagged.needs_manual_grade and grade.manual_score is None
                 comment = _comment(gradebook, sources[verdict.assignment].get(exercise.name, []), verdict)
                 exercises.append(dataclasses.replace(exercise, override=grade.manual_score, comment=comment))
-            reviewed_verdict = dataclasses.replace(verdict, exercises=exercises,
-                                                   notes=verdict.notes + ([note] if note else []))
+            reviewed_verdict = dataclasses.replace(flagged, exercises=exercises)
             seconds_late = submission.total_seconds_late if timestamp else 0.0
             penalty = late.penalty(plugin, verdict.student, reviewed_verdict.raw_score, seconds_late)
             notebook = gradebook.find_submission_notebook(verdict.notebook, verdict.assignment, verdict.student)

@@ -15,7 +15,6 @@ nobody. What is left of an answer is the student's own code; a student with less
 MIN_OWN tokens of it (the untouched release, the model answer itself, the model answer with
 one small change) is not compared, since a handful of shared tokens would read as 100 %.
 """
-import csv
 import io
 import json
 import textwrap
@@ -32,7 +31,7 @@ from ..cleanroom.files import Refused
 from ..cleanroom.runner import read_answers
 from ..cleanroom.submission import Unreadable
 from ..limits import Limits
-from ..reports.common import safe_part
+from ..reports.common import safe_part, write_csv
 
 # copydetect's tokens are characters of the filtered code (a name is one, `for` three), so a
 # line of a numpy answer is 10-20 of them. k = 20 asks a match to span more than one short
@@ -145,16 +144,13 @@ def _fingerprint(code, boilerplate=None, window=WINDOW):
 
 def write_similarity(result, reports_root):
     """Write <reports_root>/<assignment>/similarity.csv (student_a, student_b, similarity,
-    matched_tokens, flagged; most alike first) and append summary_lines to summary.txt there
-    (when it exists). Returns those lines as text."""
+    matched_tokens, flagged; most alike first; common.write_csv: no cell a spreadsheet runs)
+    and append summary_lines to summary.txt there (when it exists). Returns those lines as text."""
     out_dir = Path(reports_root) / safe_part(result.assignment, "assignment")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / "similarity.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student_a", "student_b", "similarity", "matched_tokens", "flagged"])
-        for pair in result.pairs:
-            writer.writerow([pair.student_a, pair.student_b, f"{pair.similarity:.3f}", pair.matched,
-                             "yes" if pair.flagged else "no"])
+    write_csv(out_dir / "similarity.csv",
+              [["student_a", "student_b", "similarity", "matched_tokens", "flagged"],
+               *([pair.student_a, pair.student_b, f"{pair.similarity:.3f}", pair.matched,
+                  "yes" if pair.flagged else "no"] for pair in result.pairs)])
     text = "\n".join(summary_lines(result)) + "\n"
     summary = out_dir / "summary.txt"
     if summary.is_file():

@@ -1,5 +1,13 @@
 """What several report formats compute from verdicts: points for a file, per-exercise
-maxima, safe path parts."""
+maxima, safe path parts, a verdict's status and reason, and CSV cells no spreadsheet runs."""
+import csv
+from pathlib import Path
+
+from ..verdict import NEEDS_MANUAL_GRADE, UNGRADABLE
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): = + - @, and a
+# tab or carriage return before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def exact_points(value):
@@ -41,6 +49,39 @@ def by_student(verdicts):
     return sorted(verdicts, key=lambda v: v.student)
 
 
+def status(verdict):
+    """What the reports call a verdict: "ungradable", "needs manual grade" (graded, but
+    flagged for the instructor: Verdict.flag) or "graded"."""
+    if not verdict.graded:
+        return UNGRADABLE
+    return NEEDS_MANUAL_GRADE if verdict.flag else verdict.status
+
+
 def reason(verdict):
-    """Why an ungradable verdict could not be graded ("" for a graded one)."""
-    return "" if verdict.graded else (verdict.reason or "no reason given")
+    """Why a verdict could not be graded and why it is flagged, "; " between them ("" for a
+    graded verdict without a flag)."""
+    ungradable = [] if verdict.graded else [verdict.reason or "no reason given"]
+    return "; ".join([*ungradable, *([verdict.flag] if verdict.flag else [])])
+
+
+def csv_cell(value):
+    """A value as a CSV cell that no spreadsheet runs as a formula: a number (int, float) as
+    it is, None as "", any other value as text, with a single quote before it when it starts
+    with one of FORMULA_STARTS (OWASP's advice), so a student id "=HYPERLINK(...)" is shown
+    as the text '=HYPERLINK(...)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(path, rows):
+    """Write rows (lists of cells) to path as UTF-8 CSV, every cell through csv_cell; parent
+    folders made. Returns the path. Every CSV the grader writes is written here."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([csv_cell(cell) for cell in row] for row in rows)
+    return path

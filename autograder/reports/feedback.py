@@ -2,7 +2,7 @@
 import html
 from pathlib import Path
 
-from .common import exact_points, reason, safe_part
+from .common import exact_points, reason, safe_part, status
 from .text import exercise_lines, late_text
 
 
@@ -16,6 +16,7 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; }
 .status.graded { background: #e8f5e9; border-left: 5px solid #2e7d32; }
 .status.ungradable { background: #ffebee; border-left: 5px solid #c62828;
                      font-size: 1.15em; font-weight: bold; }
+.status.review { background: #fff3e0; border-left: 5px solid #ef6c00; font-weight: bold; }
 .notes { background: #fff8e1; border-left: 5px solid #f9a825; padding: 0.5em 1em 0.5em 2em; }
 section { border: 1px solid #ddd; border-radius: 4px; margin: 1em 0; padding: 0 1em 0.5em; }
 section h2 { font-size: 1.1em; display: flex; justify-content: space-between; }
@@ -31,6 +32,9 @@ def _e(text):
 
 
 def _status_block(verdict):
+    if verdict.graded and verdict.flag:
+        return (f'<div class="status review">Status: {_e(status(verdict))}: the instructor grades this submission '
+                f"by hand. Reason: {_e(reason(verdict))}</div>")
     if verdict.graded:
         return '<div class="status graded">Status: graded</div>'
     return ('<div class="status ungradable">Not graded: this submission could not be graded. '
@@ -58,7 +62,7 @@ def feedback_html(verdict):
     """One student's feedback as a self-contained HTML page (inline CSS, no scripts, no links).
 
     Holds the assignment and notebook, the total score (with the late penalty, if any), the
-    status (the reason first and prominent when ungradable), the grader's notes, and one
+    status (the reason first and prominent when ungradable or flagged: needs manual grade), the grader's notes, and one
     section per exercise with its points and its report lines, HTML-escaped. Renders only what the verdict holds.
     """
     title = f"{verdict.assignment}: {verdict.notebook}"

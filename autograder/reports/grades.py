@@ -1,14 +1,13 @@
 """grades.csv: one row per student, one column per graded exercise."""
-import csv
-from pathlib import Path
-
-from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise, reason
+from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise, reason, status, \
+    write_csv
 
 
 def grade_rows(verdicts, exercise_names):
     """The gradebook as rows: a header, then one row per student sorted by student_id.
 
-    Columns: student_id, status, reason (why it is ungradable), score (after the late
+    Columns: student_id, status ("graded", "ungradable" or "needs manual grade": common.status),
+    reason (why it is ungradable or needs a manual grade), score (after the late
     penalty), max_score, hours_late (empty when on time), late_penalty, then the points of
     each exercise (graded cell grade_id) in the order of exercise_names (the instructor's
     override when set, else the grader's: 0 for ungradable submissions), the exercises whose
@@ -21,17 +20,13 @@ def grade_rows(verdicts, exercise_names):
         points = points_by_exercise(verdict)
         late = f"{verdict.late_seconds / 3600:.2f}" if verdict.late_seconds > 0 else ""
         overridden = " ".join(e.name for e in verdict.exercises if e.override is not None)
-        rows.append([verdict.student, verdict.status, reason(verdict), exact_points(verdict.score),
+        rows.append([verdict.student, status(verdict), reason(verdict), exact_points(verdict.score),
                      exact_points(max_score(verdict, assignment_max)), late, exact_points(verdict.late_penalty),
                      *(exact_points(points.get(name, 0.0)) for name in exercise_names), overridden, verdict.seed])
     return rows
 
 
 def write_grades_csv(verdicts, exercise_names, path):
-    """Write grades.csv (columns: grade_rows), one row per student sorted by student_id;
-    parent folders made. Returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(grade_rows(verdicts, exercise_names))
-    return path
+    """Write grades.csv (columns: grade_rows), one row per student sorted by student_id, with
+    common.write_csv (no cell a spreadsheet runs); parent folders made. Returns the path."""
+    return write_csv(path, grade_rows(verdicts, exercise_names))

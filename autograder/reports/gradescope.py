@@ -7,9 +7,11 @@ from .text import exercise_lines
 
 
 def _overall_message(verdict):
-    """The status, then the grader's notes, one per line."""
+    """The status (with why it needs a manual grade, when flagged), then the grader's notes,
+    one per line."""
     if verdict.graded:
         head = f"Graded: {exact_points(verdict.score)} / {exact_points(verdict.max_score)} points."
+        head += f" Needs manual grade: {reason(verdict)}." if verdict.flag else ""
     else:
         head = f"Ungradable: {reason(verdict)}. Every exercise scores 0."
     notes = [f"Note: {note}" for note in verdict.notes]

@@ -1,6 +1,5 @@
 """What the class got wrong: per exercise, how many graded students made each known mistake
 (mistakes.csv) and a chart of the most common ones (mistakes.png)."""
-import csv
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +7,8 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+
+from .common import write_csv
 
 UNEXPLAINED = "unexplained failure (no known mistake matched)"
 NOT_ATTEMPTED = "not attempted (a stub, or no such function)"
@@ -127,12 +128,11 @@ def plot_mistakes(verdicts, exercise_names):
 
 
 def write_mistakes(verdicts, exercise_names, out_dir):
-    """Write mistakes.csv (mistakes_csv_rows of mistake_rows) and mistakes.png (plot_mistakes)
-    into out_dir; returns the rows."""
+    """Write mistakes.csv (mistakes_csv_rows of mistake_rows, with common.write_csv) and
+    mistakes.png (plot_mistakes) into out_dir; returns the rows."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = mistake_rows(verdicts)
-    with (out_dir / "mistakes.csv").open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(mistakes_csv_rows(rows))
+    write_csv(out_dir / "mistakes.csv", mistakes_csv_rows(rows))
     plot_mistakes(verdicts, exercise_names).savefig(out_dir / "mistakes.png", format="png", dpi=100)
     return rows

@@ -6,7 +6,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise
+from .common import by_student, exact_points, exercise_max_points, max_score, points_by_exercise, status
 from .mistakes import mistake_rows, no_mistakes_text, share_text
 
 TOP_MISTAKES = 5      # rows of the "most common mistakes" section; mistakes.csv has them all
@@ -28,11 +28,12 @@ def exercise_stats(verdicts, exercise_names):
 
 def _student_lines(verdicts, assignment_max):
     width = max([len("student"), *(len(v.student) for v in verdicts)])
-    lines = [f"{'student':<{width}}  {'status':<10}  {'score':>13}"]
+    shown = {v.student: status(v).upper() if v.needs_manual_grade else status(v) for v in verdicts}
+    status_width = max([10, *map(len, shown.values())])
+    lines = [f"{'student':<{width}}  {'status':<{status_width}}  {'score':>13}"]
     for v in by_student(verdicts):
-        status = "graded" if v.graded else "UNGRADABLE"
         score = f"{exact_points(v.score)} / {exact_points(max_score(v, assignment_max))}"
-        lines.append(f"{v.student:<{width}}  {status:<10}  {score:>13}")
+        lines.append(f"{v.student:<{width}}  {shown[v.student]:<{status_width}}  {score:>13}")
     return lines
 
 
@@ -70,9 +71,10 @@ def _mistake_lines(verdicts):
 
 
 def summary_table(verdicts, exercise_names):
-    """A plain-text class table with fixed-width columns: one line per student (status,
-    score / max), then per exercise the mean points, max points and pass rate (share of
-    graded students with full points), then the class mean and median score over graded
+    """A plain-text class table with fixed-width columns: one line per student (status, in
+    capitals when it needs a manual grade: UNGRADABLE, NEEDS MANUAL GRADE; score / max),
+    then per exercise the mean points, max points and pass rate (share of graded students
+    with full points), then the class mean and median score over graded
     students and the count of ungradable submissions, then the TOP_MISTAKES most common
     rows of what the class got wrong ("38% (5 of 13)  exercise: mistake", mistakes.mistake_rows)."""
     assignment_max = sum(exercise_max_points(verdicts, exercise_names).values())

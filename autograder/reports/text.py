@@ -1,5 +1,6 @@
 """Plain text of a verdict, as the student reads it: in the notebook's hidden-test output, the
 self-check, the feedback page and Gradescope's results."""
+from .common import reason, status
 
 
 def points_text(points):
@@ -68,7 +69,8 @@ def exercise_text(exercise):
 
 def verdict_text(verdict):
     """Everything the student reads about a verdict: status and reason, notes, every exercise."""
-    lines = [verdict.status + (f": {verdict.reason}" if verdict.reason else ""), *verdict.notes]
+    why = reason(verdict) if verdict.needs_manual_grade else verdict.reason
+    lines = [status(verdict) + (f": {why}" if why else ""), *verdict.notes]
     lines += [late_text(verdict)] if verdict.late_seconds > 0 else []
     for exercise in verdict.exercises:
         lines += [exercise_head(exercise), *exercise_lines(exercise, verdict.reason)]
