@@ -21,6 +21,7 @@ class Limits:
     output_bytes: int = 2 * MiB           # output kept per cell; more is counted and dropped
     message_bytes: int = 16 * MiB         # the largest message accepted from the kernel (output, a plot)
     result_bytes: int = 64 * MiB          # the results of one check the grader holds at once
+    worker_memory_bytes: int = 2 * GiB    # the grading worker's address space: a decoding mistake costs one submission
     restarts: int = 4                     # kernel restarts per submission (a cell that died runs once more)
     threads: int = 1                      # BLAS threads per kernel (workers share the cores)
     notebook_bytes: int = 64 * MiB        # the submitted notebook, outputs included

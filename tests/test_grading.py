@@ -9,10 +9,12 @@ feedback (without hidden tests) and nbgrader's gradebook.
 """
 import contextlib
 import csv
+import dataclasses
 import html
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import subprocess
@@ -478,3 +480,24 @@ def test_a_kill_at_any_stage_costs_an_honest_student_nothing(stage, monkeypatch,
     assert killed, f"the {stage} was never run"
     assert verdict.graded and verdict.score == verdict.max_score, (verdict.reason, verdict.notes)
     assert any("died" in note or "restarted" in note for note in verdict.notes), verdict.notes
+
+
+def test_the_grading_worker_runs_under_a_memory_limit_of_its_own():
+    """The worker decodes what the kernel sends: under a limit of its own, a decoding mistake
+    costs that submission (the worker dies, its verdict says so), never the machine."""
+    from autograder.admin.classroom import start_worker
+    from autograder.cleanroom.runner import CleanRoom
+    from autograder.limits import Limits
+    limits = Limits(worker_memory_bytes=3 * 2**30)
+    with CleanRoom(limits, require=False, quiet=True) as room:
+        worker = start_worker({"course_root": str(DEFAULT_ROOT), "assignment": ASSIGNMENT, "data_dir": None,
+                               "limits": dataclasses.asdict(limits), "room": room.as_job()})
+        try:
+            deadline, seen = time.monotonic() + 60, ""
+            while time.monotonic() < deadline and f"{limits.worker_memory_bytes}" not in seen:
+                seen = pathlib.Path(f"/proc/{worker.pid}/limits").read_text()
+                time.sleep(0.01)
+            assert re.search(rf"Max address space\s+{limits.worker_memory_bytes}\s", seen), seen
+        finally:
+            worker.kill()
+            worker.communicate()

@@ -48,8 +48,10 @@ def _signal_name(returncode):
 def start_worker(run):
     """A grading worker process (runner.worker_main) given its run: it starts warming a
     kernel at once, and waits for its submission (grade_in_worker)."""
+    # two malloc arenas: glibc's one per thread would count against the worker's address space
     worker = subprocess.Popen([sys.executable, "-m", "autograder.cleanroom.runner"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "MALLOC_ARENA_MAX": "2"})
     with contextlib.suppress(BrokenPipeError):        # a worker that died at once: grade_in_worker says so
         worker.stdin.write(json.dumps(run) + "\n")
         worker.stdin.flush()

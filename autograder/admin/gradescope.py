@@ -13,6 +13,7 @@ Where bubblewrap cannot start in the container, the kernel runs as an unprivileg
 who cannot read <root>/source (cleanroom/user.py), or the result says why it cannot.
 """
 import json
+import os
 import pathlib
 import secrets
 import tempfile
@@ -27,6 +28,7 @@ from .course import DEFAULT_ROOT, assignment_of, assignments, kernel_data_dir, n
 PACKAGES = ("autograder", "solutions", "coursekit")
 SEED_FILE = "grading-seed.txt"      # in the bundle's course/: the seed each student's own follows from
 METADATA = "submission_metadata.json"   # Gradescope's, beside the submission folder
+METADATA_BYTES = 2**20
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image. Every step must
@@ -146,9 +148,14 @@ def _gradescope_student(metadata_path):
     """Who submitted, from Gradescope's metadata: the ids of the submission's users (a group
     submits together), so each student's hidden inputs are their own, as grade draws them;
     "submission" when the file is missing or unreadable."""
+    from ..cleanroom.files import Refused, open_folder, read_submitted
+    metadata_path = pathlib.Path(metadata_path)
     try:
-        with open(metadata_path, "rb") as f:
-            users = json.loads(f.read(1 << 20))["users"]
+        fd = open_folder(metadata_path.parent, [])
+        try:
+            users = json.loads(read_submitted(fd, metadata_path.name, METADATA_BYTES, text=True))["users"]
+        finally:
+            os.close(fd)
         return ",".join(sorted(str(u["id"]) for u in users)) or "submission"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (Refused, OSError, ValueError, KeyError, TypeError):
         return "submission"

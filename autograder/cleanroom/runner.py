@@ -633,11 +633,14 @@ def worker_main():
     student, submission, seed) and print its verdict (JSON). With no submission (the run
     needed no more workers) exit without a word."""
     import ctypes
+    import resource
     import signal
     with contextlib.suppress(OSError):       # die with the class run that started this worker
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
     run = json.loads(sys.stdin.readline())
     limits = Limits(**run["limits"])
+    # What the kernel sends is decoded here: a mistake in that costs this submission alone.
+    resource.setrlimit(resource.RLIMIT_AS, (limits.worker_memory_bytes, limits.worker_memory_bytes))
     room = CleanRoom.attach(run["room"], limits)
     with WarmKernel(room, run["course_root"], run["assignment"], limits, run["data_dir"]) as warm:
         line = sys.stdin.readline()
