@@ -206,19 +206,19 @@ def test_a_warm_kernel_serves_one_submission_and_the_next_sees_nothing_of_it(tmp
     relu_forward is right only if it sees none of them, so full marks for both prove that
     each submission had a kernel, a process and folders of its own."""
     from autograder.admin.classroom import grade_class
-    from autograder.cleanroom.runner import leftovers
+    from autograder.cleanroom.runner import OPENED, leftovers
     from autograder.limits import Limits
 
     first = hostile.Hostile("a-first", hostile.relu_cell(PLANT.format(traces=TRACES)), hostile.FULL)
     second = hostile.Hostile("b-second", hostile.edited(hostile.RELU, lambda s, course: LOOK.format(traces=TRACES)),
                              hostile.FULL)
     root = hostile.build_class(tmp_path, [first, second])
-    before = leftovers()
+    before = len(OPENED)
     verdicts = grade_class(root, ASSIGNMENT, workers=1, limits=Limits(cell_seconds=hostile.CELL_SECONDS),
                            progress=False)
     for verdict, student in zip(verdicts, (first, second)):
         assert hostile.verdict_mismatch(student, verdict) == "", (verdict.student, verdict.notes)
-    assert not leftovers() - before
+    assert not leftovers(OPENED[before:])
 
 
 def test_warm_workers_keep_pace_and_never_outnumber_the_submissions(monkeypatch):

@@ -126,11 +126,16 @@ def _answers_in_view(course_root):
             if s.resolve().is_relative_to(pathlib.Path(v).resolve())]
 
 
-def leftovers():
+OPENED = []          # the names of the rooms this process opened, in order
+
+
+def leftovers(names=None):
     """The run folders and control groups of grading runs that exist now (none once every
-    run has ended)."""
-    folders = set(map(str, pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*")))
-    return folders | set(map(str, cgroup.existing(RUN_PREFIX)))
+    run has ended); of the rooms `names` alone when given (a test's own, while other runs
+    may grade on the same machine: see OPENED)."""
+    found = set(map(str, pathlib.Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*")))
+    found |= set(map(str, cgroup.existing(RUN_PREFIX)))
+    return found if names is None else {item for item in found if pathlib.Path(item).name in set(names)}
 
 
 def _process_identity(pid):
@@ -197,6 +202,7 @@ class CleanRoom:
     def __enter__(self):
         remove_abandoned_rooms()
         self.folder = pathlib.Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
+        OPENED.append(self.folder.name)
         (self.folder / OWNER).write_text("%d %s" % _process_identity(os.getpid()))
         try:
             self.mpl_cache = self.folder / "mplcache"       # built while the sandbox is probed
