@@ -70,6 +70,10 @@ def planted():
         (folder / "scratch").chmod(0o1777)
         (folder / "private").mkdir(mode=0o700)
         (folder / "private" / "key").write_text("secret")
+        (folder / "passable").mkdir()
+        (folder / "passable").chmod(0o711)          # passed through, never listed: a bundle's root
+        (folder / "passable" / "solutions.py").write_text("answers")
+        (folder / "passable" / "solutions.py").chmod(0o644)
         yield folder
     finally:
         shutil.rmtree(folder)
@@ -85,11 +89,14 @@ def test_the_probe_walks_what_the_user_can_read_and_write(planted):
         assert {str(planted / "scratch"), "/tmp"} <= set(seen["writable"])
         allowed = user.walk(probe.uid, allowed=[planted])
         assert not any(path.startswith(str(planted)) for path in allowed["readable"])
+        hidden = planted / "passable" / "solutions.py"       # no walk finds it: the answers are tried by name
+        assert str(hidden) not in seen["readable"]
+        assert str(hidden) in user.walk(probe.uid, allowed=[], secrets=[planted / "passable"])["readable"]
     problems = user.problems({**seen, "caps": 0, "no_new_privs": 1, "library": ""}, [planted / "other-class"])
     assert any(str(planted / "other-class" / "answers.ipynb") in p for p in problems)
 
 
-def clean_survey(python, uid, allowed):
+def clean_survey(python, uid, allowed, secrets=()):
     """A survey as if every file had been made root's alone (chmod 700)."""
     return {"readable": [], "writable": ["/tmp"], "complete": True, "caps": 0, "no_new_privs": 1, "library": ""}
 
@@ -109,7 +116,7 @@ def test_grade_never_falls_back_silently_whatever_was_chmodded(monkeypatch, tmp_
         assert container.confinement == runner.USER and container.problems == []
         if not user.namespaces_problem():
             argv = container.isolate_argv()
-            assert argv[:5] == ["unshare", "--mount", "--net", "--propagation", "private"]
+            assert argv[:3] == ["unshare", "--mount", "--net"]
             assert argv[argv.index("/tmp") - 1] == "ro"        # the room lies in /tmp: read-only, not hidden
 
 

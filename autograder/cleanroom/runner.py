@@ -232,7 +232,7 @@ class CleanRoom:
         self.namespaces = not user.namespaces_problem()
         allowed = [*python_paths(), pathlib.Path(coursekit.__file__).parent, self.folder]
         with user.KernelUser() as probe:
-            seen = user.survey(python_executable(), probe.uid, allowed)
+            seen = user.survey(python_executable(), probe.uid, allowed, _secrets(self.course_root))
         if isinstance(seen, str):            # its kernel could not even start
             self.problems = group_problems + [sandbox_problem, seen]
             return
@@ -645,8 +645,9 @@ def worker_main():
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)       # PR_SET_PDEATHSIG
     run = json.loads(sys.stdin.readline())
     limits = Limits(**run["limits"])
-    # What the kernel sends is decoded here: a mistake in that costs this submission alone.
-    resource.setrlimit(resource.RLIMIT_AS, (limits.worker_memory_bytes, limits.worker_memory_bytes))
+    # What the kernel sends is decoded here: a mistake in that costs this submission alone. The
+    # soft limit only: the kernel this process starts sets its own (prlimit, after its capabilities go).
+    resource.setrlimit(resource.RLIMIT_AS, (limits.worker_memory_bytes, resource.RLIM_INFINITY))
     room = CleanRoom.attach(run["room"], limits)
     with WarmKernel(room, run["course_root"], run["assignment"], limits, run["data_dir"]) as warm:
         line = sys.stdin.readline()

@@ -43,6 +43,7 @@ SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"
           "/dev", "/proc", "/sys")   # the operating system's folders: readable, never walked for reading
 NOT_WALKED = ("/proc", "/sys")       # no folder there is the kernel's to write
 PROBE_ENTRIES = 2_000_000            # a bound on the entries the probe looks at
+PROBE_PATHS = 20_000                 # a bound on the answers' paths it tries by name
 PROBE_SECONDS = 120
 
 
@@ -162,6 +163,9 @@ os.setresuid(uid, uid, uid)          # root's capabilities go with it
 allowed, system, not_walked = request['allowed'], request['system'], request['not_walked']
 inside = lambda path, roots: any(path == r or path.startswith(r.rstrip('/') + '/') for r in roots)
 readable, writable, seen, complete = [], [], 0, True
+for path in request['known']:         # what root listed of the answers: reachable by name through a 0711 folder
+    if os.access(path, os.R_OK):
+        readable.append(path)
 deadline = time.monotonic() + request['seconds']
 stack = ['/']
 while stack:
@@ -186,7 +190,7 @@ while stack:
                 stack.append(entry.path)
         elif stat.S_ISREG(mode) and not inside(entry.path, allowed + system) and os.access(entry.path, os.R_OK):
             readable.append(entry.path)
-print(json.dumps({'readable': readable, 'writable': sorted(writable), 'complete': complete}))
+print(json.dumps({'readable': sorted(set(readable)), 'writable': sorted(writable), 'complete': complete}))
 """
 
 _KERNEL = """
@@ -201,26 +205,37 @@ print(json.dumps({'caps': int(status['CapEff'], 16), 'no_new_privs': int(status[
 """
 
 
-def walk(uid, allowed):
+def walk(uid, allowed, secrets=()):
     """What uid can reach here, walked as uid: {"readable": the files it can read outside the
     allow-list (allowed + SYSTEM), "writable": the folders it can write, "complete": whether
     the walk saw everything}. The walk runs in this environment's interpreter, started as
     root and uid from its first step on, so it needs nothing uid could not read and sees what
-    uid sees. Raises OSError, subprocess.TimeoutExpired or ValueError when it fails."""
+    uid sees. secrets: files and folders whose every path (as root lists them, PROBE_PATHS at
+    most) is also tried by name, as a folder uid may pass through but not list hides them
+    from a walk. Raises OSError, subprocess.TimeoutExpired or ValueError when it fails."""
+    import itertools
+    import pathlib
     import sys
+    known = []
+    for secret in map(pathlib.Path, secrets):
+        if secret.exists():
+            known.append(secret)
+            if secret.is_dir():
+                known += itertools.islice(secret.rglob("*"), PROBE_PATHS)
     request = {"uid": uid, "allowed": sorted(map(str, allowed)), "system": list(SYSTEM),
+               "known": list(map(str, known[:PROBE_PATHS])),
                "not_walked": list(NOT_WALKED), "entries": PROBE_ENTRIES, "seconds": PROBE_SECONDS}
     done = subprocess.run([sys.executable, "-P", "-s", "-c", _WALK, json.dumps(request)], capture_output=True,
                           text=True, cwd="/", timeout=PROBE_SECONDS + 60, env={"LANG": "C.UTF-8"})
     return json.loads(done.stdout)
 
 
-def survey(python, uid, allowed):
-    """walk(uid, allowed), with what the kernel's interpreter `python`, started as uid as a
+def survey(python, uid, allowed, secrets=()):
+    """walk(uid, allowed, secrets), with what the kernel's interpreter `python`, started as uid as a
     kernel is, reports: "caps", "no_new_privs" and "library" (why coursekit cannot be
     imported, or ""); or a sentence saying why uid could not be probed."""
     try:
-        seen = walk(uid, allowed)
+        seen = walk(uid, allowed, secrets)
         kernel = subprocess.run(as_user(uid) + ["env", python, "-P", "-s", "-c", _KERNEL], capture_output=True,
                                 text=True, cwd="/", timeout=120, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
         if kernel.returncode != 0:
@@ -270,7 +285,7 @@ def namespaces_problem():
     if not shutil.which("unshare"):
         return "unshare (util-linux) is not installed"
     try:
-        done = subprocess.run(["unshare", "--mount", "--net", "--propagation", "private", "--", "true"],
+        done = subprocess.run(["unshare", "--mount", "--net", "--propagation", "unchanged", "--", "true"],
                               capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"unshare failed ({quote(error)})"
@@ -288,10 +303,12 @@ def isolate_argv(writable, keep, size):
     pairs = []
     for folder in sorted(outermost):
         pairs += ["ro" if any(within(k, folder) for k in keep) else "tmpfs", folder]
-    script = ('while [ "$1" != -- ]; do if [ "$1" = ro ]; then mount --rbind "$2" "$2" && '
-              'mount -o remount,bind,ro "$2" || exit 96; else mount -t tmpfs -o '
-              f'size={int(size)},mode=1777,nosuid,nodev tmpfs "$2" || exit 96; fi; shift 2; done; shift; exec "$@"')
-    return ["unshare", "--mount", "--net", "--propagation", "private", "--", "sh", "-c", script, "sh", *pairs, "--"]
+    script = ('mount --make-rprivate / 2>/dev/null; '     # a chroot's / is no mount point: then folder by folder
+              'while [ "$1" != -- ]; do if [ "$1" = ro ]; then mount --rbind "$2" "$2" && '
+              'mount --make-rprivate "$2" && mount -o remount,bind,ro "$2" || exit 96; else mount --bind "$2" "$2" '
+              f'&& mount --make-private "$2" && mount -t tmpfs -o size={int(size)},mode=1777,nosuid,nodev tmpfs "$2" '
+              '|| exit 96; fi; shift 2; done; shift; exec "$@"')
+    return ["unshare", "--mount", "--net", "--propagation", "unchanged", "--", "sh", "-c", script, "sh", *pairs, "--"]
 
 
 def readable_copy(files, folder):
