@@ -210,7 +210,7 @@ def test_where_the_kernel_user_could_read_the_answers_nothing_is_graded(built):
     results = json.loads((built / "tmp" / "results.json").read_text())
     assert results["score"] == 0 and "cannot grade safely" in results["output"]
     assert "bubblewrap cannot start a sandbox here" in results["output"]
-    assert "the kernel's user can read" in results["output"] and f"{SOURCE}/solutions" in results["output"]
+    assert "the kernel's user can read" in results["output"] and f"{SOURCE}/autograder" in results["output"]
     assert [t["score"] for t in results["tests"]] == [0, 0] and results["execution_time"] >= 0
 
 
