@@ -257,16 +257,39 @@ def test_a_worker_killed_while_grading_costs_no_verdict(course, cluster):
     assert set(removed) <= rooms and not [item for item in leftovers() for room in rooms if room in item]
 
 
-def rooms_made(before):
-    """The run folders and control groups that exist now and did not in `before`."""
-    return leftovers() - before
+def left(rooms):
+    """What is left of these rooms (by name): their folders and control groups that exist now."""
+    return [item for item in leftovers() for room in rooms if room in item]
+
+
+def running(pids):
+    """Those of the processes that still run (a zombie is over)."""
+    alive = []
+    for pid in pids:
+        try:
+            if pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX":
+                alive.append(pid)
+        except (OSError, IndexError):
+            continue
+    return alive
+
+
+def soon(condition, seconds=30):
+    """Whether condition() holds within seconds (a bound on waiting for the workers' clean-up,
+    which runs in their processes, never an assertion of speed)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def test_the_rooms_of_workers_their_nanny_restarts_are_removed(course, tmp_path, tls):
     """A worker restarted by its nanny while it grades, and the workers of a cluster closed,
-    leave no room: not its folder, not its control groups, not its grading process."""
+    leave no room: not its folder, not its control groups, not its grading process. (Other
+    runs may be on the machine: only the rooms this cluster's workers opened count.)"""
     root, _ = course
-    before = leftovers()                  # other runs may be on the machine: only this cluster's rooms count
     cluster = Cluster(tmp_path, workers=1, tls=tls, nanny=True)
     try:
         first = cluster.worker_pids()
@@ -281,17 +304,18 @@ def test_the_rooms_of_workers_their_nanny_restarts_are_removed(course, tmp_path,
         while not grading and time.monotonic() < deadline:
             grading = [pid for worker in first for pid in grading_workers(worker)]
             time.sleep(0.05)
-        assert grading and rooms_of(first)
-        made = rooms_made(before)
+        made = rooms_of(first)
+        assert grading and made
         cluster.client.restart()           # the nanny stops the worker mid-grade and starts a new one
         thread.join()
         assert cluster.worker_pids().isdisjoint(first)
-        assert not rooms_made(before) & made and not rooms_of(first)
-        assert not [pid for pid in grading if os.path.exists(f"/proc/{pid}")]
+        assert soon(lambda: not left(made)), left(made)
+        assert soon(lambda: not running(grading)), running(grading)
         remote = grade_class_on_cluster(cluster.address, root, ASSIGNMENT, ["untouched-release"], LIMITS, SEED,
                                         progress=False, security=cluster.security)
         assert [v.student for v in remote] == ["untouched-release"] and remote[0].graded
-        assert rooms_of(cluster.worker_pids())
+        made = rooms_of(cluster.worker_pids())
+        assert made
     finally:
         cluster.close()                   # its nanny stops the worker
-    assert not rooms_made(before)
+    assert not left(made)

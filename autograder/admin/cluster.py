@@ -22,8 +22,10 @@ with. The certificates are dask's own: the options of `dask scheduler`/`dask wor
 `grade` reads too (README: "Grading on a cluster").
 
 A dask worker closes its clean room when it closes (a WorkerPlugin's teardown: the run ends,
-or its nanny restarts or stops it), first ending the grading processes it started; a room
-whose worker was killed outright is removed by the next room opened on that machine.
+or its nanny restarts or stops it), first ending the grading processes it started. A room
+whose worker was killed outright (by its nanny, when it was slow to close) is removed by the
+worker its nanny starts next, by the nanny as its process ends (a NannyPlugin), or by the
+next room opened on that machine.
 """
 import atexit
 import dataclasses
@@ -34,7 +36,7 @@ import stat
 import tempfile
 import threading
 
-from distributed.diagnostics.plugin import WorkerPlugin
+from distributed.diagnostics.plugin import NannyPlugin, WorkerPlugin
 
 from ..cleanroom.files import Refused
 from ..cleanroom.runner import (CleanRoom, Unprotected, read_submission, remove_abandoned_rooms, student_seed,
@@ -110,6 +112,18 @@ class CleanRooms(WorkerPlugin):
     def teardown(self, worker):
         """worker: the dask Worker closing. Closes this process's rooms; returns None."""
         close_rooms()
+
+
+class AbandonedRooms(NannyPlugin):
+    """A dask NannyPlugin: when the nanny's process ends (the cluster closes), after it has
+    stopped its worker, it removes the rooms whose worker is dead. A worker its nanny had to
+    kill before it closed its room (a slow close, on a loaded machine) leaves nothing."""
+    name = PLUGIN + "-abandoned"
+    idempotent = True
+
+    def setup(self, nanny):
+        """nanny: the dask Nanny starting. Returns None."""
+        atexit.register(remove_abandoned_rooms)
 
 
 def key_problem(path):
@@ -250,6 +264,7 @@ def grade_class_on_cluster(scheduler, course_root, assignment, students, limits,
     verdicts, futures = [], {}
     try:
         client.register_plugin(CleanRooms(), name=PLUGIN)
+        client.register_plugin(AbandonedRooms(), name=AbandonedRooms.name)
         for student in students:
             student_seed_ = student_seed(seed, student)
             try:      # what the grader would read locally: the notebook to grade and the other files
