@@ -159,6 +159,7 @@ def refused(connect):
 def test_a_client_without_the_certificate_cannot_reach_the_cluster(cluster):
     """What a student's kernel that reaches the ports could try: plain tcp, TLS with no
     certificate, TLS with a certificate of its own making. None gets a dask connection."""
+    assert cluster_security(cluster.address, cluster.security)          # a cluster grade accepts
     ports = [cluster.address] + list(cluster.client.scheduler_info(n_workers=-1)["workers"])
     ca = ssl.create_default_context(cafile=str(cluster.security.tls_ca_file))
     ca.check_hostname = False
