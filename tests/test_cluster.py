@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 
+import dask
 import pytest
 from distributed import Client, Security
 
@@ -73,7 +74,7 @@ def options(tls):
     return [item for name, path in tls.items() for item in (f"--{name.replace('_', '-')}", str(path))]
 
 
-def client_security(tls):
+def instructor_security(tls):
     """The distributed.Security of a client holding the cluster's certificate."""
     return Security(require_encryption=True, tls_ca_file=str(tls["tls_ca_file"]),
                     tls_client_cert=str(tls["tls_cert"]), tls_client_key=str(tls["tls_key"]))
@@ -96,7 +97,7 @@ class Cluster:
                                           "--nanny" if nanny else "--no-nanny", *common],
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                         for _ in range(workers)]
-        self.security = client_security(tls) if tls else None
+        self.security = instructor_security(tls) if tls else None
         self.client = Client(self.address, security=self.security)
         self.client.wait_for_workers(workers, timeout=START_SECONDS)
 
@@ -129,6 +130,7 @@ class Cluster:
 
 @pytest.fixture
 def tls(tmp_path):
+    """The cluster's TLS files (certificates()), in the test's folder."""
     return certificates(tmp_path / "tls")
 
 
@@ -182,6 +184,21 @@ def test_a_client_without_the_certificate_cannot_reach_the_cluster(cluster):
         assert honest.submit(sum, [1, 2]).result() == 3
 
 
+def test_grade_reads_the_certificates_from_dask_config(tls):
+    """No option given, grade's client holds the files dask's own config names, as `dask
+    scheduler` and `dask worker` read theirs."""
+    config = {"distributed.comm.tls.ca-file": str(tls["tls_ca_file"]),
+              "distributed.comm.tls.client.cert": str(tls["tls_cert"]),
+              "distributed.comm.tls.client.key": str(tls["tls_key"])}
+    with dask.config.set(config):
+        security = cluster_security("tls://127.0.0.1:9")
+        assert (security.tls_ca_file, security.tls_client_cert, security.tls_client_key) == tuple(config.values())
+        assert security.require_encryption
+        tls["tls_key"].chmod(0o640)
+        with pytest.raises(Unsecured, match="can be read by others"):
+            cluster_security("tls://127.0.0.1:9")
+
+
 def test_a_plain_cluster_is_refused_by_grade_and_by_its_workers(tmp_path, tls, capsys):
     address = "tcp://127.0.0.1:9"             # refused before anything is sent
     with pytest.raises(Unsecured, match="accept-unauthenticated-cluster"):
@@ -193,7 +210,7 @@ def test_a_plain_cluster_is_refused_by_grade_and_by_its_workers(tmp_path, tls, c
         cluster_security("tls://127.0.0.1:9", Security(require_encryption=True))
     tls["tls_key"].chmod(0o644)                                                # a key others can read
     with pytest.raises(Unsecured, match="chmod 600"):
-        cluster_security("tls://127.0.0.1:9", client_security(tls))
+        cluster_security("tls://127.0.0.1:9", instructor_security(tls))
     plain = Cluster(tmp_path, workers=1)
     try:
         with pytest.raises(Unsecured):
