@@ -50,7 +50,19 @@ def parse_args(argv):
                             "cgroups, not root): student code may then read answers or harm the host")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="grade on the dask.distributed cluster whose scheduler is at ADDRESS "
-                            "(tcp://host:8786); --workers is then the cluster's")
+                            "(tls://host:8786, secured with the cluster's certificates); --workers is then the "
+                            "cluster's")
+    grade.add_argument("--tls-ca-file", default=None, metavar="FILE",
+                       help="with --scheduler: the cluster's CA certificate (default: dask's config, "
+                            "distributed.comm.tls.ca-file)")
+    grade.add_argument("--tls-cert", default=None, metavar="FILE",
+                       help="with --scheduler: this client's certificate (default: distributed.comm.tls.client.cert)")
+    grade.add_argument("--tls-key", default=None, metavar="FILE",
+                       help="with --scheduler: this client's private key, its owner's alone (default: "
+                            "distributed.comm.tls.client.key, or the key appended to the certificate)")
+    grade.add_argument("--accept-unauthenticated-cluster", action="store_true",
+                       help="grade on a scheduler without TLS (tcp://): anyone who reaches it or its workers, a "
+                            "student's kernel included, can then run code on the workers as their user")
     grade.add_argument("--quiet", action="store_true", help="no progress bars")
 
     export = commands.add_parser("export", help="write the gradebook's scores for Canvas's import, or a roster CSV")
@@ -112,6 +124,15 @@ def cmd_grade(args):
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    security = None
+    if args.scheduler:
+        from .admin.cluster import Unsecured, cluster_security, client_security
+        try:
+            security = cluster_security(args.scheduler, client_security(args.tls_ca_file, args.tls_cert, args.tls_key),
+                                        args.accept_unauthenticated_cluster)
+        except Unsecured as error:
+            print(error, file=sys.stderr)
+            return 2
     reports_root = args.reports or args.course / "reports"
     seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     failed = []
@@ -126,7 +147,8 @@ def cmd_grade(args):
             if args.scheduler:
                 from .admin.cluster import grade_class_on_cluster
                 verdicts = grade_class_on_cluster(args.scheduler, args.course, assignment, students, limits, seed,
-                                                  args.accept_risk, progress=not args.quiet)
+                                                  args.accept_risk, progress=not args.quiet, security=security,
+                                                  unauthenticated=args.accept_unauthenticated_cluster)
             else:
                 verdicts = grade_class(args.course, assignment, args.workers, limits, kernel_data_dir(),
                                        progress=not args.quiet, students=students, accept_risk=args.accept_risk,

@@ -5,7 +5,8 @@
 Builds one class (the model solution and the demo's buggy students, in turn) and grades it
 three times with one seed: locally with 1 and with 2 workers (`grade --workers N`), and on a
 dask cluster of 2 worker processes on 127.0.0.1 (dask's LocalCluster: a real scheduler and
-worker processes; `grade --scheduler`). Prints the wall times, their ratio to one local
+worker processes, secured with TLS as `grade --scheduler` requires, by a certificate of
+distributed.Security.temporary()). Prints the wall times, their ratio to one local
 worker, and whether all three gave every student the same points.
 """
 import argparse
@@ -13,7 +14,7 @@ import pathlib
 import tempfile
 import time
 
-from distributed import LocalCluster
+from distributed import LocalCluster, Security
 
 from autograder.admin.classroom import grade_class
 from autograder.admin.cluster import grade_class_on_cluster
@@ -44,10 +45,12 @@ def main():
         for workers in (1, 2):
             runs[f"local, {workers} worker{'s' * (workers > 1)}"] = timed(lambda: grade_class(
                 root, args.assignment, workers, limits, kernel_data_dir(), progress=False, seed=SEED))
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster:
+        security = Security.temporary()
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", protocol="tls://",
+                          security=security, dashboard_address=None) as cluster:
             runs["dask cluster, 2 workers"] = timed(lambda: grade_class_on_cluster(
-                cluster.scheduler_address, root, args.assignment, students, limits, SEED, progress=False))
+                cluster.scheduler_address, root, args.assignment, students, limits, SEED, progress=False,
+                security=security))
     base = runs["local, 1 worker"][0]
     print(f"{args.students} students of {args.assignment}, one seed\n")
     print(f"{'grading':<26} {'wall s':>8} {'s/student':>10} {'vs 1 local':>11}")
