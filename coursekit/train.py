@@ -5,6 +5,7 @@ any optimizer with step(gradients) (given model.gradients()); the loss function 
 passed in, e.g. the softmax_cross_entropy you wrote. Runs with the same seed
 reproduce exactly.
 """
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -67,7 +68,10 @@ def fit(model, optimizer, loss_fn, x, y, epochs=1, batch_size=64, val=None, seed
     Interrupting (Ctrl-C, or the stop button) ends training after the current
     batch and returns what was learned so far.
     """
-    from tqdm.auto import tqdm
+    if os.environ.get("COURSE_PROGRESS") == "text":   # the website (book/build.py): a widget would need
+        from tqdm.std import tqdm                    # scripts from a CDN, so the bar is plain text
+    else:
+        from tqdm.auto import tqdm
     history = history if history is not None else History()
     rng = np.random.default_rng(seed)
     n_batches = -(-len(x) // batch_size)
