@@ -12,8 +12,9 @@ last line printed is the path of the site's index.html.
 
 What only grading means stays off the pages: a markdown paragraph that starts with
 "*When graded:*" is dropped, and a code line that reads NBGRADER_EXECUTION moves into a cell
-of its own that runs but is not shown. The kernels run with COURSE_PROGRESS=text, so training
-shows its progress as text, not as a widget. The site must work offline: the build fails when
+of its own that runs but is not shown. The kernels run with COURSE_PROGRESS=none: training shows
+no progress bar (a widget needs scripts from CDNs; a text bar would print every update), only
+its line per epoch. The site must work offline: the build fails when
 a page loads anything from another host or its rendered prose holds a raw `$` (a formula
 MyST did not read as one), naming the page.
 
@@ -192,7 +193,7 @@ def kernel_environment(out, quick):
     state.mkdir(parents=True, exist_ok=True)
     os.environ.update(IPYTHONDIR=str(state / "ipython"), MPLCONFIGDIR=str(state / "matplotlib"),
                       JUPYTER_RUNTIME_DIR=str(state / "runtime"), PYTHONDONTWRITEBYTECODE="1",
-                      JUPYTER_PREFER_ENV_PATH="1", COURSE_PROGRESS="text")
+                      JUPYTER_PREFER_ENV_PATH="1", COURSE_PROGRESS="none")
     if quick:
         os.environ["NBGRADER_EXECUTION"] = "validate"   # the notebooks' own short mode
     else:

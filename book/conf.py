@@ -15,7 +15,7 @@ nb_execution_raise_on_error = True   # a failing cell fails the build, never a p
 nb_merge_streams = True
 # No page may load anything from another host: MyST-NB's default loads require.js and the widgets
 # manager from two CDNs on a page with widget state. The build runs the notebooks with
-# COURSE_PROGRESS=text (book/build.py), so progress bars are text and there is no widget to show.
+# COURSE_PROGRESS=none (book/build.py): no progress bar, so there is no widget to show.
 nb_ipywidgets_js = {}
 
 html_theme = "sphinx_book_theme"

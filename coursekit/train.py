@@ -68,10 +68,10 @@ def fit(model, optimizer, loss_fn, x, y, epochs=1, batch_size=64, val=None, seed
     Interrupting (Ctrl-C, or the stop button) ends training after the current
     batch and returns what was learned so far.
     """
-    if os.environ.get("COURSE_PROGRESS") == "text":   # the website (book/build.py): a widget would need
-        from tqdm.std import tqdm                    # scripts from a CDN, so the bar is plain text
-    else:
-        from tqdm.auto import tqdm
+    from tqdm.auto import tqdm
+    if os.environ.get("COURSE_PROGRESS") == "none":   # the website (book/build.py): a static page would need a
+        progress = False                              # widget's scripts from a CDN, or show every update of a
+                                                      # text bar; the lines printed per epoch remain
     history = history if history is not None else History()
     rng = np.random.default_rng(seed)
     n_batches = -(-len(x) // batch_size)
