@@ -10,10 +10,19 @@ answer is folded behind "Try it first". MyST-NB executes each page notebook once
 its outputs in jupyter-cache until its code changes. Everything is written under OUT; the
 last line printed is the path of the site's index.html.
 
+What only grading means stays off the pages: a markdown paragraph that starts with
+"*When graded:*" is dropped, and a code line that reads NBGRADER_EXECUTION moves into a cell
+of its own that runs but is not shown. The kernels run with COURSE_PROGRESS=none: training shows
+no progress bar (a widget needs scripts from CDNs; a text bar would print every update), only
+its line per epoch. The site must work offline: the build fails when
+a page loads anything from another host or its rendered prose holds a raw `$` (a formula
+MyST did not read as one), naming the page.
+
 --quick runs the notebooks in the short mode they use while being graded (a few thousand
 training digits): the site's accuracy is then not the real one. CI builds it that way.
 """
 import argparse
+import html.parser
 import os
 import pathlib
 import re
@@ -29,6 +38,8 @@ MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 # Nothing of the grader may reach a page; the build fails if a page notebook still holds one.
 GRADER_WORDS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "YOUR CODE HERE", "autograder",
                 "visible_tests", "grade_id")
+GRADED_NOTE = re.compile(r"^\*When graded:\*.*?(?:\n[ \t]*\n|\Z)", re.S | re.M)   # a paragraph
+GRADING_SWITCH = "NBGRADER_EXECUTION"
 ANSWER_PROMPTS = {"code_prompt_show": "Try it first, then show the model answer",
                   "code_prompt_hide": "Hide the model answer"}
 
@@ -47,6 +58,12 @@ def page_notebook(nb, part, lab_url):
         if grading.get("grade") and not grading.get("solution") or "remove-cell" in cell.metadata.get("tags", []):
             continue
         cell = nbformat.from_dict({**cell, "metadata": {k: v for k, v in cell.metadata.items() if k != "nbgrader"}})
+        if cell.cell_type == "markdown":
+            cell.source = GRADED_NOTE.sub("", cell.source).rstrip()
+        if cell.cell_type == "code" and GRADING_SWITCH in cell.source:
+            switch, rest = grading_lines(cell.source)
+            page.cells.append(nbformat.v4.new_code_cell(switch, metadata={"tags": ["remove-cell"]}))
+            cell.source = rest
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             cell.source = re.sub(r"(from coursekit import .*?), visible_tests\b", r"\1", cell.source)
@@ -63,6 +80,67 @@ def page_notebook(nb, part, lab_url):
         if found:
             raise ValueError(f"{part}: page cell {index} still holds {found}:\n{cell.source[:300]}")
     return page
+
+
+def grading_lines(source):
+    """(hidden, shown): the lines of a code cell that read NBGRADER_EXECUTION (they read it with
+    `os.environ`), after `import os` so that they run alone, and the cell without them."""
+    lines = source.splitlines()
+    switch = [line for line in lines if GRADING_SWITCH in line]
+    return "\n".join(["import os"] + switch), "\n".join(line for line in lines if line not in switch)
+
+
+class _Page(html.parser.HTMLParser):
+    """What one HTML page loads from other hosts, and the raw `$` of its rendered prose."""
+    LOADS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
+             "audio": "src", "embed": "src", "object": "data", "link": "href"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    NOT_PROSE = {"pre", "code", "script", "style", "textarea", "kbd", "samp"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elsewhere, self.dollars, self.stack = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        url = attrs.get(self.LOADS.get(tag, ""), "") or ""
+        if tag == "link" and not {"stylesheet", "preload", "modulepreload", "icon", "prefetch",
+                                  "manifest"} & set((attrs.get("rel") or "").split()):
+            url = ""
+        if re.match(r"(https?:)?//", url.strip()):
+            self.elsewhere.append(f"<{tag}> {url}")
+        if tag not in self.VOID:
+            classes = (attrs.get("class") or "").split()
+            self.stack.append((tag, tag in self.NOT_PROSE or "math" in classes))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                break
+
+    def handle_data(self, data):
+        if "$" in data and not any(skip for _, skip in self.stack):
+            at = data.index("$")
+            self.dollars.append(" ".join(data[max(0, at - 60):at + 60].split()))
+
+
+def site_problems(site):
+    """Sentences naming each page of the built site (a folder) that loads something from another
+    host or shows a raw `$` in its prose; empty when there is none."""
+    problems = []
+    for path in sorted(pathlib.Path(site).rglob("*.html")):
+        page = _Page()
+        page.feed(path.read_text(errors="replace"))
+        name = path.relative_to(site)
+        problems += [f"{name} loads from another host: {load}" for load in page.elsewhere]
+        problems += [f"{name} shows a raw $ (a formula not read as one): ...{text}..." for text in page.dollars]
+    return problems
 
 
 def work_in_it(part, lab_url):
@@ -115,7 +193,7 @@ def kernel_environment(out, quick):
     state.mkdir(parents=True, exist_ok=True)
     os.environ.update(IPYTHONDIR=str(state / "ipython"), MPLCONFIGDIR=str(state / "matplotlib"),
                       JUPYTER_RUNTIME_DIR=str(state / "runtime"), PYTHONDONTWRITEBYTECODE="1",
-                      JUPYTER_PREFER_ENV_PATH="1")
+                      JUPYTER_PREFER_ENV_PATH="1", COURSE_PROGRESS="none")
     if quick:
         os.environ["NBGRADER_EXECUTION"] = "validate"   # the notebooks' own short mode
     else:
@@ -141,6 +219,10 @@ def main(argv=None):
                          str(src), str(out / "html")])
     if status:
         sys.exit(status)
+    problems = site_problems(out / "html")
+    if problems:
+        print("The site is not self-contained or shows raw LaTeX:", *problems, sep="\n  ", file=sys.stderr)
+        sys.exit(1)
     print(out / "html" / "index.html")
 
 

@@ -13,6 +13,10 @@ nb_execution_mode = "cache"
 nb_execution_timeout = 3600          # per cell: notebook 05 trains for minutes
 nb_execution_raise_on_error = True   # a failing cell fails the build, never a page with a traceback
 nb_merge_streams = True
+# No page may load anything from another host: MyST-NB's default loads require.js and the widgets
+# manager from two CDNs on a page with widget state. The build runs the notebooks with
+# COURSE_PROGRESS=none (book/build.py): no progress bar, so there is no widget to show.
+nb_ipywidgets_js = {}
 
 html_theme = "sphinx_book_theme"
 html_title = "CNNs from scratch"
@@ -23,4 +27,6 @@ html_theme_options = {
     "footer_content_items": [],
 }
 html_show_sphinx = False
+html_static_path = ["static"]
+html_css_files = ["course.css"]      # long code lines wrap
 exclude_patterns = ["jupyter_execute", ".jupyter_cache"]

@@ -5,6 +5,7 @@ any optimizer with step(gradients) (given model.gradients()); the loss function 
 passed in, e.g. the softmax_cross_entropy you wrote. Runs with the same seed
 reproduce exactly.
 """
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -68,6 +69,9 @@ def fit(model, optimizer, loss_fn, x, y, epochs=1, batch_size=64, val=None, seed
     batch and returns what was learned so far.
     """
     from tqdm.auto import tqdm
+    if os.environ.get("COURSE_PROGRESS") == "none":   # the website (book/build.py): a static page would need a
+        progress = False                              # widget's scripts from a CDN, or show every update of a
+                                                      # text bar; the lines printed per epoch remain
     history = history if history is not None else History()
     rng = np.random.default_rng(seed)
     n_batches = -(-len(x) // batch_size)

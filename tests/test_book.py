@@ -13,6 +13,7 @@ import functools
 import http.server
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import threading
@@ -107,6 +108,69 @@ def test_the_page_transform_refuses_a_marker_it_does_not_expect():
         book_build.page_notebook(nb, ROOT / "00-x" / "x.ipynb", "http://127.0.0.1:8888")
 
 
+def test_the_build_names_a_page_that_loads_from_another_host_or_shows_a_raw_dollar(tmp_path):
+    (tmp_path / "bad.html").write_text(
+        '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js"></script>'
+        '<link rel="stylesheet" href="//cdn.example.org/widgets.css"></head>'
+        '<body><main><li>so\n$<span class="math notranslate nohighlight">\\(db = 1\\)</span>$</li></main></body></html>')
+    (tmp_path / "good.html").write_text(
+        '<html><head><script src="_static/mathjax/tex-chtml.js"></script></head><body><main>'
+        '<p>A <a href="https://pytorch.org">link</a> is not a request; <code>x$</code>, '
+        '<span class="math">\\(x\\)</span>.</p><pre>echo $HOME</pre><div class="math">$$ y $$</div>'
+        '</main></body></html>')
+    problems = book_build.site_problems(tmp_path)
+    assert [p.split(":")[0] for p in problems] == ["bad.html loads from another host"] * 2 + \
+        ["bad.html shows a raw $ (a formula not read as one)"] * 2, problems
+    assert "require.min.js" in problems[0] and "$\\(db = 1\\)" not in problems[2]
+
+
+def test_grading_notes_and_the_grading_switch_stay_off_the_page():
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("Watch the loss fall.\n\n*When graded:* 3,000 digits\nand two epochs.\n\nThen look."),
+        nbformat.v4.new_code_cell('import os\nGRADING = bool(os.environ.get("NBGRADER_EXECUTION"))   # short\n'
+                                  'n = 3 if GRADING else 5')])
+    page = book_build.page_notebook(nb, ROOT / "00-x" / "x.ipynb", "http://127.0.0.1:8888")
+    shown = [cell for cell in page.cells if "remove-cell" not in cell.metadata.get("tags", [])]
+    assert not any("graded" in cell.source or "NBGRADER" in cell.source for cell in shown)
+    assert "Watch the loss fall." in shown[2].source and "Then look." in shown[2].source
+    hidden = [cell for cell in page.cells if "remove-cell" in cell.metadata.get("tags", [])]
+    assert [cell.source for cell in hidden] == ['import os\nGRADING = bool(os.environ.get("NBGRADER_EXECUTION"))   # short']
+    assert shown[-1].source == "import os\nn = 3 if GRADING else 5"
+
+
+def test_the_book_kernels_train_without_a_progress_widget(tmp_path):
+    """A tqdm widget on a page needs require.js and the widgets manager from CDNs, and a text bar
+    would print every update: the build's kernels (COURSE_PROGRESS=none, book/build.py) show no
+    bar, only the lines per epoch. Run in a real kernel, with and without the setting, so the
+    test fails if the widget comes back."""
+    import nbformat
+    from nbclient import NotebookClient
+    code = ("import numpy as np, solutions as S\nfrom coursekit.train import fit\n"
+            "net = S.Sequential(S.Flatten(), S.Dense(4, 2, seed=0))\n"
+            "x, y = np.zeros((8, 2, 2, 1)), np.zeros(8, dtype=int)\n"
+            "history = fit(net, S.SGD(net.parameters(), lr=0.1), S.softmax_cross_entropy, x, y, batch_size=4)")
+    kinds = {}
+    for setting in ("none", None):
+        env = {key: value for key, value in os.environ.items() if key != "COURSE_PROGRESS"}
+        if setting:
+            env["COURSE_PROGRESS"] = setting
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        kinds[setting] = {key for output in nb.cells[0].outputs for key in output.get("data", {})} | \
+            {output.get("name") for output in nb.cells[0].outputs if output.output_type == "stream"}
+    assert kinds["none"] == {"stdout"}                                     # the epoch's line, no bar
+    assert "application/vnd.jupyter.widget-view+json" in kinds[None]      # what the setting prevents
+
+
 @pytest.fixture(scope="module")
 def served(built):
     """The site's URL, served on 127.0.0.1 from its folder."""
@@ -171,6 +235,15 @@ def test_each_page_has_its_figures_and_typeset_math(served, browser_page, part):
         page.wait_for_function("img => img.complete", arg=images.nth(index).element_handle())
         assert images.nth(index).evaluate("img => img.naturalWidth") > 0, images.nth(index).get_attribute("src")
     page.screenshot(path=shots / f"{part}.png")
+    prose = page.evaluate("""() => {
+        const main = document.querySelector('main').cloneNode(true);
+        main.querySelectorAll('pre, code, script, style, mjx-container, .math').forEach(e => e.remove());
+        return main.innerText; }""")
+    assert "$" not in prose, prose[max(0, prose.find("$") - 200):prose.find("$") + 100]
+    assert "When graded" not in prose and "NBGRADER_EXECUTION" not in page.locator("main").inner_text()
+    too_wide = page.evaluate("""() => [...document.querySelectorAll('main pre')]
+        .filter(pre => pre.scrollWidth > pre.clientWidth + 1).map(pre => pre.innerText.slice(0, 80))""")
+    assert not too_wide, too_wide                                          # long lines wrap
     assert not elsewhere
 
 
@@ -201,4 +274,7 @@ def test_search_finds_im2col(served, browser_page):
     page.screenshot(path=shots / "search.png")
     found = [href.split("#")[0].split("?")[0] for href in hrefs(results)]
     assert any(href.endswith("04-vectorization.html") for href in found), found
+    excerpts = page.locator("#search-results li p.context")
+    excerpts.first.wait_for()
+    assert any("im2col" in text for text in excerpts.all_inner_texts())    # each result shows an excerpt
     assert not elsewhere
