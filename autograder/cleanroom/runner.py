@@ -294,7 +294,8 @@ class CleanRoom:
             self._font_builder.wait()
         if self.groups is not None:
             self.groups.remove()
-        if self.folder is not None:
+        if self.folder is not None:         # a worker killed outright left its kernel's folders mounted
+            unmount_below(self.folder)
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def as_job(self):
