@@ -16,6 +16,8 @@ the hidden tests in the same cell give the points, and a visible test that raise
 would zero the cell instead of giving partial credit.
 """
 import base64
+import contextlib
+import io
 import os
 import textwrap
 import zlib
@@ -24,7 +26,7 @@ import __main__
 
 from . import wire
 from .calling import invoke
-from .judging import Case, Comparison, judge
+from .judging import Case, Comparison, consistent, judge
 
 PUBLIC_FILE = "public_cases.bin"
 EMBEDDED_MAX_BYTES = 64 * 2**20     # the most the embedded public cases may decompress to
@@ -141,17 +143,40 @@ def visible_tests(name, fn=None, folder=None, inputs=None, labels=None):
                 print(f"{name} raised an error on the public case {case.name!r}:")
                 raise
         results.append(judge(rules, case, seen[id(args)], expected))
+    results = consistent(results)
     failed = [r for r in results if not r.passed]
     print(f"{name}: {len(results) - len(failed)} of {len(results)} public cases passed")
     for result in results:
         print(result.line())
     if failed:
-        raise VisibleTestFailure(_failure(name, failed, len(results))) from None
+        namespace = getattr(fn, "__globals__", None) or vars(__main__)
+        wrong = [h for h in record.get("helpers", ()) if h in records and not _passes(namespace.get(h), records[h])]
+        raise VisibleTestFailure(_failure(name, failed, len(results), wrong)) from None
 
 
-def _failure(name, failed, total):
+def _passes(fn, record):
+    """Whether fn, a graded function the tested one calls, passes its own public cases (run
+    quietly); True when there is no such function to judge."""
+    if not callable(fn):
+        return True
+    rules = _Rules(getattr(fn, "__name__", "helper"), record)
+    for entry in record["cases"]:
+        if entry["args"] is None:
+            return True
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                outcome = _outcome(fn, entry["args"], record["adapter"])
+        except Exception:       # noqa: BLE001 (its own visible tests say what it raised)
+            return False
+        if not judge(rules, Case(entry["name"], entry["args"]), outcome, entry["expected"]).passed:
+            return False
+    return True
+
+
+def _failure(name, failed, total, wrong_helpers=()):
     """What went wrong, in lines Validate shows whole: how many cases failed, the first
-    failure, and each hint once with how many failures it explains."""
+    failure, each hint once with how many failures it explains, and the graded functions it
+    calls that fail their own visible tests (two mistakes at once match no known one)."""
     first = failed[0]
     lines = [f"{name} fails {len(failed)} of {total} public cases.",
              f"First: {first.case.name}: {first.message}"]
@@ -159,4 +184,8 @@ def _failure(name, failed, total):
     for hint in dict.fromkeys(hints):
         count = hints.count(hint)
         lines.append(f"Hint ({count} of {len(failed)} failed cases): {hint}" if len(failed) > 1 else f"Hint: {hint}")
+    if wrong_helpers:
+        names = ", ".join(f"`{h}`" for h in wrong_helpers)
+        lines.append(f"Note: {names}, which {name} calls, fails its own visible tests: fix it first; "
+                     f"{name}'s own mistake may hide behind it (the hidden tests judge {name} with a right {names})")
     return "\n".join(textwrap.fill(line, WIDTH, subsequent_indent="    ") for line in lines)

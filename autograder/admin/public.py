@@ -31,8 +31,11 @@ def public_record(check):
         cases = [{"name": case.name, "args": case.args, "expected": expected,
                   "mistakes": list(check.mistakes(case, expected))}
                  for case in check.cases(PUBLIC_SEED) for expected in [check.expected(case)]]
+    from ..checks.scoring import helpers
+    called = sorted({name for case in check.cases(PUBLIC_SEED) for name in helpers(check, case)}) if check.uses else []
     return {"compare": check.compare.spec, "bug_compare": check.bug_compare.spec if check.bug_compare else None,
-            "adapter": check.adapter, "hint": check.hint, "mutation_hint": check.mutation_hint, "cases": cases}
+            "adapter": check.adapter, "hint": check.hint, "mutation_hint": check.mutation_hint, "cases": cases,
+            "helpers": called}
 
 
 def public_records(assignment):

@@ -1,8 +1,9 @@
 """Scoring a check: per-case results judged here, the points they earn, and the excuse policy
 (settle) that counts a mistake once."""
+import dataclasses
 from dataclasses import dataclass
 
-from coursekit.judging import judge, undefined_message
+from coursekit.judging import UNKNOWN, consistent, judge, undefined_message
 
 from ..sandbox.harness import call_case
 from ..verdict import CaseOutcome, ExerciseResult
@@ -72,8 +73,10 @@ def settle(reports):
     The price: a function wrong on every case also costs what is built on it.
     reports: in notebook order."""
     partly_right = {r.check.name for r in reports if r.partly_right}
+    wrong = {r.check.name for r in reports if r.attempted and r.earned < r.check.points}
     settled = []
     for report in reports:
+        report = _wrong_helpers(report, wrong)
         causes = [name for name in report.check.builds_on if name in partly_right]
         if causes and report.judged and report.earned < report.check.points:
             report = Report(report.check, report.results,
@@ -83,9 +86,38 @@ def settle(reports):
     return settled
 
 
+def helpers(check, case):
+    """The graded functions check's function is expected to call on case (check.uses)."""
+    return sorted(check.uses(*case.args)) if check.uses else []
+
+
+def helper_note(wrong_helpers):
+    """What a case with no named cause says when graded functions it calls are wrong too: two
+    mistakes at once give an answer no known mistake gives."""
+    names = ", ".join(f"`{name}`" for name in wrong_helpers)
+    return (f"{names}, which this function calls, {'is' if len(wrong_helpers) == 1 else 'are'} wrong too: "
+            f"fix {'it' if len(wrong_helpers) == 1 else 'them'} first, then this message can name this "
+            f"function's own mistake")
+
+
+def _wrong_helpers(report, wrong):
+    """report with its failed cases that name no cause saying which graded functions it calls
+    lost points too (wrong): the hidden tests stand in for them on the calls they expect, but a
+    call with other arguments reaches the student's own version, and the two mistakes together
+    match no known one."""
+    results = []
+    for r in report.results:
+        called = [name for name in helpers(report.check, r.case) if name in wrong] if not r.passed else []
+        if called and r.judged and not r.mistake and r.hint.startswith(UNKNOWN):
+            r = dataclasses.replace(r, hint=f"{UNKNOWN}; {helper_note(called)}")
+        results.append(r)
+    return Report(report.check, results, report.excused) if results != report.results else report
+
+
 def score(check, outcomes, cases):
     """Report of a check from the harness outcomes of its cases (the check.cases(seed) they ran)."""
-    return Report(check, [judge(check, case, outcome, check.expected(case)) for case, outcome in zip(cases, outcomes)])
+    return Report(check, consistent([judge(check, case, outcome, check.expected(case))
+                                     for case, outcome in zip(cases, outcomes)]))
 
 
 def unattempted(reports):
