@@ -160,11 +160,6 @@ def _padded_dx(dout, cache, dx):
     return S.conv_backward(dout, (S.zero_pad(x, pad), w, b, stride, 0))[0]
 
 
-def _last_example_dw(dout, cache, dw):
-    x, w, b, stride, pad = cache[:5]
-    return S.conv_backward(dout[-1:], (x[-1:], w, b, stride, pad))[1]
-
-
 def _loops(assign=(), step=None, swap=False, filters=None):
     """The backward loops with one mistake: the gradients named in assign ("dx", "dw", "db")
     written with = instead of +=; window (i, j) starting at (i*step, j*step) instead of
@@ -209,12 +204,8 @@ conv_backward_naive = Check(
             wrong_grad(0, lambda dout, cache, dx: dx[:, 0:0, 0:0])),
         Bug("windows overlap and every filter reads the same window: add up their shares, "
             "dx_pad[...] += ..., not =", _loops(assign=("dx",))),
-        Bug("dw must add up the contributions of every example in the batch (+=, not =)",
-            wrong_grad(1, _last_example_dw)),
         Bug("dw[..., c] adds up window * dout[n, i, j, c] over every n, i, j: use +=, not =",
             _loops(assign=("dw",))),
-        Bug("db[c] is the sum of dout[..., c] over the batch and all positions",
-            wrong_grad(2, lambda dout, cache, db: dout[-1].sum(axis=(0, 1)))),
         Bug("db[c] adds up dout[n, i, j, c] over every n, i, j: use +=, not =", _loops(assign=("db",))),
         Bug("db is not averaged over the batch: the loss already divides by N",
             wrong_grad(2, lambda dout, cache, db: db / len(dout))),

@@ -6,7 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from .bugs import conv_forward_bugs
+from .bugs import FILTER_AXES, conv_forward_bugs
 from .cases import conv_cases
 from .model import Bug, Check, case_rng
 
@@ -76,21 +76,22 @@ def zero_pad_cases(seed=0):
 
 zero_pad = Check(
     "zero_pad", 1, S.zero_pad, zero_pad_cases, Comparison("value"),
-    bugs=[Bug("pad only the height and width axes: ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+    bugs=[Bug("pad only the height and width axes: np.pad takes one (before, after) pair per axis, and "
+              "the batch and channel axes get none",
               lambda x, p: np.pad(x, p)),
           Bug("pad the channel axis? only H and W get zeros", lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (p, p)))),
           Bug("pad the batch axis? only H and W get zeros, not extra images",
               lambda x, p: np.pad(x, ((p, p), (p, p), (p, p), (0, 0)))),
-          Bug("the width is not padded: pad both H and W, ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+          Bug("the width is not padded: pad both H and W (axes 1 and 2)",
               lambda x, p: np.pad(x, ((0, 0), (p, p), (0, 0), (0, 0)))),
-          Bug("the height is not padded: pad both H and W, ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+          Bug("the height is not padded: pad both H and W (axes 1 and 2)",
               lambda x, p: np.pad(x, ((0, 0), (0, 0), (p, p), (0, 0)))),
-          Bug("pad both sides: (pad, pad), not (0, 2*pad)",
+          Bug("pad both sides: pad rows above and below, pad columns left and right, not 2*pad on one side",
               lambda x, p: np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0)))),
           Bug("pad with zeros (mode 'constant', value 0)",
               lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="edge"))],
-    hint="np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) pads H and W with zeros "
-         "(with pad 0, a slice x[pad:-pad] is empty: write pad:pad + H instead)")
+    hint="zeros around the height and width axes only, pad on each side: np.pad takes one (before, "
+         "after) pair per axis (with pad 0, a slice x[pad:-pad] is empty: end it at pad + H instead)")
 
 
 # conv_single_step -------------------------------------------------------------------------------
@@ -119,7 +120,10 @@ conv_single_step = Check(
           Bug("sum over every axis, channels too: np.sum(a_slice * w) is one number",
               lambda a, w, b: np.sum(a * w, axis=(0, 1)) + b),
           Bug("multiply elementwise, then sum: sum(a_slice * w), not sum(a_slice) * sum(w)",
-              lambda a, w, b: float(np.sum(a) * np.sum(w) + b))],
+              lambda a, w, b: float(np.sum(a) * np.sum(w) + b)),
+          Bug(FILTER_AXES.replace(", for output channel c", "").replace("(F, F, C_in, C_out)", "(F, F, C)")
+              .replace("w[p, q, k, c]", "w[p, q, k]"),
+              lambda a, w, b: float(np.sum(a * w.transpose(1, 0, 2)) + b))],
     hint="sum of the elementwise products a_slice * w, plus b")
 
 
@@ -137,7 +141,7 @@ def _naive_calls(x, w, b, stride, pad):
 
 
 conv_forward_naive = Check(
-    "conv_forward_naive", 3, S.conv_forward_naive, lambda seed=0: conv_cases(103, seed),
+    "conv_forward_naive", 3, S.conv_forward_naive, lambda seed=0: conv_cases(103, seed, integer=True),
     Comparison("forward", ("x", "w", "b", "stride", "pad")), uses=_naive_calls,
     bugs=conv_forward_bugs(S.conv_forward), bug_compare=Comparison("out"),
     hint="out[n, i, j, c] = sum(window * w[:, :, :, c]) + b[c], window = "

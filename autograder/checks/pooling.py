@@ -61,7 +61,7 @@ def _no_avg(x, size, stride, mode):
 
 
 pool_forward_naive = Check(
-    "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed),
+    "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed, integer=True),
     Comparison("forward", ("x", "size", "stride", "mode")),
     bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
               _other_mode),

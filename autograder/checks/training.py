@@ -6,6 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
+from .bugs import PARTS, dense_partial_batch_bugs
 from .cases import backward_cases
 from .model import Bug, Check, case_rng
 
@@ -68,7 +69,9 @@ dense_backward = Check(
           Bug("dx = dout @ w.T (N, D): w is (D, M)",
               lambda dout, cache: (dout @ cache[1], None, None)),
           Bug("dx = dout @ w.T has x's shape (N, D), not w @ dout.T",
-              lambda dout, cache: (cache[1] @ dout.T, None, None))],
+              lambda dout, cache: (cache[1] @ dout.T, None, None))]
+    # the rest of the part-of-the-batch family (the last example alone is named above, as += in a loop)
+    + dense_partial_batch_bugs([part for part in PARTS if part != (-1, None)]),
     bug_compare=Comparison("given", ("dx", "dw", "db")),
     hint="dx = dout @ w.T; dw = x.T @ dout; db = dout.sum(axis=0)")
 
@@ -301,24 +304,27 @@ def sgd_cases(seed=0):
 
 sgd_momentum = Check(
     "sgd_momentum", 1, S.sgd_momentum, sgd_cases, Comparison("tuple", ("w", "velocity")),
-    bugs=[Bug("the velocity subtracts the step: velocity = momentum * velocity - lr * dw",
+    bugs=[Bug("the velocity subtracts the step: the gradient points uphill, so lr times dw is taken away "
+              "from what the velocity keeps",
               lambda w, dw, v, lr, m: (w - (m * v + lr * dw), m * v + lr * dw)),
           Bug("update the velocity first, then move w by the new velocity",
               lambda w, dw, v, lr, m: (w + v, m * v - lr * dw)),
-          Bug("w = w + velocity: the velocity already points downhill",
+          Bug("w moves by adding the velocity: the velocity already points downhill",
               lambda w, dw, v, lr, m: (w - (m * v - lr * dw), m * v - lr * dw)),
-          Bug("the learning rate scales dw inside the velocity: velocity = momentum * velocity - lr * dw",
+          Bug("the learning rate scales dw inside the velocity, not the velocity as a whole",
               lambda w, dw, v, lr, m: (w + lr * (m * v - dw), m * v - dw)),
-          Bug("the velocity is not an average of gradients: velocity = momentum * velocity - lr * dw, "
+          Bug("the velocity is not an average of gradients: its step is the plain gradient step, "
               "without (1 - momentum)",
               lambda w, dw, v, lr, m: (w - lr * (m * v + (1 - m) * dw), m * v + (1 - m) * dw)),
-          Bug("keep a velocity: velocity = momentum * velocity - lr * dw, then w + velocity, and return both",
+          Bug("keep a velocity: it keeps momentum times its old value and takes this step; w moves by it, "
+              "and both come back",
               lambda w, dw, v, lr, m: (w - lr * dw, v)),
-          Bug("w and the velocity come back unchanged: compute velocity = momentum * velocity - lr * dw, "
-              "then return w + velocity and the new velocity", lambda w, dw, v, lr, m: (w, v))],
+          Bug("w and the velocity come back unchanged: compute the new velocity, move w by it, and return "
+              "both", lambda w, dw, v, lr, m: (w, v))],
     mutation_hint="return new arrays; do not change w, dw or velocity in place (velocity *= ..., "
                   "w += ... do)",
-    hint="velocity = momentum * velocity - lr * dw; w = w + velocity")
+    hint="the velocity keeps momentum times its old value and takes the gradient step (lr times dw, "
+         "downhill); then w moves by the new velocity, and both come back")
 
 
 # trained_model ---------------------------------------------------------------------------------
