@@ -320,6 +320,30 @@ HELD_OUT = [
             out = (cols @ w.reshape(-1, K) + b).reshape(N, Ho, Wo, K)
             return out, (x, w, b, stride, pad, cols)
         """),
+    held_out("conv_forward", "the padding is not zeros", """
+        def conv_forward(x, w, b, stride=1, pad=0):
+            N, H, W, C = x.shape
+            F, _, _, K = w.shape
+            xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
+            Ho, Wo = (H + 2 * pad - F) // stride + 1, (W + 2 * pad - F) // stride + 1
+            cols = im2col(xp, F, stride, 0)
+            out = (cols @ w.reshape(-1, K) + b).reshape(N, Ho, Wo, K)
+            return out, (x, w, b, stride, pad, cols)
+        """),
+    held_out("conv_forward_naive", "the padding is not zeros", """
+        def conv_forward_naive(x, w, b, stride=1, pad=0):
+            N, H, W, C = x.shape
+            F, _, _, K = w.shape
+            xp = -np.ones((N, H + 2 * pad, W + 2 * pad, C))
+            xp[:, pad:pad + H, pad:pad + W] = x
+            Ho, Wo = (H + 2 * pad - F) // stride + 1, (W + 2 * pad - F) // stride + 1
+            out = np.zeros((N, Ho, Wo, K))
+            for i in range(Ho):
+                for j in range(Wo):
+                    win = xp[:, i * stride:i * stride + F, j * stride:j * stride + F]
+                    out[:, i, j] = np.tensordot(win, w, axes=3) + b
+            return out, (x, w, b, stride, pad)
+        """),
 ]
 
 

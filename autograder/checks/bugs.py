@@ -70,7 +70,26 @@ def conv_forward_bugs(forward):
         Bug("the filters are mixed up: filter c is w[:, :, :, c], flattened as w.reshape(-1, C_out) "
             "(w.reshape(C_out, -1) cuts w in the wrong places)",
             lambda x, w, b, s, p: out(x, w.reshape(w.shape[3], *w.shape[:3]).transpose(1, 2, 3, 0), b, s, p)),
-    ] + filter_order_bugs(out)
+    ] + filter_order_bugs(out) + padding_value_bugs(out)
+
+
+PADDING_VALUE = ("the padding is not zeros: the border added around the input holds 0 (np.pad's default "
+                 "constant, or zero_pad), not {what}")
+
+
+def padding_value_bugs(out):
+    """A conv forward whose input was padded with another constant (1, -1) or by repeating the
+    border (np.pad's mode 'edge'), then convolved without padding."""
+    def padded(value=None):
+        def mistake(x, w, b, s, p):
+            if p == 0:
+                raise ValueError("no padding: its value cannot matter")
+            widths = ((0, 0), (p, p), (p, p), (0, 0))
+            xp = np.pad(x, widths, mode="edge") if value is None else np.pad(x, widths, constant_values=value)
+            return out(xp, w, b, s, 0)
+        return mistake
+    return [Bug(PADDING_VALUE.format(what="ones"), padded(1)), Bug(PADDING_VALUE.format(what="-1"), padded(-1)),
+            Bug(PADDING_VALUE.format(what="copies of the edge (mode 'edge')"), padded())]
 
 
 def _cropped(big, like):

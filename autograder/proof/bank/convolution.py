@@ -339,6 +339,22 @@ def conv_forward_naive(x, w, b, stride=1, pad=0):
     return out, (x, w, b, stride, pad)
 
 
+@bug("the input padded with ones (np.pad's constant_values=1)", hint="the padding is not zeros")
+def conv_forward_naive(x, w, b, stride=1, pad=0):
+    N, H, W, _ = x.shape
+    F, _, _, C_out = w.shape
+    H_out, W_out = output_size(H, F, stride, pad), output_size(W, F, stride, pad)
+    xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=1)
+    out = np.zeros((N, H_out, W_out, C_out))
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                window = xp[n, i * stride:i * stride + F, j * stride:j * stride + F, :]
+                for c in range(C_out):
+                    out[n, i, j, c] = np.sum(window * w[:, :, :, c]) + b[c]
+    return out, (x, w, b, stride, pad)
+
+
 @bug("the bias forgotten", hint="the bias is missing")
 def conv_forward_naive(x, w, b, stride=1, pad=0):
     N, H, W, _ = x.shape
