@@ -6,7 +6,8 @@ HELD_OUT holds mistakes typed as a student would, each a whole function in anoth
 the bank's answers (autograder/proof/bank/), with the words its cause must hold, or None for
 a mistake no family models (its honest verdict is "no known mistake gives this answer"). Each
 is graded as the proof grades a bank answer (autograder.proof.play.grade_with, seed 0), and
-its failed cases are read:
+its failed cases are read (with --visible, the visible tests' verdict on the public cases,
+as a student in JupyterLab reads it):
 
 - right: some failed case names a cause, and every named cause holds the words;
 - wrong: a named cause lacks them (for a mistake of no known family: any cause named);
@@ -18,11 +19,15 @@ A cause is named when the hint does not start with coursekit.judging.UNKNOWN. Pr
 shares and, with --verbose, each mistake's verdict and hints. Exit 1 when any cause is wrong.
 """
 import argparse
+import contextlib
+import io
 import sys
 import textwrap
 
-from autograder.proof.play import grade_with
-from coursekit.judging import UNKNOWN
+from autograder.admin.public import public_records
+from autograder.proof.play import grade_with, namespace_with
+from coursekit.judging import UNKNOWN, Case, CaseResult
+from coursekit.visible import public_results
 
 ASSIGNMENT = {"output_size": "01-convolution", "zero_pad": "01-convolution", "conv_single_step": "01-convolution",
               "conv_forward_naive": "01-convolution", "pool_forward_naive": "02-pooling",
@@ -347,11 +352,26 @@ HELD_OUT = [
 ]
 
 
-def verdict(name, words, source):
-    """("right" | "wrong" | "none", the distinct hints of the failed cases) of one mistake."""
-    reports = grade_with(ASSIGNMENT[name], [source], label="held-out")
-    (own,) = [r for r in reports if r.check.name == name]
-    failed = [r for r in own.results if not r.passed]
+def failed_cases(name, source, visible):
+    """The failed CaseResults of the mistake: of the hidden tests (seed 0), or of the visible
+    tests (the public cases, no stand-ins for the functions it calls; a crash fails them all)."""
+    if not visible:
+        reports = grade_with(ASSIGNMENT[name], [source], label="held-out")
+        (own,) = [r for r in reports if r.check.name == name]
+        return [r for r in own.results if not r.passed]
+    fn = namespace_with(ASSIGNMENT[name], [source], label="held-out")[name]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            results = public_results(name, fn, public_records(ASSIGNMENT[name])[name])
+    except Exception as error:      # noqa: BLE001 (the student sees their own traceback)
+        return [CaseResult(Case("all", ()), False, f"raised {type(error).__name__}", UNKNOWN, judged=False)]
+    return [r for r in results if not r.passed]
+
+
+def verdict(name, words, source, visible=False):
+    """("right" | "wrong" | "none" | "passed", the distinct messages and hints of the failed
+    cases) of one mistake."""
+    failed = failed_cases(name, source, visible)
     if not failed:
         return "passed", []
     # the cause a case names: its hint, or, for an answer without the expected form, its message
@@ -368,18 +388,20 @@ def verdict(name, words, source):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--visible", action="store_true", help="judge with the visible tests (the public cases)")
     args = parser.parse_args(argv)
     counts = {"right": 0, "wrong": 0, "none": 0, "passed": 0}
     known = sum(words is not None for _, words, _ in HELD_OUT)
     unknown_honest = 0
     for name, words, source in HELD_OUT:
-        outcome, hints = verdict(name, words, source)
+        outcome, hints = verdict(name, words, source, args.visible)
         if words is None and outcome == "none":
             unknown_honest += 1
         else:
             counts[outcome] += 1
         if args.verbose or outcome in ("wrong", "passed") or (words is not None and outcome == "none"):
             print(f"{outcome:6} {name}: {words!r}\n       " + "\n       ".join(hints))
+    print("visible tests (public cases):" if args.visible else "hidden tests (seed 0):")
     print(f"held-out mistakes: {len(HELD_OUT)} ({known} of a known family, {len(HELD_OUT) - known} of none)")
     print(f"named right: {counts['right']} of {known} ({counts['right'] / known:.0%}); "
           f"named wrongly: {counts['wrong']}; no cause named: {counts['none']}; not caught: {counts['passed']}")

@@ -129,6 +129,21 @@ def visible_tests(name, fn=None, folder=None, inputs=None, labels=None):
                                  f"its top that registers them")
     record = records[name]
     fn = fn if fn is not None else getattr(__main__, name, None)
+    results = public_results(name, fn, record, inputs, labels)
+    failed = [r for r in results if not r.passed]
+    print(f"{name}: {len(results) - len(failed)} of {len(results)} public cases passed")
+    for result in results:
+        print(result.line())
+    if failed:
+        namespace = getattr(fn, "__globals__", None) or vars(__main__)
+        wrong = [h for h in record.get("helpers", ()) if h in records and not _passes(namespace.get(h), records[h])]
+        raise VisibleTestFailure(_failure(name, failed, len(results), wrong)) from None
+
+
+def public_results(name, fn, record, inputs=None, labels=None):
+    """The CaseResults of fn on the public cases of its record (see visible_tests), the known
+    mistakes held to every case (judging.consistent). What fn raises goes through."""
+    __tracebackhide__ = True
     rules, results, seen = _Rules(name, record), [], {}
     given = None if inputs is None else tuple(inputs)
     for entry in record["cases"]:
@@ -143,15 +158,7 @@ def visible_tests(name, fn=None, folder=None, inputs=None, labels=None):
                 print(f"{name} raised an error on the public case {case.name!r}:")
                 raise
         results.append(judge(rules, case, seen[id(args)], expected))
-    results = consistent(results)
-    failed = [r for r in results if not r.passed]
-    print(f"{name}: {len(results) - len(failed)} of {len(results)} public cases passed")
-    for result in results:
-        print(result.line())
-    if failed:
-        namespace = getattr(fn, "__globals__", None) or vars(__main__)
-        wrong = [h for h in record.get("helpers", ()) if h in records and not _passes(namespace.get(h), records[h])]
-        raise VisibleTestFailure(_failure(name, failed, len(results), wrong)) from None
+    return consistent(results)
 
 
 def _passes(fn, record):
