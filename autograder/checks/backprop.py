@@ -111,7 +111,8 @@ numerical_gradient = Check(
               "each output depends on one entry of x", _all_at_once)],
     mutation_hint="x must come back unchanged: save old = x[i] and put back x[i] = old after the "
                   "nudges (x[i] + h - 2h + h is not always x[i] in floating point)",
-    hint="grad[i] = (sum(f(x + h e_i) * dout) - sum(f(x - h e_i) * dout)) / (2h)")
+    hint="centred differences: nudge one entry of x up and down by h, take the change of the sum of "
+         "f's output weighted by dout over 2h, and put the entry back before the next one")
 
 
 # relu_backward ---------------------------------------------------------------------------------
@@ -146,7 +147,8 @@ relu_backward = Check(
               lambda dout, cache: (cache[0] > 0).astype(cache[0].dtype))],
     mutation_hint="dout belongs to the caller: build a new array, dx = dout * (x > 0), instead of "
                   "zeroing entries of dout in place",
-    hint="dx = dout where x > 0, and 0 elsewhere")
+    hint="the gradient passes where the forward's input was positive and is 0 elsewhere: a boolean "
+         "mask of the cached x")
 
 
 # conv_backward_naive ---------------------------------------------------------------------------
@@ -215,8 +217,9 @@ conv_backward_naive = Check(
             "collects window * dout", _loops(swap=True)),
         Bug("loop over the C_out filters (dout.shape[3]), not over the input channels",
             _loops(filters=lambda x, w: x.shape[3]))],
-    hint="for every output (n, i, j, c): dx_pad[window] += w[..., c] * dout[n, i, j, c]; "
-         "dw[..., c] += window * dout[n, i, j, c]; db[c] += dout[n, i, j, c]")
+    hint="every output (n, i, j, c) sends its gradient back through the forward's sum: to its window"
+         " (times filter c), to filter c (times the window), to bias c; overlapping windows add up "
+         "(+=)")
 
 
 # max_mask --------------------------------------------------------------------------------------
@@ -288,8 +291,8 @@ max_mask = Check(
               lambda w: _mask_at(w, np.argmax(np.abs(w)))),
           Bug("the switch is the maximum, not the minimum (np.argmax, not np.argmin)",
               lambda w: _mask_at(w, np.argmin(w)))],
-    hint="a mask of the window's shape, True only at np.unravel_index(np.argmax(window), window.shape): "
-         "the first maximum in row-major order")
+    hint="a boolean array of the window's shape, True only at its first maximum in row-major order "
+         "(np.argmax gives a flat index, np.unravel_index a position)")
 
 
 # distribute_average ------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ dense_forward = Check(
               lambda x, w, b: (x @ w + b).T),
           Bug("out has shape (N, M): create it with np.zeros((N, M)), not np.zeros_like(x), which is (N, D)",
               _zeros_like_x)],
-    bug_compare=Comparison("out"), hint="out = x @ w + b; cache = (x, w, b)")
+    bug_compare=Comparison("out"), hint="a matrix product of x (N, D) and w (D, M), plus b on every row; the cache holds the "
+         "forward's inputs")
 
 
 def dense_backward_cases(seed=0):
@@ -73,7 +74,8 @@ dense_backward = Check(
     # the rest of the part-of-the-batch family (the last example alone is named above, as += in a loop)
     + dense_partial_batch_bugs([part for part in PARTS if part != (-1, None)]),
     bug_compare=Comparison("given", ("dx", "dw", "db")),
-    hint="dx = dout @ w.T; dw = x.T @ dout; db = dout.sum(axis=0)")
+    hint="the gradients of a matrix product: dx and dw each pair dout with the other factor, "
+         "transposed to fit the shapes; db adds dout up over the batch")
 
 
 def loss_cases(seed=0):
@@ -178,8 +180,9 @@ softmax_cross_entropy = Check(
     bug_compare=Comparison("match_loss"),
     mutation_hint="scores -= ... changes the caller's scores: write shifted = scores - "
                   "scores.max(axis=1, keepdims=True) instead",
-    hint="p = softmax(scores), each row's maximum subtracted (axis=1, keepdims=True); "
-         "loss = -mean(log p[n, y[n]]); dscores = (p - onehot(y)) / N")
+    hint="softmax row by row (each row's maximum subtracted first, keepdims=True); the loss the mean"
+         " of minus the log-probability of each example's label; dscores the probabilities less one "
+         "at the labels, over N")
 
 
 def network_layers(rng, dtype=np.float64):
@@ -239,8 +242,8 @@ network_forward = Check(
           Bug("pass each pool layer its mode ('max' or 'avg'), or call FORWARD[kind](x, params)",
               _max_pools)],
     bug_compare=Comparison("out"),
-    hint="x, cache = FORWARD[kind](x, params) for each (kind, params) in order: each layer's output "
-         "is the next one's input; keep (kind, cache) for every layer, in order")
+    hint="each layer's output is the next one's input: run FORWARD[kind] with each (kind, params) in"
+         " order, and keep (kind, cache) for every layer, in order")
 
 
 def network_backward_cases(seed=0):
@@ -287,9 +290,9 @@ network_backward = Check(
               _grads_of_parameters_only),
           Bug("the backward functions return (dx, dw, db): zip their gradients with ('w', 'b'), "
               "in that order", _grads_swapped)],
-    hint="go through caches from last to first: dout, *param_grads = BACKWARD[kind](dout, cache), "
-         "each layer's dx being the next dout; keep {'w': dw, 'b': db} for conv and dense layers, "
-         "{} for the others, in the order of the layers")
+    hint="go through caches from last to first with BACKWARD[kind], each layer's dx being the next "
+         "dout; keep {'w': dw, 'b': db} for conv and dense layers, {} for the others, in the order "
+         "of the layers")
 
 
 def sgd_cases(seed=0):

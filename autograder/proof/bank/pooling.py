@@ -317,7 +317,7 @@ def relu_forward(x):
     return out, [x]
 
 
-@bug("np.max instead of np.maximum", hint="np.maximum(x, 0) compares elementwise")
+@bug("np.max instead of np.maximum", hint="np.maximum compares two arrays")
 def relu_forward(x):
     out = np.max(x, 0)
     return out, (x,)
