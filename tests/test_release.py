@@ -1,5 +1,8 @@
 """The release: notebooks 03-05 give earlier notebooks' answers in given cells (so they run),
 and releasing one of them before those notebooks says so."""
+import subprocess
+import sys
+
 from autograder.__main__ import main
 from autograder.admin.course import DEFAULT_ROOT, answers_given, copy_course
 
@@ -24,9 +27,9 @@ def _alone(tmp_path, nb, name):
     import nbformat
     folder = tmp_path / name
     folder.mkdir()
-    path = folder / "notebook.ipynb"
+    path = folder / "convolution.ipynb"
     nbformat.write(nb, path)
-    assert [p.name for p in folder.iterdir()] == ["notebook.ipynb"]
+    assert [p.name for p in folder.iterdir()] == ["convolution.ipynb"]
     return path
 
 
@@ -41,7 +44,7 @@ def test_a_released_notebook_copied_alone_validates_the_model_answer_and_fails_a
     from autograder.admin.course import notebook_path
     from autograder.checks import NOTEBOOKS
 
-    assignment = "02-pooling"
+    assignment = "01-convolution"
     root = copy_course(tmp_path / "course", release=[assignment])
     release = nbformat.read(released_notebook(root, assignment), as_version=4)
     solved = nbformat.read(notebook_path(root, assignment), as_version=4)
@@ -58,3 +61,7 @@ def test_a_released_notebook_copied_alone_validates_the_model_answer_and_fails_a
     names = sorted(f["source"].split('visible_tests("')[1].split('"')[0] for f in failed)
     assert names == sorted(c.name for c in NOTEBOOKS[assignment])
     assert all("not implemented yet" in f["raw_error"] for f in failed), failed
+    for path, graded in ((model, 0), (stub, 1)):       # and graded alone: full marks, or not
+        run = subprocess.run([sys.executable, "-m", "autograder", "check", str(path)], capture_output=True,
+                             text=True, timeout=600)
+        assert run.returncode == graded, run.stdout + run.stderr
