@@ -1,6 +1,5 @@
 """Scoring a check: per-case results judged here, the points they earn, and the excuse policy
 (settle) that counts a mistake once."""
-import dataclasses
 from dataclasses import dataclass
 
 from coursekit.judging import UNKNOWN, consistent, judge, undefined_message
@@ -76,7 +75,7 @@ def settle(reports):
     wrong = {r.check.name for r in reports if r.attempted and r.earned < r.check.points}
     settled = []
     for report in reports:
-        report = _wrong_helpers(report, wrong)
+        report = settled_causes(report, wrong)
         causes = [name for name in report.check.builds_on if name in partly_right]
         if causes and report.judged and report.earned < report.check.points:
             report = Report(report.check, report.results,
@@ -86,38 +85,9 @@ def settle(reports):
     return settled
 
 
-def helpers(check, case):
-    """The graded functions check's function is expected to call on case (check.uses)."""
-    return sorted(check.uses(*case.args)) if check.uses else []
-
-
-def helper_note(wrong_helpers):
-    """What a case with no named cause says when graded functions it calls are wrong too: two
-    mistakes at once give an answer no known mistake gives."""
-    names = ", ".join(f"`{name}`" for name in wrong_helpers)
-    return (f"{names}, which this function calls, {'is' if len(wrong_helpers) == 1 else 'are'} wrong too: "
-            f"fix {'it' if len(wrong_helpers) == 1 else 'them'} first, then this message can name this "
-            f"function's own mistake")
-
-
-def _wrong_helpers(report, wrong):
-    """report with its failed cases that name no cause saying which graded functions it calls
-    lost points too (wrong): the hidden tests stand in for them on the calls they expect, but a
-    call with other arguments reaches the student's own version, and the two mistakes together
-    match no known one."""
-    results = []
-    for r in report.results:
-        called = [name for name in helpers(report.check, r.case) if name in wrong] if not r.passed else []
-        if called and r.judged and not r.mistake and r.hint.startswith(UNKNOWN):
-            r = dataclasses.replace(r, hint=f"{UNKNOWN}; {helper_note(called)}")
-        results.append(r)
-    return Report(report.check, results, report.excused) if results != report.results else report
-
-
 def score(check, outcomes, cases):
     """Report of a check from the harness outcomes of its cases (the check.cases(seed) they ran)."""
-    return Report(check, consistent([judge(check, case, outcome, check.expected(case))
-                                     for case, outcome in zip(cases, outcomes)]))
+    return Report(check, [judge(check, case, outcome, check.expected(case)) for case, outcome in zip(cases, outcomes)])
 
 
 def unattempted(reports):
@@ -137,3 +107,34 @@ def grade_in_process(check, fn, seed=0, absent=()):
             seen[key] = call_case(fn, case.args, check.adapter, stand_ins=check.stand_ins(case, absent))
         outcomes.append(seen[key])
     return score(check, outcomes, cases)
+
+
+def helpers(check, case):
+    """The graded functions check's function is expected to call on case (check.uses)."""
+    return sorted(check.uses(*case.args)) if check.uses else []
+
+
+def helper_note(wrong_helpers):
+    """What a case with no named cause says when graded functions it calls are wrong too: two
+    mistakes at once give an answer no known mistake gives."""
+    names = ", ".join(f"`{name}`" for name in wrong_helpers)
+    return (f"{names}, which this function calls, {'is' if len(wrong_helpers) == 1 else 'are'} wrong too: "
+            f"fix {'it' if len(wrong_helpers) == 1 else 'them'} first, then this message can name this "
+            f"function's own mistake")
+
+
+def settled_causes(report, wrong):
+    """report with the causes its failed cases name held to all its cases (judging.consistent:
+    a known mistake that applies on a failed case without giving the answer there is not the
+    cause), and those that name no cause saying which graded functions it calls lost points too
+    (wrong): the hidden tests stand in for them on the calls they expect, but a call with other
+    arguments reaches the student's own version, and the two mistakes together match no known
+    one. settle() applies it to every report."""
+    import dataclasses
+    results = []
+    for r in consistent(report.results):
+        called = [name for name in helpers(report.check, r.case) if name in wrong] if not r.passed else []
+        if called and r.judged and not r.mistake and r.hint.startswith(UNKNOWN):
+            r = dataclasses.replace(r, hint=f"{UNKNOWN}; {helper_note(called)}")
+        results.append(r)
+    return Report(report.check, results, report.excused) if results != report.results else report
