@@ -6,7 +6,10 @@
 import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from autograder.admin.public import EmbedPublicCases
 
 from autograder.admin.late import LatePenalty
 from autograder.limits import Limits
@@ -19,6 +22,11 @@ c.CourseDirectory.course_id = "cnn-from-scratch"
 
 # The notebooks run in their own folders: a relative $COURSE_DATA_DIR is made absolute here.
 export_data_dir()
+
+# The release embeds the visible tests' public cases in each released notebook, so the
+# notebook runs its visible tests and validates wherever it goes (autograder/admin/public.py).
+c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default(),
+                                      EmbedPublicCases]
 
 # A cell may run this long before it is interrupted (a solved notebook needs seconds).
 c.Execute.timeout = Limits.cell_seconds

@@ -3,6 +3,10 @@
 Used by the course's tests, by the checks behind the hidden tests, and by the
 visible tests in the notebooks, so every message a student sees reads the same.
 """
+import os
+import traceback
+import types
+
 import numpy as np
 
 
@@ -60,14 +64,27 @@ def _percent(fraction):
 
 def _how_off(got, expected):
     """How the number got differs from expected, in words that do not give expected away:
-    the sign, or the direction and the relative size of the error. Not the size between
-    whole numbers: "too small by 10%" and an off-by-one hint would say expected is 10."""
+    the direction and the relative size of the error, said of the size (distance from zero)
+    when expected is negative, and whether got is on the other side of zero. Not the size
+    between whole numbers: "too small by 10%" and an off-by-one hint would say expected is 10."""
     if got * expected < 0:
-        return "has the wrong sign"
-    direction = "is too large" if got > expected else "is too small"
-    if expected == 0 or not np.isfinite(got - expected) or (got.is_integer() and expected.is_integer()):
+        if abs(abs(got) - abs(expected)) <= 1e-6 * abs(expected):
+            return "has the wrong sign"
+        return f"is too {'large' if got > expected else 'small'}, and of the wrong sign"
+    whole = got.is_integer() and expected.is_integer()
+    if expected < 0 or (expected == 0 and got < 0):
+        direction = "is too large in size (too negative)" if got < expected else \
+            "is too small in size (not negative enough)"
+    else:
+        direction = "is too large" if got > expected else "is too small"
+    if expected == 0 or not np.isfinite(got - expected) or whole:
         return direction
     return f"{direction} by {_percent(abs(got - expected) / abs(expected))}"
+
+
+def _how_off_mask(got):
+    """How an entry of a True/False answer differs: it can only be the other value."""
+    return "is True where it should be False" if got else "is False where it should be True"
 
 
 def form_difference(got, expected, name="output"):
@@ -78,6 +95,9 @@ def form_difference(got, expected, name="output"):
     if got is None:
         return f"{name} is None: did the function forget to return it?"
     if not isinstance(got, (np.ndarray, np.generic, int, float, complex)):
+        if expected.ndim == 0:        # one number is asked for: a float, or a count
+            kind = "an int" if expected.dtype.kind in "iu" else "a float"
+            return f"{name} should be one number ({kind}); got {quote(type(got).__name__)}"
         return f"{name} should be a numpy array; got {quote(type(got).__name__)}"
     got = np.asarray(got)
     if got.shape != expected.shape:
@@ -119,10 +139,11 @@ def explain_difference(got, expected, name="output", rtol=1e-5, atol=1e-8, check
         return None
     if not reveal:
         first = int(np.flatnonzero(wrong)[0])
+        how = _how_off_mask(g[first]) if expected.dtype == bool else _how_off(g[first], e[first])
         if got.ndim == 0:
-            return f"{name} {_how_off(g[0], e[0])}"
+            return f"{name} {how}"
         return (f"{name} differs at {int(wrong.sum())} of {wrong.size} entries; the first, at index "
-                f"{_index(first, got.shape)}, {_how_off(g[first], e[first])}")
+                f"{_index(first, got.shape)}, {how}")
     if got.ndim == 0:
         return f"{name} is {g[0]:.6g} but should be {e[0]:.6g}"
     worst = int(np.argmax(np.where(wrong, np.nan_to_num(error, nan=np.inf), -1.0)))
@@ -131,16 +152,44 @@ def explain_difference(got, expected, name="output", rtol=1e-5, atol=1e-8, check
             f"expected {e[worst]:.6g}")
 
 
+_HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+class Mismatch(AssertionError):
+    """An AssertionError of assert_close or assert_shape. In IPython (a notebook, nbgrader's
+    Validate) its traceback leaves out coursekit's frames: the student sees their own call
+    and the sentence, not the helper's insides (IPython's __tracebackhide__ cannot hide the
+    frame that raises)."""
+
+    def _render_traceback_(self):
+        kept, tb = [], self.__traceback__
+        while tb is not None:
+            if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_HERE):
+                kept.append(tb)
+            tb = tb.tb_next
+        trimmed = None
+        for tb in reversed(kept):
+            trimmed = types.TracebackType(trimmed, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+        try:
+            from IPython import get_ipython
+            shell = get_ipython()
+            if shell is not None:
+                return shell.InteractiveTB.structured_traceback(AssertionError, self, trimmed)
+        except Exception:       # noqa: BLE001 (a plain traceback below is as good)
+            pass
+        return "".join(traceback.format_exception(AssertionError, self, trimmed)).splitlines()
+
+
 def assert_close(got, expected, name="output", rtol=1e-5, atol=1e-8, check_dtype=False):
-    """Raise AssertionError with explain_difference's sentence when got != expected."""
+    """Raise AssertionError (Mismatch) with explain_difference's sentence when got != expected."""
     message = explain_difference(got, expected, name, rtol, atol, check_dtype)
     if message is not None:
-        raise AssertionError(message)
+        raise Mismatch(message)
 
 
 def assert_shape(got, expected_shape, name="output"):
-    """Raise AssertionError saying how got's shape differs from expected_shape."""
+    """Raise AssertionError (Mismatch) saying how got's shape differs from expected_shape."""
     shape = np.shape(got)
     if tuple(shape) != tuple(expected_shape):
-        raise AssertionError(f"{name} has shape {tuple(shape)} but should have shape "
+        raise Mismatch(f"{name} has shape {tuple(shape)} but should have shape "
                              f"{tuple(expected_shape)}" + _shape_hint(tuple(shape), tuple(expected_shape)))

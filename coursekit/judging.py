@@ -48,6 +48,9 @@ class CaseResult:
     answered: bool = True
     judged: bool = True
     mistake: str = ""       # the known mistake the answer matched (its hint), "" when none did
+    matched: tuple = ()     # the hints of every known mistake the answer matched (see consistent)
+    applied: tuple = ()     # ... of every known mistake that gives another answer than expected here
+    fallback: str = ""      # the hint when none of the matched mistakes holds (see consistent)
 
     def line(self):
         mark = "PASS" if self.passed else "FAIL"
@@ -83,23 +86,103 @@ def judge(rules, case, outcome, expected):
     got = outcome["output"]
     message = rules.compare(got, expected, case)
     if message is not None:
-        hint, mistake = diagnose(rules, case, got, expected)
-        return CaseResult(case, False, message, hint, judged=not isinstance(message, Malformed), mistake=mistake)
+        malformed = isinstance(message, Malformed)
+        hint, mistake, matched, applied, fallback = diagnose(rules, case, got, expected, malformed)
+        return CaseResult(case, False, message, hint, judged=not malformed, mistake=mistake,
+                          matched=matched, applied=applied, fallback=fallback)
     return CaseResult(case, True)
 
 
-def diagnose(rules, case, got, expected):
-    """(hint, mistake): the hint of the first known mistake whose output got matches, twice;
-    else (a hint read from how got differs (_pattern) or the rules' own, "")."""
+def consistent(results):
+    """results with each named mistake checked against the other cases: a known mistake that
+    gives another answer than expected on a failed case (it applies there) but not the
+    student's answer is not the cause, even where it matches by chance (a small window where
+    two mistakes agree). Only answers of the expected form refute (a mistake's model may not
+    reach an answer of another shape, a loop that ran past the border). A case naming such a mistake names the next one it matched that
+    holds, else the cause read from how the answer differs, else none (UNKNOWN)."""
+    import dataclasses
+    refuted = {hint for r in results if not r.passed and r.judged for hint in r.applied if hint not in r.matched}
+    settled = []
+    for r in results:
+        if r.passed or r.mistake not in refuted or not r.mistake:
+            settled.append(r)
+            continue
+        held = [hint for hint in r.matched if hint not in refuted]
+        hint = held[0] if held else r.fallback
+        settled.append(dataclasses.replace(r, hint=hint, mistake=held[0] if held else ""))
+    return settled
+
+
+UNKNOWN = "no known mistake gives this answer"
+
+
+def diagnose(rules, case, got, expected, malformed=False):
+    """(hint, mistake, matched, applied, fallback) of a wrong answer: the hint said and the
+    known mistake it names ("" for none); the hints of the known mistakes got matches (twice)
+    and of those that apply here (give another answer than expected); the hint when no known
+    mistake holds. First a family every exercise shares (an integer output array,
+    _integer_output), then the first known mistake got matches; else a cause read from how got
+    differs (_pattern), else an honest UNKNOWN with the rules' own hint (the rules' hint alone
+    when the answer has not the expected form: the message names what is wrong)."""
+    family = _integer_output(got, expected)
+    if family:
+        return family, family, (family,), (), family
     matches = rules.bug_compare or rules.compare
+    matched, applied = [], []
     for hint, buggy in rules.mistakes(case, expected):
+        if malformed and _same_values(buggy, expected):
+            continue        # right values in another form: it tells no form mistake from another
+        applied.append(hint)
         try:
             with np.errstate(all="ignore"):
                 if matches(got, buggy, case) is None:
-                    return hint, hint
+                    matched.append(hint)
         except Exception:  # got of another form than this mistake's output
             continue
-    return _pattern(got, expected) or rules.hint, ""
+    if malformed:
+        fallback = rules.hint
+    else:
+        fallback = _pattern(got, expected) or (f"{UNKNOWN}; {rules.hint}" if rules.hint else UNKNOWN)
+    first = matched[0] if matched else ""
+    return first or fallback, first, tuple(matched), tuple(dict.fromkeys(applied)), fallback
+
+
+def _same_values(a, b):
+    """Whether a and b hold the same numbers in the same order, whatever their shapes."""
+    try:
+        a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-8))
+    except (TypeError, ValueError):
+        return False
+
+
+def _array_pairs(got, expected):
+    """(got, expected) array pairs of the same shape, looking inside tuples and lists."""
+    if isinstance(expected, (tuple, list)):
+        if isinstance(got, (tuple, list)):
+            for g, e in zip(got, expected):
+                yield from _array_pairs(g, e)
+        return
+    if isinstance(got, (np.ndarray, np.generic)) and isinstance(expected, (np.ndarray, np.generic)) \
+            and np.shape(got) == np.shape(expected):
+        yield np.asarray(got), np.asarray(expected)
+
+
+def _integer_output(got, expected):
+    """The output-dtype family: an array of integers where the answer has fractions. Whatever
+    else is wrong, such an array cannot hold the answer: every value written into it was cut
+    to an integer (an output made like an integer input, np.zeros_like(x) or dtype=x.dtype, or
+    with dtype=int)."""
+    for g, e in _array_pairs(got, expected):
+        if g.dtype.kind in "iu" and e.dtype.kind == "f":
+            with np.errstate(all="ignore"):
+                fractions = np.isfinite(e) & (e != np.trunc(e))
+            if fractions.any() and not np.array_equal(g[fractions], e[fractions]):
+                return (f"the output array holds integers (dtype {g.dtype}) where the answer has "
+                        f"fractions: every value written into it is cut to an integer. Make it with a "
+                        f"float dtype (np.result_type of the inputs: an integer image with float weights "
+                        f"gives float64), not like the input (np.zeros_like(x), dtype=x.dtype) or dtype=int")
+    return None
 
 
 def _first_difference(got, expected):
@@ -128,7 +211,8 @@ def _roughly(a, b):
 
 def _pattern(got, expected):
     """A cause read from how the answer differs, for mistakes no known bug reproduces:
-    swapped height and width, a flipped sign, a constant factor, a constant per channel."""
+    swapped height and width, a wrong constant where zeros belong, a flipped sign, a constant
+    factor, a constant per channel."""
     pair = _first_difference(got, expected)
     if pair is None:
         return None
@@ -140,10 +224,14 @@ def _pattern(got, expected):
             return "height and width are swapped: arrays are (N, H, W, C), rows first"
         if got.shape != expected.shape or not np.any(expected):
             return None
+        zeros = expected == 0
+        if zeros.any() and np.ptp(got[zeros]) == 0 and got[zeros][0] != 0 and _roughly(got[~zeros], expected[~zeros]):
+            return (f"every value that should be 0 is {got[zeros][0]:.4g}, and the others are right: a wrong "
+                    f"constant where zeros belong (padding adds zeros: np.pad's constant_values=0, or np.zeros)")
         if _roughly(got, -expected):
             return "the sign is flipped"
         factor = float(np.sum(got * expected) / np.sum(expected * expected))
-        if got.size > 1 and abs(factor - 1) > 1e-3 and _roughly(got, factor * expected):
+        if got.size > 1 and abs(factor - 1) > 1e-3 and abs(factor) > 1e-3 and _roughly(got, factor * expected):
             return (f"every value is {factor:.4g} times the right one: a sum where a mean belongs (or the "
                     f"reverse), or a division by the wrong count")
         offset = (got - expected).reshape(-1, got.shape[-1]) if got.ndim > 1 else None

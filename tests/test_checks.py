@@ -517,3 +517,47 @@ def test_a_mistake_no_known_bug_reproduces_still_gets_a_cause(name, student, wor
     report = grade_in_process(CHECKS[name], student)
     assert report.points < CHECKS[name].points
     assert any(words in r.hint for r in report.results if not r.passed), text(report)
+
+
+# The lines of the model answers a hint would give away: a hint names the idea and the numpy
+# tool and stops before the line (issue 29, item 3), in the visible tests as in the feedback.
+ANSWER_LINES = {"zero_pad": ["(pad, pad), (pad, pad)", "((0, 0), (pad, pad)"],
+                "sgd_momentum": ["momentum * velocity - lr * dw", "w + velocity", "velocity = "],
+                "output_size": ["1 + (n + 2*pad - f) // stride"],
+                "conv_single_step": ["np.sum(a_slice * w) + b", "np.sum(a_slice * w) is"],
+                "relu_forward": ["np.maximum(x, 0))", "x * (x > 0)", "cache = (x,)"],
+                "conv_forward_naive": ["sum(window * w[:, :, :, c]) + b[c]"],
+                "numerical_gradient": ["grad[i] = "],
+                "relu_backward": ["dx = dout where"],
+                "max_mask": ["np.unravel_index(np.argmax(window), window.shape)"],
+                "conv_forward": ["@ w.reshape(F*F*C_in, C_out) + b"],
+                "conv_backward": ["dw = cols.T @ dout2d; db"],
+                "dense_forward": ["out = x @ w + b"],
+                "dense_backward": ["dx = dout @ w.T; dw = x.T @ dout; db"],
+                "softmax_cross_entropy": ["loss = -mean(log p[n, y[n]])"],
+                "network_forward": ["x, cache = FORWARD[kind](x, params)"],
+                "network_backward": ["dout, *param_grads = BACKWARD[kind](dout, cache)"]}
+
+
+@pytest.mark.parametrize("name", sorted(ANSWER_LINES))
+def test_hints_stop_before_the_line_of_the_answer(name):
+    check = CHECKS[name]
+    for hint in [check.hint, check.mutation_hint] + [bug.hint for bug in check.bugs]:
+        for line in ANSWER_LINES[name]:
+            assert line not in hint, f"{name}'s hint gives the line away: {hint!r}"
+
+
+def test_two_mistakes_at_once_name_no_wrong_cause_and_point_at_the_called_function():
+    """The hidden tests stand in for zero_pad on the call they expect, not on one image at a
+    time: the caller's answer mixes both mistakes, and its hint says zero_pad is wrong too."""
+    from autograder.proof.play import grade_with
+    from coursekit.judging import UNKNOWN
+    from two_mistakes import TWO_MISTAKES
+    reports = {r.check.name: r for r in grade_with("01-convolution", TWO_MISTAKES)}
+    assert reports["zero_pad"].earned < 1
+    failed = [r for r in reports["conv_forward_naive"].results if not r.passed]
+    note = "`zero_pad`, which this function calls, is wrong too"
+    hints = [r.hint for r in failed]
+    # the bias where zero_pad had no say (no padding, or a batch of 1 the stand-in covers), else the note
+    assert any(note in h for h in hints) and any("bias" in h for h in hints), hints
+    assert all("bias" in h or (h.startswith(UNKNOWN) and note in h) for h in hints), hints

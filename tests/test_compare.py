@@ -65,7 +65,12 @@ def test_assert_shape():
 @pytest.mark.parametrize("got, expected, words", [
     (5, 4, ["size is too large"]),                 # whole numbers: no amount (it would give 4 away)
     (4.5, 5.0, ["size is too small by 10%"]),
-    (-1, 34944, ["size has the wrong sign"]),
+    (-1, 34944, ["size is too small, and of the wrong sign"]),   # the direction first, then the sign
+    (-34944, 34944, ["size has the wrong sign"]),                 # only the sign: the size is right
+    (-0.2, 0.3, ["size is too small, and of the wrong sign"]),    # a missing bias crossing zero
+    (np.array([-2.0, -4.4]), np.array([-0.5, -1.1]), ["too large in size (too negative) by 300%"]),
+    (np.array([-0.5, 1.0]), np.array([-1.0, 1.0]), ["too small in size (not negative enough) by 50%"]),
+    (np.array([True, True]), np.array([True, False]), ["index (1,), is True where it should be False"]),
     (np.array([[1.0, 2.0], [3.0, 9.0]]), np.array([[1.0, 2.0], [3.0, 4.5]]),
      ["size differs at 1 of 4 entries", "the first, at index (1, 1), is too large by 100%"]),
     (np.array([0.5, 2.0, -3.0]), np.array([0.5, 1.5, 3.0]), ["2 of 3", "index (1,)", "too large by 33%"]),
@@ -92,6 +97,12 @@ def test_values_that_are_not_real_numbers_fail_and_are_named(got, words):
         message = explain_difference(got, np.array([1.0, 2.0]) if np.ndim(got) else 1.0, "out", reveal=reveal)
         assert message is not None and words in message, message
     assert explain_difference(np.array([True]), np.array([True])) is None      # booleans where booleans belong
+
+
+def test_where_one_number_is_asked_for_another_type_is_told_so():
+    assert explain_difference([1.5], 2.5, "z") == "z should be one number (a float); got list"
+    assert explain_difference((3,), 4, "count") == "count should be one number (an int); got tuple"
+    assert "should be a numpy array; got list" in explain_difference([1.0, 2.0], np.ones(2), "out")
 
 
 def test_quoted_text_is_one_line_within_the_limit():

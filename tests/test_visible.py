@@ -12,6 +12,7 @@ from autograder.proof.answers import load as load_answers
 from autograder.proof.play import ASSIGNMENT_OF, namespace_with
 from autograder.admin.public import write_public_cases
 from coursekit.visible import load_public, visible_tests
+from two_mistakes import TWO_MISTAKES
 
 ANSWERS = [a for a in load_answers() if CHECKS[a.name].reference is not None]
 
@@ -107,9 +108,55 @@ def test_while_graded_visible_tests_do_nothing(public, monkeypatch):
     assert run_visible("zero_pad", lambda x, pad: None, public["01-convolution"]) == ("", None)
 
 
-def test_a_missing_public_file_says_where_it_comes_from(tmp_path):
-    with pytest.raises(FileNotFoundError, match="make lab"):
+def test_missing_public_cases_say_where_they_come_from(tmp_path):
+    with pytest.raises(FileNotFoundError, match="the cell near the top of this notebook that registers them"):
         visible_tests("zero_pad", lambda x, pad: x, folder=tmp_path)
+
+
+def test_public_cases_embedded_in_the_notebook_are_what_the_visible_tests_read(tmp_path, monkeypatch):
+    """The released notebook's cell registers its public cases (data, packed as text): with
+    nothing beside the notebook, the visible tests judge as they do from the file."""
+    import coursekit.visible as V
+    from autograder.admin.public import embed_public_cases, public_records
+    monkeypatch.setattr(V, "_embedded", {})
+    monkeypatch.chdir(tmp_path)                          # an empty folder: no public_cases.bin
+    nb = embed_public_cases(nbformat_notebook(), "01-convolution")
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]   # before the first code cell
+    source = nb.cells[1].source
+    assert "register_public(" in source and "import solutions" not in source
+    exec(compile(source, "<the release's cell>", "exec"), {})
+    assert set(V.load_public()) == set(public_records("01-convolution"))
+    visible_tests("zero_pad", lambda x, pad: np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))))
+    with pytest.raises(AssertionError, match="pad only the height and width axes"):
+        visible_tests("zero_pad", lambda x, pad: np.pad(x, pad))
+    with pytest.raises(ValueError, match="damaged"):
+        V.register_public(V.pack_public({"a": 1})[:-8])
+
+
+def nbformat_notebook():
+    import nbformat
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A notebook"),
+                                           nbformat.v4.new_code_cell("import numpy as np")])
+
+
+def test_a_worked_example_that_fails_shows_the_students_call_not_the_helpers_frames(tmp_path):
+    """assert_close and assert_shape in a given cell: the traceback ends in the student's cell."""
+    import re
+
+    import nbformat
+    from nbclient import NotebookClient
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom coursekit import assert_close, assert_shape\n"
+                                          "def my_layer(x):\n    return 2 * x"),
+                nbformat.v4.new_code_cell("assert_close(my_layer(np.ones(3)), np.ones(3), 'out')"),
+                nbformat.v4.new_code_cell("assert_shape(my_layer(np.ones(3)), (2,), 'out')")]
+    NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    tracebacks = [re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback)) for cell in nb.cells[1:]
+                  for output in cell.outputs if output.output_type == "error"]
+    assert len(tracebacks) == 2, tracebacks
+    for text, call in zip(tracebacks, ("assert_close(my_layer", "assert_shape(my_layer")):
+        assert call in text and "AssertionError: out" in text, text
+        assert "compare.py" not in text and "explain_difference" not in text, text
 
 
 def test_in_a_notebook_the_failure_shows_no_frame_of_the_helpers(public):
@@ -133,3 +180,16 @@ def test_in_a_notebook_the_failure_shows_no_frame_of_the_helpers(public):
     assert tracebacks[0].startswith("VisibleTestFailure: zero_pad fails 4 of 5 public cases.")
     assert "pad only the height and width axes" in tracebacks[0]
     assert "return a_slice[100]" in tracebacks[1] and "IndexError" in tracebacks[1]
+
+
+def test_two_mistakes_at_once_say_that_the_called_function_is_wrong_too(public):
+    """A wrong zero_pad and a conv_forward_naive with its own mistake that calls it with other
+    arguments than expected: no known mistake gives the sum of both, so the visible tests say
+    which function it calls fails its own cases, rather than a cause that is not the one."""
+    namespace = namespace_with("01-convolution", TWO_MISTAKES)
+    printed, error = run_visible("conv_forward_naive", namespace["conv_forward_naive"], public["01-convolution"])
+    message = " ".join(str(error).split())
+    assert "Note: `zero_pad`, which conv_forward_naive calls, fails its own visible tests" in message, message
+    right = namespace_with("01-convolution", TWO_MISTAKES[1:])
+    printed, error = run_visible("conv_forward_naive", right["conv_forward_naive"], public["01-convolution"])
+    assert "the bias is missing" in " ".join(str(error).split()) and "Note:" not in str(error), error

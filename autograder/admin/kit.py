@@ -6,7 +6,7 @@
     requirements.txt       the course's pins of what a student needs, and the wheel below
     cnn_coursekit-<version>-py3-none-any.whl   coursekit, the student-side package, alone
     jupyter/               the student-only JupyterLab configuration (lab/jupyter)
-    <NN-topic>/            each released notebook with its visible tests' data (public_cases.bin)
+    <NN-topic>/            each released notebook with its visible tests' data (inside the notebook; also public_cases.bin)
 
 The wheel holds coursekit and nothing else of the project: no `solutions`, no `autograder`.
 """
@@ -94,8 +94,8 @@ def write_kit(course_root, out_path=None):
 
 STUDENT_README = """# The course's notebooks
 
-Each folder holds one notebook of the course and the data of its visible tests
-(`public_cases.bin`: keep it beside the notebook). Work through them in order. Fill in
+Each folder holds one notebook of the course; the data of its visible tests is inside it
+(the folded cell near its top: run it, keep it). Work through them in order. Fill in
 every cell that says `# YOUR CODE HERE`, then run the cell right under it: its visible
 tests run your function on public cases and name the likely cause of each failure.
 nbgrader's Validate button runs the whole notebook the same way.
@@ -123,7 +123,7 @@ from the assignment list.
 
 ## On Colab
 
-Upload the notebook's folder (the notebook and `public_cases.bin`) and `{wheel}`,
+Upload the notebook and `{wheel}`,
 then run in the notebook's first cell:
 
 ```python

@@ -111,7 +111,8 @@ numerical_gradient = Check(
               "each output depends on one entry of x", _all_at_once)],
     mutation_hint="x must come back unchanged: save old = x[i] and put back x[i] = old after the "
                   "nudges (x[i] + h - 2h + h is not always x[i] in floating point)",
-    hint="grad[i] = (sum(f(x + h e_i) * dout) - sum(f(x - h e_i) * dout)) / (2h)")
+    hint="centred differences: nudge one entry of x up and down by h, take the change of the sum of "
+         "f's output weighted by dout over 2h, and put the entry back before the next one")
 
 
 # relu_backward ---------------------------------------------------------------------------------
@@ -146,7 +147,8 @@ relu_backward = Check(
               lambda dout, cache: (cache[0] > 0).astype(cache[0].dtype))],
     mutation_hint="dout belongs to the caller: build a new array, dx = dout * (x > 0), instead of "
                   "zeroing entries of dout in place",
-    hint="dx = dout where x > 0, and 0 elsewhere")
+    hint="the gradient passes where the forward's input was positive and is 0 elsewhere: a boolean "
+         "mask of the cached x")
 
 
 # conv_backward_naive ---------------------------------------------------------------------------
@@ -158,11 +160,6 @@ def conv_backward_cases(seed=0):
 def _padded_dx(dout, cache, dx):
     x, w, b, stride, pad = cache[:5]
     return S.conv_backward(dout, (S.zero_pad(x, pad), w, b, stride, 0))[0]
-
-
-def _last_example_dw(dout, cache, dw):
-    x, w, b, stride, pad = cache[:5]
-    return S.conv_backward(dout[-1:], (x[-1:], w, b, stride, pad))[1]
 
 
 def _loops(assign=(), step=None, swap=False, filters=None):
@@ -209,12 +206,8 @@ conv_backward_naive = Check(
             wrong_grad(0, lambda dout, cache, dx: dx[:, 0:0, 0:0])),
         Bug("windows overlap and every filter reads the same window: add up their shares, "
             "dx_pad[...] += ..., not =", _loops(assign=("dx",))),
-        Bug("dw must add up the contributions of every example in the batch (+=, not =)",
-            wrong_grad(1, _last_example_dw)),
         Bug("dw[..., c] adds up window * dout[n, i, j, c] over every n, i, j: use +=, not =",
             _loops(assign=("dw",))),
-        Bug("db[c] is the sum of dout[..., c] over the batch and all positions",
-            wrong_grad(2, lambda dout, cache, db: dout[-1].sum(axis=(0, 1)))),
         Bug("db[c] adds up dout[n, i, j, c] over every n, i, j: use +=, not =", _loops(assign=("db",))),
         Bug("db is not averaged over the batch: the loss already divides by N",
             wrong_grad(2, lambda dout, cache, db: db / len(dout))),
@@ -224,8 +217,9 @@ conv_backward_naive = Check(
             "collects window * dout", _loops(swap=True)),
         Bug("loop over the C_out filters (dout.shape[3]), not over the input channels",
             _loops(filters=lambda x, w: x.shape[3]))],
-    hint="for every output (n, i, j, c): dx_pad[window] += w[..., c] * dout[n, i, j, c]; "
-         "dw[..., c] += window * dout[n, i, j, c]; db[c] += dout[n, i, j, c]")
+    hint="every output (n, i, j, c) sends its gradient back through the forward's sum: to its window"
+         " (times filter c), to filter c (times the window), to bias c; overlapping windows add up "
+         "(+=)")
 
 
 # max_mask --------------------------------------------------------------------------------------
@@ -297,8 +291,8 @@ max_mask = Check(
               lambda w: _mask_at(w, np.argmax(np.abs(w)))),
           Bug("the switch is the maximum, not the minimum (np.argmax, not np.argmin)",
               lambda w: _mask_at(w, np.argmin(w)))],
-    hint="a mask of the window's shape, True only at np.unravel_index(np.argmax(window), window.shape): "
-         "the first maximum in row-major order")
+    hint="a boolean array of the window's shape, True only at its first maximum in row-major order "
+         "(np.argmax gives a flat index, np.unravel_index a position)")
 
 
 # distribute_average ------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ from coursekit.judging import Case
 from .model import case_rng
 
 
-def conv_cases(stream, seed):
+def conv_cases(stream, seed, integer=False):
     """Conv problems covering the corners: stride > 1, pad 0 and > 0, non-square, batch of 1,
-    C_in != C_out, 1x1 filters, uneven fits and float32; values drawn from case_rng(stream, seed)."""
+    C_in != C_out, 1x1 filters, uneven fits and float32; values drawn from case_rng(stream, seed).
+    integer: one more, an integer image with float weights and bias (the output's dtype is
+    np.result_type(x, w, b), float64: an output array of the image's dtype cuts every value)."""
     rng = case_rng(stream, seed)
     specs = [((2, 5, 5, 3), (3, 3, 3, 4), 1, 0, "stride 1, pad 0, C_in 3 -> C_out 4"),
              ((2, 6, 6, 2), (3, 3, 2, 2), 2, 1, "stride 2, pad 1"),
@@ -25,14 +27,19 @@ def conv_cases(stream, seed):
         args = (rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype),
                 rng.standard_normal(w_shape[3]).astype(dtype), stride, pad)
         cases.append(Case(name, args))
+    if integer:
+        x = rng.integers(0, 256, (2, 5, 5, 2))
+        cases.append(Case("integer image (0-255), float weights", (
+            x, rng.standard_normal((3, 3, 2, 3)), rng.standard_normal(3), 1, 1)))
     return cases
 
 
-def pool_cases(stream, seed):
+def pool_cases(stream, seed, integer=False):
     """Pooling problems: both modes, the usual 2x2/2 and overlapping 3x3/2, stride 1,
     uneven fits (one leaving more than half a stride, which rounding the output size to
     the nearest integer would count as a window), non-square inputs, a batch of 1, ties,
-    float32; values drawn from case_rng(stream, seed)."""
+    float32; values drawn from case_rng(stream, seed). integer: one more, average pooling of an
+    integer image (means have fractions: an output array of the image's dtype cuts them)."""
     rng = case_rng(stream, seed)
     specs = [((2, 4, 4, 3), 2, 2, "max", "2x2 max pool, stride 2"),
              ((2, 4, 4, 3), 2, 2, "avg", "2x2 average pool, stride 2"),
@@ -51,6 +58,8 @@ def pool_cases(stream, seed):
         else:
             x = rng.standard_normal(shape).astype(np.float32 if "float32" in name else np.float64)
         cases.append(Case(name, (x, size, stride, mode)))
+    if integer:
+        cases.append(Case("integer image (0-255), 2x2 average pool", (rng.integers(0, 256, (2, 4, 6, 2)), 2, 2, "avg")))
     return cases
 
 

@@ -6,7 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
-from .bugs import conv_forward_bugs
+from .bugs import FILTER_AXES, conv_forward_bugs
 from .cases import conv_cases
 from .model import Bug, Check, case_rng
 
@@ -52,7 +52,7 @@ output_size = Check(
               lambda n, f, s, p: 1 + -(-(n + 2 * p - f) // s)),
           Bug("use integer division (//): a window that does not fit is dropped",
               lambda n, f, s, p: 1 + (n + 2 * p - f) / s),
-          Bug("off by one: count the first window too, 1 + (n + 2*pad - f) // stride",
+          Bug("off by one: count the first window too",
               lambda n, f, s, p: (n + 2 * p - f) // s),
           Bug("padding goes on both sides: n + 2*pad", lambda n, f, s, p: 1 + (n + p - f) // s),
           Bug("the padding is missing from the formula", lambda n, f, s, p: 1 + (n - f) // s),
@@ -60,7 +60,8 @@ output_size = Check(
               lambda n, f, s, p: 1 + n + 2 * p - f),
           Bug("brackets: the stride divides all of (n + 2*pad - f), not f alone",
               lambda n, f, s, p: 1 + n + 2 * p - f // s)],
-    hint="output size = 1 + (n + 2*pad - f) // stride")
+    hint="count the positions of the window: the padded size less the filter, divided by the stride "
+         "and rounded down, and the first window too")
 
 
 # zero_pad -------------------------------------------------------------------------------------
@@ -76,21 +77,22 @@ def zero_pad_cases(seed=0):
 
 zero_pad = Check(
     "zero_pad", 1, S.zero_pad, zero_pad_cases, Comparison("value"),
-    bugs=[Bug("pad only the height and width axes: ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+    bugs=[Bug("pad only the height and width axes: np.pad takes one (before, after) pair per axis, and "
+              "the batch and channel axes get none",
               lambda x, p: np.pad(x, p)),
           Bug("pad the channel axis? only H and W get zeros", lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (p, p)))),
           Bug("pad the batch axis? only H and W get zeros, not extra images",
               lambda x, p: np.pad(x, ((p, p), (p, p), (p, p), (0, 0)))),
-          Bug("the width is not padded: pad both H and W, ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+          Bug("the width is not padded: pad both H and W (axes 1 and 2)",
               lambda x, p: np.pad(x, ((0, 0), (p, p), (0, 0), (0, 0)))),
-          Bug("the height is not padded: pad both H and W, ((0, 0), (pad, pad), (pad, pad), (0, 0))",
+          Bug("the height is not padded: pad both H and W (axes 1 and 2)",
               lambda x, p: np.pad(x, ((0, 0), (0, 0), (p, p), (0, 0)))),
-          Bug("pad both sides: (pad, pad), not (0, 2*pad)",
+          Bug("pad both sides: pad rows above and below, pad columns left and right, not 2*pad on one side",
               lambda x, p: np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p), (0, 0)))),
           Bug("pad with zeros (mode 'constant', value 0)",
               lambda x, p: np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="edge"))],
-    hint="np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0))) pads H and W with zeros "
-         "(with pad 0, a slice x[pad:-pad] is empty: write pad:pad + H instead)")
+    hint="zeros around the height and width axes only, pad on each side: np.pad takes one (before, "
+         "after) pair per axis (with pad 0, a slice x[pad:-pad] is empty: end it at pad + H instead)")
 
 
 # conv_single_step -------------------------------------------------------------------------------
@@ -114,13 +116,17 @@ conv_single_step = Check(
           Bug("add the bias once to the sum, not to every product",
               lambda a, w, b: float(np.sum(a * w + b))),
           Bug("add the bias b, do not subtract it", lambda a, w, b: float(np.sum(a * w) - b)),
-          Bug("sum the products, do not average them: np.sum(a_slice * w) + b",
+          Bug("sum the products, do not average them",
               lambda a, w, b: float(np.mean(a * w) + b)),
-          Bug("sum over every axis, channels too: np.sum(a_slice * w) is one number",
+          Bug("sum over every axis, channels too: the result is one number",
               lambda a, w, b: np.sum(a * w, axis=(0, 1)) + b),
           Bug("multiply elementwise, then sum: sum(a_slice * w), not sum(a_slice) * sum(w)",
-              lambda a, w, b: float(np.sum(a) * np.sum(w) + b))],
-    hint="sum of the elementwise products a_slice * w, plus b")
+              lambda a, w, b: float(np.sum(a) * np.sum(w) + b)),
+          Bug(FILTER_AXES.replace(", for output channel c", "").replace("(F, F, C_in, C_out)", "(F, F, C)")
+              .replace("w[p, q, k, c]", "w[p, q, k]"),
+              lambda a, w, b: float(np.sum(a * w.transpose(1, 0, 2)) + b))],
+    hint="multiply the window and the filter entry by entry, add up every product (np.sum over all "
+         "the axes), then add the bias once: one number")
 
 
 # conv_forward_naive ------------------------------------------------------------------------------
@@ -137,11 +143,11 @@ def _naive_calls(x, w, b, stride, pad):
 
 
 conv_forward_naive = Check(
-    "conv_forward_naive", 3, S.conv_forward_naive, lambda seed=0: conv_cases(103, seed),
+    "conv_forward_naive", 3, S.conv_forward_naive, lambda seed=0: conv_cases(103, seed, integer=True),
     Comparison("forward", ("x", "w", "b", "stride", "pad")), uses=_naive_calls,
     bugs=conv_forward_bugs(S.conv_forward), bug_compare=Comparison("out"),
-    hint="out[n, i, j, c] = sum(window * w[:, :, :, c]) + b[c], window = "
-         "xp[n, i*stride : i*stride+F, j*stride : j*stride+F, :]")
+    hint="each output (n, i, j, c) is filter c applied to one window of the padded input "
+         "(conv_single_step), the window of (i, j) starting at row i*stride and column j*stride")
 
 
 # conv_param_count ---------------------------------------------------------------------------------

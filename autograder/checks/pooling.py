@@ -61,7 +61,7 @@ def _no_avg(x, size, stride, mode):
 
 
 pool_forward_naive = Check(
-    "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed),
+    "pool_forward_naive", 3, S.pool_forward_naive, lambda seed=0: pool_cases(201, seed, integer=True),
     Comparison("forward", ("x", "size", "stride", "mode")),
     bugs=[Bug("max and average are swapped: mode 'max' takes np.max of the window",
               _other_mode),
@@ -97,7 +97,8 @@ pool_forward_naive = Check(
               "is dropped, not rounded to",
               lambda x, f, s, m: _pooled_windows(x, f, m, s, *_rounded_pool_sizes(x, f, s)))],
     bug_compare=Comparison("out"),
-    hint="out[n, i, j, c] = max (or mean) of x[n, i*stride : i*stride+size, j*stride : j*stride+size, c]")
+    hint="each output (n, i, j, c) reduces one size x size window of channel c alone (np.max or "
+         "np.mean), the window of (i, j) starting at row i*stride and column j*stride")
 
 
 def relu_cases(seed=0):
@@ -119,13 +120,12 @@ def relu_cases(seed=0):
 
 relu_forward = Check(
     "relu_forward", 1, S.relu_forward, relu_cases, Comparison("forward", ("x",)),
-    bugs=[Bug("np.max(x, 0) takes the largest value along axis 0; np.maximum(x, 0) compares "
-              "elementwise", lambda x: np.max(x, 0)),
+    bugs=[Bug("np.max(x, 0) takes the largest value along axis 0; np.maximum compares two "
+              "arrays (or an array and a number) elementwise", lambda x: np.max(x, 0)),
           Bug("ReLU keeps positive values and zeroes the negative ones; it does not take |x|",
               lambda x: np.abs(x)),
           Bug("negative values become 0, they are not kept", lambda x: np.minimum(x, 0)),
-          Bug("x > 0 only says where x is positive: keep the value there, np.maximum(x, 0) "
-              "(or x * (x > 0))", lambda x: (x > 0).astype(x.dtype)),
+          Bug("x > 0 only says where x is positive: keep the value there, and 0 elsewhere", lambda x: (x > 0).astype(x.dtype)),
           Bug("keep x's shape: x[x > 0] drops the negative entries; set them to 0 instead",
               lambda x: x[x > 0]),
           Bug("ReLU has no upper limit: positive values stay as they are (np.clip(x, 0, None))",
@@ -133,7 +133,8 @@ relu_forward = Check(
           Bug("that is leaky ReLU: ReLU sets every negative value to exactly 0",
               lambda x: np.maximum(x, 0.01 * x))],
     bug_compare=Comparison("out"),
-    mutation_hint="return a new array (np.maximum(x, 0)); changing x in place also changes the cache",
-    hint="out keeps x where x > 0 and is 0 elsewhere (np.maximum compares elementwise); cache = (x,)")
+    mutation_hint="return a new array; changing x in place also changes the cache",
+    hint="keep x where it is positive and 0 elsewhere, entry by entry (numpy has a function that "
+         "compares two arrays elementwise), in a new array; the cache holds the forward's input")
 
 CHECKS = [pool_forward_naive, relu_forward]

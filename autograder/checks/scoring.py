@@ -4,7 +4,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
-from coursekit.judging import judge, undefined_message
+from coursekit.judging import UNKNOWN, consistent, judge, undefined_message
 
 from ..sandbox.harness import call_case
 from ..verdict import CaseOutcome, ExerciseResult
@@ -93,8 +93,10 @@ def settle(reports):
     The price: a function wrong on every case also costs what is built on it.
     reports: in notebook order."""
     partly_right = {r.check.name for r in reports if r.partly_right}
+    wrong = {r.check.name for r in reports if r.attempted and r.earned < r.check.points}
     settled = []
     for report in reports:
+        report = settled_causes(report, wrong)
         causes = [name for name in report.check.builds_on if name in partly_right]
         if causes and report.judged and report.earned < report.check.points:
             report = Report(report.check, report.results,
@@ -152,3 +154,34 @@ def grade_in_process(check, fn, seed=0, absent=()):
                                                  stand_ins=check.stand_ins(case, absent)))
         outcomes.append(seen[key])
     return score(check, outcomes, cases)
+
+
+def helpers(check, case):
+    """The graded functions check's function is expected to call on case (check.uses)."""
+    return sorted(check.uses(*case.args)) if check.uses else []
+
+
+def helper_note(wrong_helpers):
+    """What a case with no named cause says when graded functions it calls are wrong too: two
+    mistakes at once give an answer no known mistake gives."""
+    names = ", ".join(f"`{name}`" for name in wrong_helpers)
+    return (f"{names}, which this function calls, {'is' if len(wrong_helpers) == 1 else 'are'} wrong too: "
+            f"fix {'it' if len(wrong_helpers) == 1 else 'them'} first, then this message can name this "
+            f"function's own mistake")
+
+
+def settled_causes(report, wrong):
+    """report with the causes its failed cases name held to all its cases (judging.consistent:
+    a known mistake that applies on a failed case without giving the answer there is not the
+    cause), and those that name no cause saying which graded functions it calls lost points too
+    (wrong): the hidden tests stand in for them on the calls they expect, but a call with other
+    arguments reaches the student's own version, and the two mistakes together match no known
+    one. settle() applies it to every report."""
+    import dataclasses
+    results = []
+    for r in consistent(report.results):
+        called = [name for name in helpers(report.check, r.case) if name in wrong] if not r.passed else []
+        if called and r.judged and not r.mistake and r.hint.startswith(UNKNOWN):
+            r = dataclasses.replace(r, hint=f"{UNKNOWN}; {helper_note(called)}")
+        results.append(r)
+    return Report(report.check, results, report.excused) if results != report.results else report

@@ -6,6 +6,7 @@ import solutions as S
 
 from coursekit.judging import Case, Comparison
 
+from .bugs import PARTS, dense_partial_batch_bugs
 from .cases import backward_cases
 from .model import Bug, Check, case_rng
 
@@ -36,7 +37,8 @@ dense_forward = Check(
               lambda x, w, b: (x @ w + b).T),
           Bug("out has shape (N, M): create it with np.zeros((N, M)), not np.zeros_like(x), which is (N, D)",
               _zeros_like_x)],
-    bug_compare=Comparison("out"), hint="out = x @ w + b; cache = (x, w, b)")
+    bug_compare=Comparison("out"), hint="a matrix product of x (N, D) and w (D, M), plus b on every row; the cache holds the "
+         "forward's inputs")
 
 
 def dense_backward_cases(seed=0):
@@ -68,9 +70,12 @@ dense_backward = Check(
           Bug("dx = dout @ w.T (N, D): w is (D, M)",
               lambda dout, cache: (dout @ cache[1], None, None)),
           Bug("dx = dout @ w.T has x's shape (N, D), not w @ dout.T",
-              lambda dout, cache: (cache[1] @ dout.T, None, None))],
+              lambda dout, cache: (cache[1] @ dout.T, None, None))]
+    # the rest of the part-of-the-batch family (the last example alone is named above, as += in a loop)
+    + dense_partial_batch_bugs([part for part in PARTS if part != (-1, None)]),
     bug_compare=Comparison("given", ("dx", "dw", "db")),
-    hint="dx = dout @ w.T; dw = x.T @ dout; db = dout.sum(axis=0)")
+    hint="the gradients of a matrix product: dx and dw each pair dout with the other factor, "
+         "transposed to fit the shapes; db adds dout up over the batch")
 
 
 def loss_cases(seed=0):
@@ -175,8 +180,9 @@ softmax_cross_entropy = Check(
     bug_compare=Comparison("match_loss"),
     mutation_hint="scores -= ... changes the caller's scores: write shifted = scores - "
                   "scores.max(axis=1, keepdims=True) instead",
-    hint="p = softmax(scores), each row's maximum subtracted (axis=1, keepdims=True); "
-         "loss = -mean(log p[n, y[n]]); dscores = (p - onehot(y)) / N")
+    hint="softmax row by row (each row's maximum subtracted first, keepdims=True); the loss the mean"
+         " of minus the log-probability of each example's label; dscores the probabilities less one "
+         "at the labels, over N")
 
 
 def network_layers(rng, dtype=np.float64):
@@ -236,8 +242,8 @@ network_forward = Check(
           Bug("pass each pool layer its mode ('max' or 'avg'), or call FORWARD[kind](x, params)",
               _max_pools)],
     bug_compare=Comparison("out"),
-    hint="x, cache = FORWARD[kind](x, params) for each (kind, params) in order: each layer's output "
-         "is the next one's input; keep (kind, cache) for every layer, in order")
+    hint="each layer's output is the next one's input: run FORWARD[kind] with each (kind, params) in"
+         " order, and keep (kind, cache) for every layer, in order")
 
 
 def network_backward_cases(seed=0):
@@ -284,9 +290,9 @@ network_backward = Check(
               _grads_of_parameters_only),
           Bug("the backward functions return (dx, dw, db): zip their gradients with ('w', 'b'), "
               "in that order", _grads_swapped)],
-    hint="go through caches from last to first: dout, *param_grads = BACKWARD[kind](dout, cache), "
-         "each layer's dx being the next dout; keep {'w': dw, 'b': db} for conv and dense layers, "
-         "{} for the others, in the order of the layers")
+    hint="go through caches from last to first with BACKWARD[kind], each layer's dx being the next "
+         "dout; keep {'w': dw, 'b': db} for conv and dense layers, {} for the others, in the order "
+         "of the layers")
 
 
 def sgd_cases(seed=0):
@@ -301,24 +307,27 @@ def sgd_cases(seed=0):
 
 sgd_momentum = Check(
     "sgd_momentum", 1, S.sgd_momentum, sgd_cases, Comparison("tuple", ("w", "velocity")),
-    bugs=[Bug("the velocity subtracts the step: velocity = momentum * velocity - lr * dw",
+    bugs=[Bug("the velocity subtracts the step: the gradient points uphill, so lr times dw is taken away "
+              "from what the velocity keeps",
               lambda w, dw, v, lr, m: (w - (m * v + lr * dw), m * v + lr * dw)),
           Bug("update the velocity first, then move w by the new velocity",
               lambda w, dw, v, lr, m: (w + v, m * v - lr * dw)),
-          Bug("w = w + velocity: the velocity already points downhill",
+          Bug("w moves by adding the velocity: the velocity already points downhill",
               lambda w, dw, v, lr, m: (w - (m * v - lr * dw), m * v - lr * dw)),
-          Bug("the learning rate scales dw inside the velocity: velocity = momentum * velocity - lr * dw",
+          Bug("the learning rate scales dw inside the velocity, not the velocity as a whole",
               lambda w, dw, v, lr, m: (w + lr * (m * v - dw), m * v - dw)),
-          Bug("the velocity is not an average of gradients: velocity = momentum * velocity - lr * dw, "
+          Bug("the velocity is not an average of gradients: its step is the plain gradient step, "
               "without (1 - momentum)",
               lambda w, dw, v, lr, m: (w - lr * (m * v + (1 - m) * dw), m * v + (1 - m) * dw)),
-          Bug("keep a velocity: velocity = momentum * velocity - lr * dw, then w + velocity, and return both",
+          Bug("keep a velocity: it keeps momentum times its old value and takes this step; w moves by it, "
+              "and both come back",
               lambda w, dw, v, lr, m: (w - lr * dw, v)),
-          Bug("w and the velocity come back unchanged: compute velocity = momentum * velocity - lr * dw, "
-              "then return w + velocity and the new velocity", lambda w, dw, v, lr, m: (w, v))],
+          Bug("w and the velocity come back unchanged: compute the new velocity, move w by it, and return "
+              "both", lambda w, dw, v, lr, m: (w, v))],
     mutation_hint="return new arrays; do not change w, dw or velocity in place (velocity *= ..., "
                   "w += ... do)",
-    hint="velocity = momentum * velocity - lr * dw; w = w + velocity")
+    hint="the velocity keeps momentum times its old value and takes the gradient step (lr times dw, "
+         "downhill); then w moves by the new velocity, and both come back")
 
 
 # trained_model ---------------------------------------------------------------------------------

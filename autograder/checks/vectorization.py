@@ -151,8 +151,8 @@ col2im = Check(
                          .transpose(2, 0, 1, 3).reshape(len(cols), -1))),
           Bug("col2im adds the rows up; it is not the inverse of im2col: do not divide by the "
               "number of windows covering a pixel", _averaged)],
-    hint="for every row (n, i, j): dx_pad[n, i*stride : i*stride+F, j*stride : j*stride+F, :] += "
-         "row.reshape(F, F, C); then drop the padding")
+    hint="im2col backwards: each row goes back to its window of a zero array as large as the padded "
+         "input, overlapping windows adding up; then drop the padding")
 
 
 # conv_forward -----------------------------------------------------------------------------------
@@ -189,8 +189,8 @@ conv_forward = Check(
                               .transpose(0, 2, 3, 1))),
         Bug(_RESHAPE, _out_as(lambda out2d, shape: out2d.T.reshape(shape)))],
     bug_compare=Comparison("out"),
-    hint="out = im2col(x, F, stride, pad) @ w.reshape(F*F*C_in, C_out) + b, reshaped to "
-         "(N, Ho, Wo, C_out)")
+    hint="one matrix product: im2col's rows (one per output position) times the filters flattened "
+         "into columns (one per filter), plus the bias, reshaped to (N, H_out, W_out, C_out)")
 
 
 # conv_backward ----------------------------------------------------------------------------------
@@ -246,8 +246,8 @@ conv_backward = Check(
         Bug(_DB, wrong_grad(2, lambda dout, cache, db: dout.reshape(-1, len(db)).sum(axis=1))),
         Bug("dout2d = dout.reshape(-1, C_out): one row per output position (n, i, j), one "
             "column per filter", _dout_read_as(lambda dout, k: dout.reshape(k, -1).T))],
-    hint="dw = cols.T @ dout2d; db = dout2d.sum(axis=0); dx = col2im(dout2d @ w2d.T, x.shape, F, "
-         "stride, pad), with dout2d = dout.reshape(-1, C_out), w2d = w.reshape(-1, C_out)")
+    hint="the gradients of a matrix product, with dout as one row per output position and a column "
+         "per filter: dw from im2col's columns and dout, db adding dout's rows up, dx through col2im")
 
 
 # conv_as_matrix ---------------------------------------------------------------------------------

@@ -319,6 +319,28 @@ def conv_backward_naive(dout, cache):
     return dx, dw, db
 
 
+@bug("dw reset for every image (dw = ... inside the loop over n): only the last image's share is left",
+     hint="dw holds part of the batch only")
+def conv_backward_naive(dout, cache):
+    x, w, b, stride, pad = cache
+    N, H_out, W_out, C_out = dout.shape
+    _, H, W, _ = x.shape
+    F = w.shape[0]
+    xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    dxp = np.zeros_like(xp)
+    for n in range(N):
+        dw = np.zeros_like(w)
+        for i in range(H_out):
+            for j in range(W_out):
+                r, s = i * stride, j * stride
+                g = dout[n, i, j]
+                dxp[n, r:r + F, s:s + F, :] += np.tensordot(w, g, axes=([3], [0]))
+                dw += xp[n, r:r + F, s:s + F, :, None] * g
+    db = dout.sum(axis=(0, 1, 2))
+    dx = dxp[:, pad:pad + H, pad:pad + W, :]
+    return dx, dw, db
+
+
 @correct("loops over filter offsets, einsum over the batch")
 def conv_backward_naive(dout, cache):
     x, w, b, stride, pad = cache

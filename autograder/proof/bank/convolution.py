@@ -156,6 +156,11 @@ def zero_pad(x, pad):
     return np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
 
 
+@bug("padded with ones: np.pad's constant_values=1", hint="a wrong constant where zeros belong")
+def zero_pad(x, pad):
+    return np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=1)
+
+
 @bug("x[pad:-pad] is empty when pad is 0", hint="with pad 0, a slice x[pad:-pad] is empty")
 def zero_pad(x, pad):
     N, H, W, C = x.shape
@@ -223,6 +228,11 @@ def conv_single_step(a_slice, w, b):
     return np.sum(a_slice * w, axis=(0, 1)) + b
 
 
+@bug("the filter's rows and columns swapped (w.transpose(1, 0, 2))", hint="axes are read in the wrong order")
+def conv_single_step(a_slice, w, b):
+    return float(np.sum(a_slice * w.transpose(1, 0, 2)) + b)
+
+
 @bug("the sums multiplied instead of the products summed", hint="multiply elementwise, then sum")
 def conv_single_step(a_slice, w, b):
     return float(np.sum(a_slice) * np.sum(w) + b)
@@ -236,7 +246,7 @@ def conv_forward_naive(x, w, b, stride=1, pad=0):
     F, _, _, C_out = w.shape
     H_out, W_out = output_size(H, F, stride, pad), output_size(W, F, stride, pad)
     xp = zero_pad(x, pad)
-    out = np.zeros((N, H_out, W_out, C_out), dtype=x.dtype)
+    out = np.zeros((N, H_out, W_out, C_out), dtype=np.result_type(x, w, b))
     for n in range(N):
         for i in range(H_out):
             for j in range(W_out):
@@ -299,6 +309,50 @@ def conv_forward_naive(x, w, b, stride=1, pad=0):
                      for n in range(N) for i in range(Ho) for j in range(Wo)])
     out = (rows @ w.reshape(-1, K) + b).reshape(N, Ho, Wo, K)
     return out, [x, w, b, stride, pad]
+
+
+@bug("the output array made like x (np.zeros_like): an integer image's results are cut to integers",
+     hint="the output array holds integers")
+def conv_forward_naive(x, w, b, stride=1, pad=0):
+    N, H, W, _ = x.shape
+    F, _, _, C_out = w.shape
+    H_out, W_out = output_size(H, F, stride, pad), output_size(W, F, stride, pad)
+    xp = zero_pad(x, pad)
+    out = np.zeros_like(x, shape=(N, H_out, W_out, C_out))
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                window = xp[n, i * stride:i * stride + F, j * stride:j * stride + F, :]
+                for c in range(C_out):
+                    out[n, i, j, c] = conv_single_step(window, w[:, :, :, c], b[c])
+    return out, (x, w, b, stride, pad)
+
+
+@bug("einsum with the filter's rows and columns swapped ('qpck' for 'pqck')",
+     hint="axes are read in the wrong order")
+def conv_forward_naive(x, w, b, stride=1, pad=0):
+    from numpy.lib.stride_tricks import sliding_window_view
+    F = w.shape[0]
+    xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    windows = sliding_window_view(xp, (F, F), axis=(1, 2))[:, ::stride, ::stride]
+    out = np.einsum("nhwcpq,qpck->nhwk", windows, w) + b
+    return out, (x, w, b, stride, pad)
+
+
+@bug("the input padded with ones (np.pad's constant_values=1)", hint="the padding is not zeros")
+def conv_forward_naive(x, w, b, stride=1, pad=0):
+    N, H, W, _ = x.shape
+    F, _, _, C_out = w.shape
+    H_out, W_out = output_size(H, F, stride, pad), output_size(W, F, stride, pad)
+    xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=1)
+    out = np.zeros((N, H_out, W_out, C_out))
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                window = xp[n, i * stride:i * stride + F, j * stride:j * stride + F, :]
+                for c in range(C_out):
+                    out[n, i, j, c] = np.sum(window * w[:, :, :, c]) + b[c]
+    return out, (x, w, b, stride, pad)
 
 
 @bug("the bias forgotten", hint="the bias is missing")

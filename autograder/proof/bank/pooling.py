@@ -28,7 +28,7 @@ def pool_forward_naive(x, size=2, stride=2, mode="max"):
 def pool_forward_naive(x, size=2, stride=2, mode="max"):
     N, H, W, C = x.shape
     H_out, W_out = 1 + (H - size) // stride, 1 + (W - size) // stride
-    out = np.empty((N, H_out, W_out, C), dtype=x.dtype)
+    out = np.empty((N, H_out, W_out, C), dtype=np.result_type(x, 0.5))
     for i in range(H_out):
         for j in range(W_out):
             window = x[:, i * stride:i * stride + size, j * stride:j * stride + size, :]
@@ -60,13 +60,28 @@ def pool_forward_naive(x, size=2, stride=2, mode="max"):
     reducers = {"max": np.max, "avg": np.average}
     N, H, W, C = x.shape
     H_out, W_out = 1 + (H - size) // stride, 1 + (W - size) // stride
-    out = np.zeros((N, H_out, W_out, C), dtype=x.dtype)
+    out = np.zeros((N, H_out, W_out, C), dtype=np.result_type(x, 0.5))
     for n in range(N):
         for c in range(C):
             for i in range(H_out):
                 for j in range(W_out):
                     r, s = i * stride, j * stride
                     out[n, i, j, c] = reducers[mode](x[n, r:r + size, s:s + size, c])
+    return out, (x, size, stride, mode)
+
+
+@bug("the output array made with x's dtype: an integer image's averages are cut to integers",
+     hint="the output array holds integers")
+def pool_forward_naive(x, size=2, stride=2, mode="max"):
+    N, H, W, C = x.shape
+    H_out, W_out = 1 + (H - size) // stride, 1 + (W - size) // stride
+    reduce = np.max if mode == "max" else np.mean
+    out = np.zeros((N, H_out, W_out, C), dtype=x.dtype)
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                for c in range(C):
+                    out[n, i, j, c] = reduce(x[n, i * stride:i * stride + size, j * stride:j * stride + size, c])
     return out, (x, size, stride, mode)
 
 
@@ -302,7 +317,7 @@ def relu_forward(x):
     return out, [x]
 
 
-@bug("np.max instead of np.maximum", hint="np.maximum(x, 0) compares elementwise")
+@bug("np.max instead of np.maximum", hint="np.maximum compares two arrays")
 def relu_forward(x):
     out = np.max(x, 0)
     return out, (x,)
