@@ -50,7 +50,7 @@ HOW = {
     "make lab": How(STARTED, "", "serves JupyterLab until the learner stops it; stopped once it answers HTTP"),
     "make book": How(STARTED, r"Running Sphinx", "executes every notebook, MNIST training included: minutes "
                      "(tests/test_book.py builds it in full with QUICK=1)", needs_data=True),
-    "make release": How(FULL, r"01-convolution: released to"),
+    "make release ASSIGNMENT=01-convolution": How(FULL, r"01-convolution: kit for the class .*01-convolution-kit\.zip"),
     # before: a learner's submission is put in course/submitted/ (the untouched release: 0 points)
     "make grade WORKERS=2": How(FULL, r"learner\s+graded\s+0 / \d+", needs_sandbox=True),
     "make gradescope": How(FULL, r"wrote autograder\.zip"),
