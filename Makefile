@@ -87,9 +87,10 @@ formgrader: $(STAMP)
 	cd "$(COURSE)" && PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_PREFER_ENV_PATH=1 "$(CURDIR)/$(BIN)/python" -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --LabApp.default_url=/formgrader $(NO_BROWSER) $(AS_ROOT)
 
-# autograder.zip for Gradescope.
+# autograder-$(ASSIGNMENT).zip, one Gradescope assignment's autograder.
 gradescope: $(STAMP)
-	$(BIN)/python -m autograder gradescope
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=01-convolution" >&2; exit 2; }
+	$(BIN)/python -m autograder gradescope "$(ASSIGNMENT)"
 
 test: $(STAMP) sandbox browser debootstrap
 	$(BIN)/python -m pytest

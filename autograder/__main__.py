@@ -78,13 +78,15 @@ def parse_args(argv):
     export.add_argument("--assignment", action="append", default=[], help="only this assignment (repeatable)")
     export.add_argument("--student", action="append", default=[], help="only this student (repeatable)")
 
-    zip_ = commands.add_parser("gradescope", help="write the Gradescope autograder zip")
-    zip_.add_argument("--out", type=pathlib.Path, default=pathlib.Path("autograder.zip"))
+    zip_ = commands.add_parser("gradescope", help="write one assignment's Gradescope autograder zip")
+    zip_.add_argument("assignment", metavar="ASSIGNMENT")
+    zip_.add_argument("--out", type=pathlib.Path, default=None, help="(default: autograder-ASSIGNMENT.zip, here)")
 
     inside = commands.add_parser("gradescope-run", help="(inside Gradescope) grade one submission")
     inside.add_argument("submission", type=pathlib.Path)
     inside.add_argument("results", type=pathlib.Path)
     inside.add_argument("--accept-risk", action="store_true", help="grade even without a working sandbox")
+    inside.add_argument("--assignment", default=None, help="(default: the bundle's one assignment)")
 
     check = commands.add_parser("check", help="grade one notebook against the hidden tests")
     check.add_argument("notebook", type=pathlib.Path)
@@ -236,14 +238,24 @@ def cmd_export(args):
 
 
 def cmd_gradescope(args):
-    from .admin.gradescope import make_zip
-    print(f"wrote {make_zip(args.out, args.course)}: upload it as the assignment's autograder")
+    from .admin.gradescope import bundle_name, make_zip
+    try:
+        path = make_zip(args.out or pathlib.Path(bundle_name(args.assignment)), args.assignment, args.course)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"wrote {path}: upload it as the autograder of the Gradescope assignment {args.assignment}")
     return 0
 
 
 def cmd_gradescope_run(args):
     from .admin.gradescope import grade_in_container
-    verdict = grade_in_container(args.submission, args.results, args.course, args.accept_risk)
+    from .cleanroom.runner import Unprotected
+    try:
+        verdict = grade_in_container(args.submission, args.results, args.course, args.accept_risk, args.assignment)
+    except Unprotected as error:      # the student's results.json says only that grading could not run
+        print(f"autograder error: {error}", file=sys.stderr)
+        return 1
     print(f"{verdict.status}: {verdict.score:g} / {verdict.max_score:g}")
     return 0
 

@@ -19,16 +19,24 @@ def nbgrader_api(root=DEFAULT_ROOT, **overrides):
     """
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
     root = pathlib.Path(root).resolve()
     bin_dir = str(pathlib.Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
+    config = course_config(root)
     config.merge(Config(overrides))
     return NbGraderAPI(config=config)
+
+
+def course_config(root=DEFAULT_ROOT):
+    """The traitlets Config of the course at root: its nbgrader_config.py, with the course
+    directory's root set (no gradebook is opened)."""
+    from traitlets.config.loader import PyFileConfigLoader
+    root = pathlib.Path(root).resolve()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    return config
 
 
 def gradebook(root=DEFAULT_ROOT):
@@ -140,5 +148,5 @@ def kernel_data_dir():
     return str(path) if path.is_dir() else None
 
 
-__all__ = ["nbgrader_api", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
+__all__ = ["nbgrader_api", "course_config", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
            "answers_given", "latest_due_dates", "open_answers", "copy_course", "kernel_data_dir", "DEFAULT_ROOT"]
