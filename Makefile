@@ -42,11 +42,12 @@ browser:
 debootstrap:
 	$(call apt_install,debootstrap,debootstrap,the Gradescope image test will skip (on CI it fails))
 
-# The student release, course/release/<NN-topic>/ (nbgrader generate_assignment).
+# The student release of ASSIGNMENT, course/release/<NN-topic>/ (nbgrader generate_assignment), and its
+# kit, course/release/<NN-topic>-kit.zip; refused while it would show answers still due (ARGS=--before-deadlines).
 release: $(STAMP)
-	$(BIN)/python -m autograder release
+	$(BIN)/python -m autograder release $(ASSIGNMENT) $(ARGS)
 
-# Self-study: release the course, copy it into workspace/ (your copies: a notebook there is
+# Self-study: release the whole course (self-study-kit.zip: it shows earlier answers), copy it into workspace/ (your copies: a notebook there is
 # never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/jupyter
 # comes first on the config path (student tools only); the kernel is this environment's.
 PORT ?= 8888
@@ -56,7 +57,8 @@ NO_BROWSER = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell una
 # Jupyter refuses to run as root unless told (containers, CI).
 AS_ROOT = $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
-lab: release
+lab: $(STAMP)
+	$(BIN)/python -m autograder release --self-study
 	$(BIN)/python lab/workspace.py course/release workspace
 	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
@@ -85,9 +87,10 @@ formgrader: $(STAMP)
 	cd "$(COURSE)" && PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_PREFER_ENV_PATH=1 "$(CURDIR)/$(BIN)/python" -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --LabApp.default_url=/formgrader $(NO_BROWSER) $(AS_ROOT)
 
-# autograder.zip for Gradescope.
+# autograder-$(ASSIGNMENT).zip, one Gradescope assignment's autograder.
 gradescope: $(STAMP)
-	$(BIN)/python -m autograder gradescope
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=01-convolution" >&2; exit 2; }
+	$(BIN)/python -m autograder gradescope "$(ASSIGNMENT)"
 
 test: $(STAMP) sandbox browser debootstrap
 	$(BIN)/python -m pytest

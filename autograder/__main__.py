@@ -1,10 +1,10 @@
 """python -m autograder: release, grade a class, export the grades, or check one notebook.
 
-    python -m autograder release [ASSIGNMENT ...]
+    python -m autograder release ASSIGNMENT ... [--before-deadlines] | --self-study
     python -m autograder grade [ASSIGNMENT ...] [--workers N]
     python -m autograder export --format canvas|roster [--out FILE] [--assignment A ...]
     python -m autograder check NOTEBOOK
-    python -m autograder gradescope [--out autograder.zip]
+    python -m autograder gradescope ASSIGNMENT [--out autograder-ASSIGNMENT.zip]
 
 Exit status: 0 when every submission got a verdict (check: full marks), 1 when any
 could not be graded (check: points missing), 2 for a usage error or a machine that
@@ -20,7 +20,7 @@ import sys
 from .limits import Limits
 
 from .admin.course import (DEFAULT_ROOT, answers_given, assignment_of, assignments, kernel_data_dir, nbgrader_api,
-                           notebook_path, release_assignment)
+                           notebook_path, open_answers, release_assignment)
 
 
 def parse_args(argv):
@@ -30,8 +30,14 @@ def parse_args(argv):
                         help="the nbgrader course folder (default: the project's course/)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    release = commands.add_parser("release", help="build the student release with nbgrader")
-    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    release = commands.add_parser("release", help="build the student release with nbgrader, and a kit per assignment")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="(default: every assignment)")
+    release.add_argument("--before-deadlines", action="store_true",
+                         help="release even a notebook that shows the answers of assignments whose due dates "
+                              "(the gradebook's, with extensions) have not passed")
+    release.add_argument("--self-study", action="store_true",
+                         help="for a learner on their own: release every notebook, whatever the due dates, and "
+                              "write self-study-kit.zip (which shows earlier answers) instead of a kit per assignment")
 
     grade = commands.add_parser("grade", help="grade every submission in submitted/<student>/<assignment>/")
     grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
@@ -72,13 +78,15 @@ def parse_args(argv):
     export.add_argument("--assignment", action="append", default=[], help="only this assignment (repeatable)")
     export.add_argument("--student", action="append", default=[], help="only this student (repeatable)")
 
-    zip_ = commands.add_parser("gradescope", help="write the Gradescope autograder zip")
-    zip_.add_argument("--out", type=pathlib.Path, default=pathlib.Path("autograder.zip"))
+    zip_ = commands.add_parser("gradescope", help="write one assignment's Gradescope autograder zip")
+    zip_.add_argument("assignment", metavar="ASSIGNMENT")
+    zip_.add_argument("--out", type=pathlib.Path, default=None, help="(default: autograder-ASSIGNMENT.zip, here)")
 
     inside = commands.add_parser("gradescope-run", help="(inside Gradescope) grade one submission")
     inside.add_argument("submission", type=pathlib.Path)
     inside.add_argument("results", type=pathlib.Path)
     inside.add_argument("--accept-risk", action="store_true", help="grade even without a working sandbox")
+    inside.add_argument("--assignment", default=None, help="(default: the bundle's one assignment)")
 
     check = commands.add_parser("check", help="grade one notebook against the hidden tests")
     check.add_argument("notebook", type=pathlib.Path)
@@ -87,25 +95,38 @@ def parse_args(argv):
 
 
 def cmd_release(args):
+    from .admin.kit import write_kit
+    known = assignments(args.course)
+    chosen = args.assignments or known
+    unknown = [a for a in chosen if a not in known]
+    if unknown:
+        print(f"no such assignment: {', '.join(unknown)} (the course has {', '.join(known)})", file=sys.stderr)
+        return 2
+    if not (args.self_study or args.before_deadlines):
+        refused = {a: early for a in chosen if (early := open_answers(args.course, a))}
+        for assignment, early in refused.items():
+            given = answers_given(args.course, assignment)
+            print(f"refusing to release {assignment}: it shows the answers of " + "; ".join(
+                f"{other} ({', '.join(given[other])}), " + (f"due {due:%Y-%m-%d %H:%M:%S} UTC" if due else
+                                                            "which has no due date in the gradebook")
+                for other, due in early.items()) + ". Release it once those due dates have passed "
+                "(nbgrader db assignment add NAME --duedate=...), or pass --before-deadlines", file=sys.stderr)
+        if refused:
+            return 1
     api = nbgrader_api(args.course)
-    released = {a for a in assignments(args.course) if (args.course / "release" / a).is_dir()}
-    for assignment in args.assignments or assignments(args.course):
-        early = {other: names for other, names in answers_given(args.course, assignment).items()
-                 if other not in released}
-        if early:
-            print(f"warning: {assignment} gives the answers of " + "; ".join(
-                f"{other} ({', '.join(names)})" for other, names in early.items()) +
-                ", which are not released yet: release each notebook after the deadline of those before it",
-                file=sys.stderr)
+    for assignment in chosen:
         try:
             release_assignment(args.course, assignment, api)
         except RuntimeError as error:         # nbgrader's log says why
             print(error, file=sys.stderr)
             return 1
         print(f"{assignment}: released to {args.course / 'release' / assignment}")
-        released.add(assignment)
-    from .admin.kit import write_kit
-    print(f"student kit (every released notebook, no answer): {write_kit(args.course)}")
+        if not args.self_study:
+            shown = answers_given(args.course, assignment)
+            print(f"{assignment}: kit for the class {write_kit(args.course, assignment)}" + (
+                f" (shows the answers of {', '.join(shown)}: --before-deadlines)" if shown else ""))
+    if args.self_study:
+        print(f"self-study kit (every notebook; later ones show earlier answers): {write_kit(args.course)}")
     return 0
 
 
@@ -217,14 +238,24 @@ def cmd_export(args):
 
 
 def cmd_gradescope(args):
-    from .admin.gradescope import make_zip
-    print(f"wrote {make_zip(args.out, args.course)}: upload it as the assignment's autograder")
+    from .admin.gradescope import bundle_name, make_zip
+    try:
+        path = make_zip(args.out or pathlib.Path(bundle_name(args.assignment)), args.assignment, args.course)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"wrote {path}: upload it as the autograder of the Gradescope assignment {args.assignment}")
     return 0
 
 
 def cmd_gradescope_run(args):
     from .admin.gradescope import grade_in_container
-    verdict = grade_in_container(args.submission, args.results, args.course, args.accept_risk)
+    from .cleanroom.runner import Unprotected
+    try:
+        verdict = grade_in_container(args.submission, args.results, args.course, args.accept_risk, args.assignment)
+    except Unprotected as error:      # the student's results.json says only that grading could not run
+        print(f"autograder error: {error}", file=sys.stderr)
+        return 1
     print(f"{verdict.status}: {verdict.score:g} / {verdict.max_score:g}")
     return 0
 

@@ -1,8 +1,10 @@
 """The Gradescope autograder zip, run against a fake /autograder root, and built into a fresh
 Debian root as Gradescope builds its image."""
+import datetime
 import json
 import os
 import pathlib
+import re
 import shutil
 import socket
 import subprocess
@@ -15,18 +17,24 @@ from autograder.__main__ import main
 from autograder.cleanroom import user
 from autograder.admin.course import DEFAULT_ROOT, notebook_path
 from autograder.proof import hostile
-from autograder.verdict import GRADED, UNGRADABLE
+from autograder.verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
+
+OTHER = "01-convolution"            # an assignment other than the bundle's (hostile.ASSIGNMENT, 02-pooling)
 
 
 def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
-    bundle = tmp_path / "autograder.zip"
-    assert main(["gradescope", "--out", str(bundle)]) == 0
+    bundle = tmp_path / "autograder-02-pooling.zip"
+    assert main(["gradescope", hostile.ASSIGNMENT, "--out", str(bundle)]) == 0
     root = tmp_path / "autograder"
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
         z.extractall(root / "source")
-    assert {"setup.sh", "run_autograder", "requirements.txt", "solutions/conv.py",
-            "course/source/02-pooling/pooling.ipynb"} <= set(names)
+    assert {"setup.sh", "run_autograder", "requirements.txt", "solutions/conv.py", "autograder/checks/pooling.py",
+            "course/source/02-pooling/pooling.ipynb", "course/nbgrader_config.py"} <= set(names)
+    # that assignment's checks and source alone, and no bank of answers
+    assert [n for n in names if n.startswith("course/source/")] == ["course/source/02-pooling/pooling.ipynb"]
+    assert not {n for n in names if n.startswith("autograder/proof/")}
+    assert not {"autograder/checks/convolution.py", "autograder/checks/backprop.py"} & set(names)
     (root / "submission").mkdir()
     solved = json.loads(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT).read_text())
     _, slipped = hostile.relu_returns("np.abs(x)")(solved, "", "")      # a student's slip in relu_forward
@@ -44,13 +52,110 @@ def test_run_autograder_grades_a_submission_in_a_fake_root(tmp_path):
     assert "BEGIN HIDDEN TESTS" not in json.dumps(results)
 
 
-def test_nothing_submitted_is_a_clear_zero(tmp_path):
+def test_the_bundle_is_named_after_its_assignment(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["gradescope", OTHER]) == 0 and (tmp_path / f"autograder-{OTHER}.zip").is_file()
+    assert main(["gradescope", "no-such-assignment"]) == 2
+
+
+def submitted(tmp_path, files):
+    """Grade a submission folder holding {file name: bytes} for 02-pooling (no bundle: the
+    course's own folder): (the verdict, results.json as a dict, all its text)."""
     from autograder.admin.gradescope import grade_in_container
-    (tmp_path / "submission").mkdir()
-    verdict = grade_in_container(tmp_path / "submission", tmp_path / "results.json")
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["score"] == 0 and "no course notebook was submitted" in results["output"]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    verdict = grade_in_container(folder, tmp_path / "results.json", assignment=hostile.ASSIGNMENT)
+    text = (tmp_path / "results.json").read_text()
+    return verdict, json.loads(text), text
+
+
+def solved(assignment):
+    return notebook_path(DEFAULT_ROOT, assignment).read_bytes()
+
+
+def test_nothing_submitted_is_a_clear_zero(tmp_path):
+    verdict, results, _ = submitted(tmp_path, {})
+    assert results["score"] == 0 and "the submission holds no notebook: upload pooling.ipynb" in results["output"]
     assert not verdict.graded
+
+
+def test_another_assignments_notebook_is_not_graded_and_the_student_is_told_which_file(tmp_path):
+    verdict, results, _ = submitted(tmp_path, {"convolution.ipynb": solved(OTHER)})     # solved, but not 02
+    assert not verdict.graded and results["score"] == 0
+    assert ("this assignment grades pooling.ipynb, and the submission holds convolution.ipynb instead"
+            in results["output"])
+
+
+def test_several_notebooks_are_not_graded_and_the_student_is_told_which_file(tmp_path):
+    verdict, results, _ = submitted(tmp_path, {"pooling.ipynb": solved(hostile.ASSIGNMENT),
+                                               "convolution.ipynb": solved(OTHER)})
+    assert not verdict.graded and results["score"] == 0
+    assert ("grades pooling.ipynb alone, and the submission holds 2 notebooks (convolution.ipynb, pooling.ipynb): "
+            "upload pooling.ipynb and no other notebook") in results["output"]
+
+
+def full_marks(monkeypatch):
+    """grade_submission stubbed to give every exercise of 02-pooling its points."""
+    from autograder.checks import NOTEBOOKS
+    from autograder.cleanroom import runner
+    monkeypatch.setattr(runner, "grade_submission", lambda course, assignment, student, notebook, **kw: Verdict(
+        student, assignment, "pooling", GRADED, [ExerciseResult(c.name, c.points, c.points)
+                                                 for c in NOTEBOOKS[assignment]]))
+
+
+DUE = datetime.datetime(2027, 1, 15, 17, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-8)))
+
+
+def metadata(tmp_path, late_by, extension=None):
+    """Gradescope's submission_metadata.json for a submission late_by after DUE (and a user's
+    own due date, extension after DUE, when given)."""
+    user = {"id": 101, "email": "s@x", "name": "S"}
+    if extension is not None:
+        user["assignment"] = {"due_date": (DUE + extension).isoformat()}
+    (tmp_path / "submission_metadata.json").write_text(json.dumps({
+        "created_at": (DUE + late_by).isoformat(), "assignment": {"due_date": DUE.isoformat(), "title": "02"},
+        "users": [user]}))
+
+
+def test_a_late_submission_loses_the_courses_penalty_and_results_say_so(tmp_path, monkeypatch):
+    full_marks(monkeypatch)
+    metadata(tmp_path, datetime.timedelta(hours=40.5))            # two started days: 2 points, per_day
+    verdict, results, _ = submitted(tmp_path, {"pooling.ipynb": solved(hostile.ASSIGNMENT)})
+    assert (verdict.raw_score, verdict.late_penalty, verdict.score) == (4.0, 2.0, 2.0)
+    assert results["score"] == 2.0 == sum(t["score"] for t in results["tests"])
+    [penalty] = [t for t in results["tests"] if t["name"] == "late penalty"]
+    assert penalty["score"] == -2.0 and penalty["max_score"] == 0
+    assert "Late: submitted 40.5 hours after the due date: late penalty 2 points" in results["output"]
+
+
+def test_a_students_extension_in_the_metadata_is_on_time(tmp_path, monkeypatch):
+    full_marks(monkeypatch)
+    metadata(tmp_path, datetime.timedelta(hours=40.5), extension=datetime.timedelta(days=3))
+    verdict, results, _ = submitted(tmp_path, {"pooling.ipynb": solved(hostile.ASSIGNMENT)})
+    assert verdict.score == 4.0 == results["score"] and "Late" not in results["output"]
+    assert [t["name"] for t in results["tests"]] == ["pool_forward_naive", "relu_forward"]
+
+
+def test_an_unprotected_container_fails_the_run_and_tells_the_student_nothing_more(tmp_path, monkeypatch, capsys):
+    from autograder.cleanroom import runner
+
+    def refuse(*args, **kwargs):
+        raise runner.Unprotected(f"refusing to grade: the kernel's user can read {DEFAULT_ROOT}/solutions; "
+                                 "pass --accept-risk to grade anyway")
+    monkeypatch.setattr(runner, "CleanRoom", refuse)
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "pooling.ipynb").write_bytes(solved(hostile.ASSIGNMENT))
+    status = main(["gradescope-run", str(tmp_path / "submission"), str(tmp_path / "results.json"),
+                   "--assignment", hostile.ASSIGNMENT])
+    assert status == 1                                   # Gradescope reports an autograder error
+    assert f"{DEFAULT_ROOT}/solutions" in capsys.readouterr().err      # the instructor's log says why
+    text = (tmp_path / "results.json").read_text()
+    results = json.loads(text)
+    assert results["score"] == 0 and "grading could not run" in results["output"]
+    assert "Your instructor has been told" in results["output"]
+    assert not re.search(r"/\w", text) and "--accept-risk" not in text and "accept" not in text
 
 
 # A Gradescope-like image: a fresh Debian root (debootstrap, minbase: no Python at all), the
@@ -83,8 +188,8 @@ def image(tmp_path_factory):
     subprocess.run(["mount", "-t", "proc", "proc", str(root / "proc")], check=True)
     subprocess.run(["mount", "--rbind", "/dev", str(root / "dev")], check=True)
     try:
-        bundle = tmp_path_factory.mktemp("bundle") / "autograder.zip"
-        assert main(["gradescope", "--out", str(bundle)]) == 0
+        bundle = tmp_path_factory.mktemp("bundle") / f"autograder-{hostile.ASSIGNMENT}.zip"
+        assert main(["gradescope", hostile.ASSIGNMENT, "--out", str(bundle)]) == 0
         source = root / SOURCE.lstrip("/")
         with zipfile.ZipFile(bundle) as z:
             z.extractall(source)
@@ -206,11 +311,13 @@ def test_where_the_kernel_user_could_read_the_answers_nothing_is_graded(built):
     run = in_image(built, f"chmod 755 {SOURCE} && cd {SOURCE} && PYTHONPATH=. /autograder/venv/bin/python -m "
                           f"autograder --course course gradescope-run /autograder/submission /tmp/results.json")
     in_image(built, f"chmod 700 {SOURCE}")
-    assert run.returncode == 0, run.stderr[-3000:]
-    results = json.loads((built / "tmp" / "results.json").read_text())
-    assert results["score"] == 0 and "cannot grade safely" in results["output"]
-    assert "bubblewrap cannot start a sandbox here" in results["output"]
-    assert "the kernel's user can read" in results["output"] and f"{SOURCE}/autograder" in results["output"]
+    assert run.returncode == 1, run.stderr[-3000:]           # Gradescope reports an autograder error
+    assert "bubblewrap cannot start a sandbox here" in run.stderr          # to the instructor, with why
+    assert "the kernel's user can read" in run.stderr and f"{SOURCE}/autograder" in run.stderr
+    text = (built / "tmp" / "results.json").read_text()
+    results = json.loads(text)
+    assert results["score"] == 0 and "grading could not run" in results["output"]
+    assert not re.search(r"/\w", text) and "accept" not in text         # no path, no instructor's option
     assert [t["score"] for t in results["tests"]] == [0, 0] and results["execution_time"] >= 0
 
 
@@ -230,10 +337,11 @@ def test_each_student_is_graded_on_hidden_inputs_of_their_own(tmp_path, monkeypa
     shutil.copy(notebook_path(DEFAULT_ROOT, hostile.ASSIGNMENT), tmp_path / "submission")
     for user_id in (101, 202, 101):
         (tmp_path / gradescope.METADATA).write_text(json.dumps({"users": [{"id": user_id, "email": "s@x"}]}))
-        gradescope.grade_in_container(tmp_path / "submission", tmp_path / "results.json", tmp_path / "course")
+        gradescope.grade_in_container(tmp_path / "submission", tmp_path / "results.json", tmp_path / "course",
+                                      assignment=hostile.ASSIGNMENT)
     assert seeds == [runner.student_seed(12345, "101"), runner.student_seed(12345, "202"),
                      runner.student_seed(12345, "101")]
     assert seeds[0] != seeds[1]
-    bundles = [gradescope.make_zip(tmp_path / f"{i}.zip") for i in range(2)]
+    bundles = [gradescope.make_zip(tmp_path / f"{i}.zip", hostile.ASSIGNMENT) for i in range(2)]
     drawn = [zipfile.ZipFile(b).read(f"course/{gradescope.SEED_FILE}") for b in bundles]
     assert drawn[0] != drawn[1]

@@ -3,9 +3,9 @@ requirements.txt, it runs notebook 01's visible tests on the model answers (and 
 mistake), imports neither `solutions` nor `autograder`, and holds no solution line and no
 hidden test anywhere, its wheel included (the visible tests' hints aside: see without_hints).
 
-The kit is made from a copy of the course with 01 and 02 released (release order: 03 and
-later give 01's answers once 01's deadline is past). The install downloads from PyPI what
-pip's cache does not hold (about a minute when it does).
+The kit is notebook 01's, made from a copy of the course with 01 and 02 released: 02 is not
+in it (tests/test_release.py builds every assignment's kit, due dates set and unset). The
+install downloads from PyPI what pip's cache does not hold (about a minute when it does).
 """
 import json
 import os
@@ -16,28 +16,14 @@ import zipfile
 import pytest
 
 from autograder.admin.course import copy_course, notebook_path
-from autograder.admin.kit import KIT_NAME, write_kit
+from autograder.admin.kit import kit_name, write_kit
 from autograder.proof.answers import find
-from coursekit import wire
-from coursekit.visible import PUBLIC_FILE
-from model_answers import MARKERS, solution_blocks
+from model_answers import every_text, secret_lines, solution_blocks
 
 RELEASED = ["01-convolution", "02-pooling"]
+KIT = RELEASED[0]                  # the kit of 01 alone
 MISTAKE = ("conv_forward_naive", "the bias forgotten")     # a bug of the proof's bank
 EXPECTED_CAUSE = "the bias is missing"
-
-
-def secret_lines(nb):
-    """The lines between solution markers that the notebook shows nowhere else (so not given code)."""
-    inside, outside, within = set(), set(), False
-    for cell in nb["cells"]:
-        for line in "".join(cell["source"]).splitlines():
-            text = line.strip()
-            if text in MARKERS:
-                within = text == MARKERS[0]
-            elif text:
-                (inside if within else outside).add(text)
-    return {line for line in inside - outside if len(line) > 3}
 
 
 @pytest.fixture(scope="module")
@@ -45,50 +31,21 @@ def kit(tmp_path_factory):
     """(the kit's folder, unzipped alone; the source notebooks of the released assignments)."""
     tmp = tmp_path_factory.mktemp("kit")
     course = copy_course(tmp / "course", release=RELEASED)
-    archive = write_kit(course)
-    assert archive == course / "release" / f"{KIT_NAME}.zip"
+    archive = write_kit(course, KIT)
+    assert archive == course / "release" / f"{kit_name(KIT)}.zip"
     alone = tmp / "student"
     with zipfile.ZipFile(archive) as z:
         z.extractall(alone)
     sources = {a: json.loads(notebook_path(course, a).read_text()) for a in RELEASED}
-    return alone / KIT_NAME, sources
-
-
-def without_hints(records):
-    """The visible tests' data with its hints taken out: the checks' feedback, which names the
-    fix of a mistake it recognises (sometimes a line of code) and is shown when an answer is
-    wrong, as the hidden tests show it. What is left (inputs, expected outputs, the comparison)
-    must hold no line of an answer."""
-    return {name: {**record, "hint": "", "mutation_hint": "",
-                   "cases": [{**case, "mistakes": [output for _, output in case.get("mistakes", [])]}
-                             for case in record["cases"]]}
-            for name, record in records.items()}
-
-
-def every_text(folder):
-    """{name: text} of every file in folder, the wheel's members unpacked and the visible tests'
-    data without its hints (bytes read as latin-1, so a binary file's strings are searched too)."""
-    texts = {}
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        if path.name == PUBLIC_FILE:
-            data = wire.encode(without_hints(wire.decode(path.read_bytes())))
-            texts[str(path.relative_to(folder))] = data.decode("latin-1")
-        elif path.suffix == ".whl":
-            with zipfile.ZipFile(path) as wheel:
-                texts.update({f"{path.name}/{m}": wheel.read(m).decode("latin-1") for m in wheel.namelist()})
-        else:
-            texts[str(path.relative_to(folder))] = path.read_bytes().decode("latin-1")
-    return texts
+    return alone / kit_name(KIT), sources
 
 
 def test_the_kit_holds_the_notebooks_the_wheel_and_the_student_lab(kit):
     folder, _ = kit
     names = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
-    for assignment in RELEASED:
-        assert any(n.startswith(f"{assignment}/") and n.endswith(".ipynb") for n in names)
-        assert f"{assignment}/public_cases.bin" in names
+    assert any(n.startswith(f"{KIT}/") and n.endswith(".ipynb") for n in names)
+    assert f"{KIT}/public_cases.bin" in names
+    assert not any(n.startswith(f"{RELEASED[1]}/") for n in names)      # released, but not this kit's
     assert "README.md" in names and "requirements.txt" in names
     assert "jupyter/labconfig/page_config.json" in names
     [wheel] = folder.glob("*.whl")

@@ -50,10 +50,10 @@ HOW = {
     "make lab": How(STARTED, "", "serves JupyterLab until the learner stops it; stopped once it answers HTTP"),
     "make book": How(STARTED, r"Running Sphinx", "executes every notebook, MNIST training included: minutes "
                      "(tests/test_book.py builds it in full with QUICK=1)", needs_data=True),
-    "make release": How(FULL, r"01-convolution: released to"),
+    "make release ASSIGNMENT=01-convolution": How(FULL, r"01-convolution: kit for the class .*01-convolution-kit\.zip"),
     # before: a learner's submission is put in course/submitted/ (the untouched release: 0 points)
     "make grade WORKERS=2": How(FULL, r"learner\s+graded\s+0 / \d+", needs_sandbox=True),
-    "make gradescope": How(FULL, r"wrote autograder\.zip"),
+    "make gradescope ASSIGNMENT=01-convolution": How(FULL, r"wrote autograder-01-convolution\.zip"),
     "cd course && ../.venv/bin/nbgrader autograde 01-convolution --force": How(FULL,
                                                                                r"Autograding .*learner/01-convolution"),
     "make formgrader": How(STARTED, r"http://127\.0\.0\.1:\d+/formgrader", "serves the formgrader until the "
@@ -142,8 +142,8 @@ def test_readme_command(repo, command, request):
         text = output_of(log)
         assert done.returncode == how.status, text[-3000:]
         assert re.search(how.expect, text, re.M), text[-3000:]
-        if command == "make gradescope":
-            assert (copy / "autograder.zip").is_file()
+        if command.startswith("make gradescope"):
+            assert (copy / "autograder-01-convolution.zip").is_file()
         if " export " in command:      # the learner graded by an earlier command is in the file
             written = copy / "course" / "reports" / ("roster.csv" if "roster" in command else "canvas.csv")
             assert "learner" in written.read_text()

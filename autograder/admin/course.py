@@ -19,16 +19,24 @@ def nbgrader_api(root=DEFAULT_ROOT, **overrides):
     """
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
     root = pathlib.Path(root).resolve()
     bin_dir = str(pathlib.Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
+    config = course_config(root)
     config.merge(Config(overrides))
     return NbGraderAPI(config=config)
+
+
+def course_config(root=DEFAULT_ROOT):
+    """The traitlets Config of the course at root: its nbgrader_config.py, with the course
+    directory's root set (no gradebook is opened)."""
+    from traitlets.config.loader import PyFileConfigLoader
+    root = pathlib.Path(root).resolve()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    return config
 
 
 def gradebook(root=DEFAULT_ROOT):
@@ -89,6 +97,37 @@ def answers_given(root, assignment):
     return {other: names for other, names in given.items() if names}
 
 
+def latest_due_dates(root, names):
+    """{assignment: the latest due date (naive UTC datetime, as nbgrader keeps it) of each of
+    `names` in the course's gradebook, the latest extension of any student included, or None
+    where the gradebook gives it no due date}."""
+    from nbgrader.api import MissingEntry
+    due = {}
+    with gradebook(root) as book:
+        for name in names:
+            try:
+                assignment = book.find_assignment(name)
+            except MissingEntry:
+                due[name] = None
+                continue
+            dates = [assignment.duedate] + [s.duedate for s in assignment.submissions if s.extension]
+            due[name] = max((d for d in dates if d is not None), default=None)
+    return due
+
+
+def open_answers(root, assignment, now=None):
+    """{earlier assignment: its latest due date, or None} of the assignments whose answers the
+    notebook of `assignment` shows in its given cells (answers_given) and whose due date has not
+    passed at `now` (naive UTC; the present when None): releasing it to a class would show them.
+    Empty when it may be released."""
+    import datetime
+    now = now or datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    given = answers_given(root, assignment)
+    if not given:
+        return {}
+    return {name: due for name, due in latest_due_dates(root, sorted(given)).items() if due is None or due > now}
+
+
 def copy_course(target, release=()):
     """A copy of the course at `target` without anything made from it (releases,
     submissions, grades, feedback, reports), with the assignments in `release` released
@@ -109,5 +148,5 @@ def kernel_data_dir():
     return str(path) if path.is_dir() else None
 
 
-__all__ = ["nbgrader_api", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
-           "answers_given", "copy_course", "kernel_data_dir", "DEFAULT_ROOT"]
+__all__ = ["nbgrader_api", "course_config", "gradebook", "release_assignment", "assignments", "notebook_path", "assignment_of",
+           "answers_given", "latest_due_dates", "open_answers", "copy_course", "kernel_data_dir", "DEFAULT_ROOT"]

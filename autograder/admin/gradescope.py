@@ -1,17 +1,26 @@
 """Grading inside Gradescope's autograder container, for classes that outgrow one machine.
 
-`python -m autograder gradescope` writes autograder.zip: the course's packages,
-the source notebooks, the pins, coursekit's wheel, and Gradescope's two entry points:
+`python -m autograder gradescope ASSIGNMENT` writes autograder-ASSIGNMENT.zip, one Gradescope
+assignment's autograder: the grader (autograder/ without the proof's bank of answers, with that
+assignment's checks alone), the reference (solutions/), coursekit, that assignment's source
+notebook alone, the course's nbgrader_config.py (its late policy), the pins, coursekit's
+wheel, and Gradescope's two entry points:
   setup.sh        installs bubblewrap, Python 3.11 if the image's is older, a venv in <root>/venv
                   with the pins of what grading needs (requirements.txt) and coursekit (the
                   kernel's only course package), the MNIST files, and makes <root>/source root's alone
-  run_autograder  grades /autograder/submission/*.ipynb and writes /autograder/results/results.json,
-                  with the grader's packages from <root>/source
+  run_autograder  grades that assignment's notebook in /autograder/submission (a submission
+                  without it, or with other notebooks, is told which file it expects), applies
+                  the course's late policy to Gradescope's submission time and due date
+                  (submission_metadata.json), and writes /autograder/results/results.json; it
+                  exits 1 where the container cannot confine student code (the student reads
+                  that grading could not run, Gradescope tells the instructor, stderr says why)
 The container's root is $AUTOGRADER_ROOT when set (tests use a fake one), else /autograder;
 the bundle is unpacked in <root>/source, and Gradescope runs copies of both scripts from <root>.
 Where bubblewrap cannot start in the container, the kernel runs as an unprivileged user
 who cannot read <root>/source (cleanroom/user.py), or the result says why it cannot.
 """
+import dataclasses
+import datetime
 import json
 import os
 import pathlib
@@ -23,12 +32,15 @@ import zipfile
 from .. import PROJECT
 
 from .kit import build_wheel, pins
-from .course import DEFAULT_ROOT, assignment_of, assignments, kernel_data_dir, notebook_path
+from .course import DEFAULT_ROOT, assignments, course_config, kernel_data_dir, notebook_path
 
 PACKAGES = ("autograder", "solutions", "coursekit")
 SEED_FILE = "grading-seed.txt"      # in the bundle's course/: the seed each student's own follows from
 METADATA = "submission_metadata.json"   # Gradescope's, beside the submission folder
 METADATA_BYTES = 2**20
+SHOWN_NAMES = 5                     # at most this many of a submission's notebooks named back
+NOT_RUN = ("grading could not run: this autograder could not confine code safely in its container. "
+           "Your instructor has been told; nothing in your notebook caused it")
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image. Every step must
@@ -82,8 +94,20 @@ PYTHONPATH="$(pwd)" "$python" -m autograder --course course gradescope-run "$roo
 """
 
 
-def make_zip(out_path, course_root=DEFAULT_ROOT):
-    """Write the Gradescope autograder zip; returns its path."""
+def bundle_name(assignment):
+    """The file name of an assignment's Gradescope autograder: autograder-<assignment>.zip."""
+    return f"autograder-{assignment}.zip"
+
+
+def make_zip(out_path, assignment, course_root=DEFAULT_ROOT):
+    """Write the Gradescope autograder zip of one assignment at out_path (see the module's
+    docstring for what it holds); returns its path. ValueError for an assignment the course
+    does not have."""
+    from ..checks import MODULES
+    course_root = pathlib.Path(course_root)
+    if assignment not in assignments(course_root):
+        raise ValueError(f"no such assignment: {assignment} (the course has {', '.join(assignments(course_root))})")
+    left_out = {pathlib.Path(module.__file__).resolve() for other, module in MODULES.items() if other != assignment}
     out_path = pathlib.Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -97,43 +121,124 @@ def make_zip(out_path, course_root=DEFAULT_ROOT):
             bundle.write(wheel, wheel.name)
         for package in PACKAGES:
             for path in sorted((PROJECT / package).rglob("*.py")):
-                bundle.write(path, path.relative_to(PROJECT).as_posix())
-        course_root = pathlib.Path(course_root)
+                inside = path.relative_to(PROJECT)
+                if inside.parts[:2] == ("autograder", "proof") or path.resolve() in left_out:
+                    continue             # the bank of answers, other assignments' checks
+                bundle.write(path, inside.as_posix())
         bundle.write(course_root / "nbgrader_config.py", "course/nbgrader_config.py")
         bundle.writestr(f"course/{SEED_FILE}", str(secrets.randbelow(2**31)))
-        for assignment in assignments(course_root):
-            source = notebook_path(course_root, assignment)
-            bundle.write(source, f"course/source/{assignment}/{source.name}")
+        source = notebook_path(course_root, assignment)
+        bundle.write(source, f"course/source/{assignment}/{source.name}")
     return out_path
 
 
-def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=False):
-    """Grade the notebook in submission_dir and write Gradescope's results.json; returns the
-    Verdict. Where the container cannot confine student code, the result says so (0 points)
-    unless accept_risk."""
-    from ..reports.gradescope import write_gradescope
+def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, accept_risk=False, assignment=None):
+    """Grade the assignment's notebook in submission_dir and write Gradescope's results.json
+    at results_path; returns the Verdict. `assignment` defaults to the one assignment of the
+    course (a bundle holds one). The submission must hold that notebook and no other (else it
+    is ungradable, told which file is expected); a graded one submitted after its due date
+    (submission_metadata.json beside submission_dir) loses points by the course's late
+    policy, as a test of negative score and a line of the output. Where the container cannot
+    confine student code, results.json says only that grading could not run, and Unprotected
+    is raised (with what is missing) for the caller to fail the run."""
     from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, student_seed, ungradable
     started = time.monotonic()
-    submission_dir = pathlib.Path(submission_dir)
-    found = next(((path, assignment) for path in sorted(submission_dir.rglob("*.ipynb"))
-                  if (assignment := assignment_of(course_root, path.name))), None)
-    if found is None:
-        known = assignments(course_root)
-        names = ", ".join(sorted(notebook_path(course_root, a).name for a in known))
-        verdict = ungradable("submission", known[0], notebook_path(course_root, known[0]).stem,
-                             f"no course notebook was submitted (one of {names})")
+    assignment = assignment or _only_assignment(course_root)
+    expected = notebook_path(course_root, assignment)
+    metadata = _metadata(pathlib.Path(submission_dir).parent / METADATA)
+    student = _gradescope_student(metadata)
+    problem, notebook = _the_notebook(submission_dir, expected.name)
+    if problem:
+        verdict = ungradable("submission", assignment, expected.stem, problem)
     else:
-        notebook, assignment = found
-        seed = student_seed(_bundle_seed(course_root), _gradescope_student(submission_dir.parent / METADATA))
+        seed = student_seed(_bundle_seed(course_root), student)
         try:
             with CleanRoom(accept_risk=accept_risk, course_root=course_root, single_submission=True) as room:
                 verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=kernel_data_dir(),
                                            room=room, seed=seed)
-        except Unprotected as error:
-            verdict = ungradable("submission", assignment, notebook_path(course_root, assignment).stem,
-                                 f"the autograder cannot grade safely here; ask your instructor. {error}")
-    write_gradescope(verdict, results_path, execution_time=time.monotonic() - started)
+        except Unprotected:
+            _write_results(ungradable("submission", assignment, expected.stem, NOT_RUN), results_path, started)
+            raise
+        if verdict.graded:
+            verdict = _late(verdict, course_root, student, metadata)
+    _write_results(verdict, results_path, started)
     return verdict
+
+
+def _only_assignment(course_root):
+    """The one assignment of a bundle's course; ValueError when it has several."""
+    (assignment, *others) = assignments(course_root)
+    if others:
+        raise ValueError(f"{course_root} holds several assignments: say which one to grade (--assignment)")
+    return assignment
+
+
+def _the_notebook(submission_dir, expected):
+    """("", its path) when submission_dir holds the notebook named `expected` and no other,
+    else (what is wrong and which file is expected, for the student, None). Notebooks are
+    named by file name only, at most SHOWN_NAMES of them."""
+    found = sorted(p for p in pathlib.Path(submission_dir).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    names = ", ".join(sorted({p.name[:60] for p in found})[:SHOWN_NAMES]) + (", ..." if len(found) > SHOWN_NAMES
+                                                                               else "")
+    if len(found) == 1 and found[0].name == expected:
+        return "", found[0]
+    if not found:
+        return f"this assignment grades {expected}, and the submission holds no notebook: upload {expected}", None
+    if len(found) > 1:
+        return (f"this assignment grades {expected} alone, and the submission holds {len(found)} notebooks "
+                f"({names}): upload {expected} and no other notebook"), None
+    return (f"this assignment grades {expected}, and the submission holds {names} instead: upload this "
+            f"assignment's notebook, named {expected}"), None
+
+
+def _late(verdict, course_root, student, metadata):
+    """The verdict with the course's late penalty (course/nbgrader_config.py) for a submission
+    made after Gradescope's due date (the latest of the assignment's and any of its users'),
+    as grade settles it."""
+    from . import late
+    seconds = _seconds_late(metadata)
+    if seconds <= 0:
+        return verdict
+    taken = late.penalty(late.penalty_plugin(course_config(course_root)), student, verdict.raw_score, seconds)
+    return dataclasses.replace(verdict, late_seconds=seconds, late_penalty=taken)
+
+
+def _seconds_late(metadata):
+    """Seconds from Gradescope's due date to the submission's created_at (0 when on time, or
+    when either is missing or not an ISO 8601 time with its zone)."""
+    def when(text):
+        moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise ValueError(text)
+        return moment
+    try:
+        created = when(metadata["created_at"])
+        dues = [when(metadata["assignment"]["due_date"])]
+        for user in metadata.get("users") or []:
+            if isinstance(user, dict) and isinstance(user.get("assignment"), dict) and user["assignment"].get("due_date"):
+                dues.append(when(user["assignment"]["due_date"]))      # an extension of that student's
+        return max((created - max(dues)).total_seconds(), 0.0)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return 0.0
+
+
+def _write_results(verdict, results_path, started):
+    """Write the verdict's results.json: Gradescope's report with, for a late penalty, a line
+    that says so and a test of negative score, so that the tests add up to the score."""
+    from ..reports.gradescope import gradescope_results
+    from ..reports.text import late_text
+    results = gradescope_results(verdict, execution_time=time.monotonic() - started)
+    if verdict.late_seconds > 0:
+        line = late_text(verdict)
+        if line not in results["output"]:
+            results["output"] += f"\nLate: {line}; the score is after it."
+        if verdict.late_penalty and round(sum(t["score"] for t in results["tests"]), 4) != results["score"]:
+            results["tests"].append({"name": "late penalty", "score": -round(verdict.late_penalty, 4),
+                                     "max_score": 0.0, "output": f"{line[0].upper()}{line[1:]}.",
+                                     "status": "failed", "visibility": "visible"})
+    path = pathlib.Path(results_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def _bundle_seed(course_root):
@@ -144,18 +249,27 @@ def _bundle_seed(course_root):
         return 0
 
 
-def _gradescope_student(metadata_path):
-    """Who submitted, from Gradescope's metadata: the ids of the submission's users (a group
-    submits together), so each student's hidden inputs are their own, as grade draws them;
-    "submission" when the file is missing or unreadable."""
+def _metadata(metadata_path):
+    """Gradescope's submission_metadata.json as a dict, read with files.read_submitted (no
+    link followed, bounded); {} when it is missing or unreadable."""
     from ..cleanroom.files import Refused, open_folder, read_submitted
     metadata_path = pathlib.Path(metadata_path)
     try:
         fd = open_folder(metadata_path.parent, [])
         try:
-            users = json.loads(read_submitted(fd, metadata_path.name, METADATA_BYTES, text=True))["users"]
+            found = json.loads(read_submitted(fd, metadata_path.name, METADATA_BYTES, text=True))
         finally:
             os.close(fd)
-        return ",".join(sorted(str(u["id"]) for u in users)) or "submission"
-    except (Refused, OSError, ValueError, KeyError, TypeError):
+    except (Refused, OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _gradescope_student(metadata):
+    """Who submitted, from Gradescope's metadata (a dict): the ids of the submission's users
+    (a group submits together), so each student's hidden inputs are their own, as grade draws
+    them; "submission" when the metadata names none."""
+    try:
+        return ",".join(sorted(str(u["id"]) for u in metadata["users"])) or "submission"
+    except (KeyError, TypeError):
         return "submission"

@@ -1,12 +1,17 @@
-"""The student kit: what a class is given, without a single answer in it.
+"""The student kits: what a class is given, one assignment at a time, and the self-study kit.
 
-`python -m autograder release` writes <course>/release/student-kit.zip, a folder student-kit/:
+`python -m autograder release ASSIGNMENT` writes <course>/release/<ASSIGNMENT>-kit.zip, a
+folder <ASSIGNMENT>-kit/ that holds what is due next and nothing else:
 
     README.md              how to start: a laptop, a JupyterHub image, Colab
     requirements.txt       the course's pins of what a student needs, and the wheel below
     cnn_coursekit-<version>-py3-none-any.whl   coursekit, the student-side package, alone
     jupyter/               the student-only JupyterLab configuration (lab/jupyter)
-    <NN-topic>/            each released notebook with its visible tests' data (inside the notebook; also public_cases.bin)
+    <ASSIGNMENT>/          its released notebook with its visible tests' data (inside the notebook; also public_cases.bin)
+
+`python -m autograder release --self-study` writes <course>/release/self-study-kit.zip, the
+same with every released notebook, for a learner on their own: notebooks 03-05 show earlier
+notebooks' answers in given cells, and its README says so. It is never for a class.
 
 The wheel holds coursekit and nothing else of the project: no `solutions`, no `autograder`.
 """
@@ -22,7 +27,7 @@ import zipfile
 
 from .. import PROJECT
 
-KIT_NAME = "student-kit"
+SELF_STUDY = "self-study-kit"
 DISTRIBUTION = "cnn-coursekit"
 # What the notebooks need, where a student works and where a grader runs them: coursekit's
 # dependencies, JupyterLab and nbgrader.
@@ -65,37 +70,45 @@ def build_wheel(out_folder):
     return next(pathlib.Path(out_folder).glob(f"{name}-{project['version']}-*.whl"))
 
 
-def write_kit(course_root, out_path=None):
-    """Write the student kit of the released notebooks of the course at course_root (at
-    <course_root>/release/student-kit.zip unless out_path); its path. ValueError when nothing
-    is released yet."""
+def kit_name(assignment=None):
+    """The kit's name, its zip's and its folder's: "<assignment>-kit", or "self-study-kit" for None."""
+    return f"{assignment}-kit" if assignment else SELF_STUDY
+
+
+def write_kit(course_root, assignment=None, out_path=None):
+    """Write the kit of one released assignment of the course at course_root, or (assignment
+    None) the self-study kit of every released notebook, at <course_root>/release/<kit_name>.zip
+    unless out_path; its path. ValueError when that notebook (or any) is not released yet."""
     release = pathlib.Path(course_root) / "release"
-    folders = sorted(p.parent for p in release.glob("*/*.ipynb"))
+    folders = sorted(p.parent for p in release.glob(f"{assignment or '*'}/*.ipynb"))
     if not folders:
-        raise ValueError(f"{release} holds no released notebook: release an assignment first")
-    out_path = pathlib.Path(out_path or release / f"{KIT_NAME}.zip")
+        raise ValueError(f"{release} holds no released notebook{' of ' + assignment if assignment else ''}: "
+                         f"release it first")
+    name = kit_name(assignment)
+    out_path = pathlib.Path(out_path or release / f"{name}.zip")
+    readme = (STUDENT_README if assignment else STUDENT_README + SELF_STUDY_README)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(tmp)
         with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as kit:
-            kit.writestr(f"{KIT_NAME}/README.md", STUDENT_README.format(wheel=wheel.name))
-            kit.writestr(f"{KIT_NAME}/requirements.txt",
+            kit.writestr(f"{name}/README.md", readme.format(wheel=wheel.name))
+            kit.writestr(f"{name}/requirements.txt",
                          "# What the course's notebooks need, pinned as the course pins them.\n"
                          + "".join(f"{pin}\n" for pin in pins()) + f"./{wheel.name}\n")
-            kit.write(wheel, f"{KIT_NAME}/{wheel.name}")
+            kit.write(wheel, f"{name}/{wheel.name}")
             for path in sorted(LAB_CONFIG.rglob("*")):
                 if path.is_file():
-                    kit.write(path, f"{KIT_NAME}/jupyter/{path.relative_to(LAB_CONFIG).as_posix()}")
+                    kit.write(path, f"{name}/jupyter/{path.relative_to(LAB_CONFIG).as_posix()}")
             for folder in folders:
                 for path in sorted(folder.iterdir()):
                     if path.is_file():
-                        kit.write(path, f"{KIT_NAME}/{folder.name}/{path.name}")
+                        kit.write(path, f"{name}/{folder.name}/{path.name}")
     return out_path
 
 
 STUDENT_README = """# The course's notebooks
 
 Each folder holds one notebook of the course; the data of its visible tests is inside it
-(the folded cell near its top: run it, keep it). Work through them in order. Fill in
+(the folded cell near its top: run it, keep it). Fill in
 every cell that says `# YOUR CODE HERE`, then run the cell right under it: its visible
 tests run your function on public cases and name the likely cause of each failure.
 nbgrader's Validate button runs the whole notebook the same way.
@@ -132,4 +145,14 @@ then run in the notebook's first cell:
 
 Colab has no Validate button: run every cell from the top instead. The MNIST notebook
 downloads the digits the first time (about 12 MB).
+"""
+
+SELF_STUDY_README = """
+## For self-study only
+
+This kit holds every notebook of the course, for a learner on their own: work through them
+in order. Notebooks 03, 04 and 05 give the model answers of earlier notebooks in read-only
+cells (so that they run): open a notebook only after you have done the ones before it. A
+class gets one kit per assignment instead, each released after the deadlines of the
+answers it shows.
 """
