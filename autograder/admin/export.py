@@ -40,6 +40,19 @@ def final_score(submission):
     return max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
 
 
+def course_order(assignments):
+    """Assignments in the course's order: that of course/source/<NN-topic>, which is the order
+    of their names (the gradebook keeps them in the order they were first released)."""
+    return sorted(assignments, key=lambda assignment: assignment.name)
+
+
+def graded(assignment):
+    """Whether some submission of the assignment has a score (grade's or the formgrader's)."""
+    return any(grade.auto_score is not None or grade.manual_score is not None
+               for submission in assignment.submissions for notebook in submission.notebooks
+               for grade in notebook.grades)
+
+
 def chosen(entries, names, key):
     """The entries (assignments or students) whose `key` is in names, all when names is empty."""
     names = [str(name) for name in names]       # nbgrader's command line may give numbers
@@ -58,11 +71,17 @@ class GradebookExport(ExportPlugin):
 
     def export(self, gradebook):
         dest = pathlib.Path(self.to or self.default_to)
-        assignments = chosen(gradebook.assignments, self.assignment, "name")
+        assignments = chosen(course_order(gradebook.assignments), self.assignment, "name")
+        if not self.assignment:
+            assignments = self.default_assignments(assignments)
         students = chosen(sorted(gradebook.students, key=lambda s: (sortable_name(s).casefold(), s.id)),
                           self.student, "id")
         write_csv(dest, self.rows(gradebook, assignments, students))
         self.log.info("Wrote %s: %d student(s), %d assignment(s)", dest, len(students), len(assignments))
+
+    def default_assignments(self, assignments):
+        """The assignments written when none is named (assignments: all, in course order)."""
+        return assignments
 
     def rows(self, gradebook, assignments, students):
         """The CSV's rows, header first."""
@@ -91,11 +110,17 @@ class CanvasExportPlugin(GradebookExport):
       SIS User ID   empty: nbgrader does not know it
       SIS Login ID  the nbgrader student id (a hub's login, usually the institution's)
       Section       empty: nbgrader has no sections (Canvas needs the column, not a value)
-    An assignment column updates the Canvas assignment of the same title, or makes a new one.
+    An assignment column updates the Canvas assignment of the same title, or makes a new one,
+    so the columns are the course's assignments in course order that have a graded
+    submission (none would make an empty assignment in Canvas), unless `assignment` names them.
     A student without a submission gets an empty cell, which Canvas leaves as it is (not 0).
     """
 
     default_to = "reports/canvas.csv"
+
+    def default_assignments(self, assignments):
+        """Only the assignments with a graded submission (graded): in Canvas a column is an assignment."""
+        return [assignment for assignment in assignments if graded(assignment)]
 
     def rows(self, gradebook, assignments, students):
         blank = ["", "", "", ""]
