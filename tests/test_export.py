@@ -3,7 +3,8 @@ gradebook (nothing is graded), exported for Canvas and as a roster by our comman
 stock `nbgrader export` with the same plugins, which must write the same files.
 
 The gradebook lists the assignments out of course order (nbgrader orders them by due date,
-none first: only 01 has one) and holds 03, which nobody submitted. The class: ada submitted both notebooks at full marks, 02 late (nbgrader's penalty of 1 point)
+none first: only 01 has one) and holds 03, which nobody submitted. The class: ada submitted
+both notebooks at full marks, 02 late (nbgrader's penalty of 1 point)
 and flagged as needing a manual grade;
 alan submitted 01 at full marks but a grader overrode one exercise in the formgrader
 (manual_score); grace submitted nothing.
@@ -93,8 +94,8 @@ def test_the_roster_has_a_row_per_student_and_assignment(course, capsys):
     path = root / "reports" / "roster.csv"                # the default
     assert f"wrote {path}" in capsys.readouterr().out
     header, *rows = read(path)
-    assert header == ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-                      "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
+    assert header == ["student_id", "first_name", "last_name", "email", "assignment", "raw_score", "max_score",
+                      "late_penalty", "score_after_penalty", "submitted", "timestamp", "needs_manual_grade"]
     table = {(row[0], row[4]): row for row in rows}
     assert [key for key in table] == [(s, a) for s in ("grace", "ada", "alan") for a in (CONV, POOL, BACKPROP)]
     when = "2025-03-01T10:00:00+00:00"

@@ -133,16 +133,17 @@ class CanvasExportPlugin(GradebookExport):
 
 
 class RosterExportPlugin(GradebookExport):
-    """A plain roster CSV: one row per student and assignment, with nbgrader's score (manual
-    overrides counted), the assignment's maximum, the late penalty, the final score, whether
+    """A plain roster CSV: one row per student and assignment, with nbgrader's score before the
+    late penalty (raw_score, manual overrides counted), the assignment's maximum, the late
+    penalty, the score after it (score_after_penalty: final_score), whether
     anything was submitted (yes/no), when (ISO 8601, UTC, as nbgrader keeps it) and whether
     it needs a manual grade (yes/no: nbgrader's flag, set by `grade` on ungradable work and
     on work whose submission time cannot be read). Without a submission the score cells are
     empty, submitted is "no" and needs_manual_grade is empty."""
 
     default_to = "reports/roster.csv"
-    columns = ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-               "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
+    columns = ["student_id", "first_name", "last_name", "email", "assignment", "raw_score", "max_score",
+               "late_penalty", "score_after_penalty", "submitted", "timestamp", "needs_manual_grade"]
 
     def rows(self, gradebook, assignments, students):
         yield self.columns
