@@ -64,9 +64,10 @@ def test_the_gradebook_holds_each_cells_score_and_the_late_penalty(graded):
         late_one = book.find_submission(ASSIGNMENT, "relu-abs")
         assert late_one.total_seconds_late == 26 * 3600 and late_one.late_submission_penalty == 1.0   # 2 days x 0.5
         assert book.find_submission(ASSIGNMENT, "model-solution").late_submission_penalty == 0
+    # model-solution and relu-abs hand in the model answer (relu-abs with one change): flagged for a look
     assert scores == {
-        ("model-solution", "pool_forward_naive"): (3.0, False), ("model-solution", "relu_forward"): (1.0, False),
-        ("relu-abs", "pool_forward_naive"): (3.0, False), ("relu-abs", "relu_forward"): (0.0, False),
+        ("model-solution", "pool_forward_naive"): (3.0, True), ("model-solution", "relu_forward"): (1.0, True),
+        ("relu-abs", "pool_forward_naive"): (3.0, True), ("relu-abs", "relu_forward"): (0.0, True),
         ("invalid-json", "pool_forward_naive"): (0.0, True), ("invalid-json", "relu_forward"): (0.0, True)}
     rows = grades(graded)
     row = rows["relu-abs"]
