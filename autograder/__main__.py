@@ -133,9 +133,10 @@ def cmd_release(args):
 def cmd_grade(args):
     from .admin.classroom import assignments_to_grade, ensure_released, grade_class, submissions
     from .admin import review
-    from .admin.similarity import compare_class, write_similarity
+    from .admin.similarity import compare_class, review_flags, write_similarity
     from .checks import NOTEBOOKS
     from .reports import write_reports
+    from .reports.verdicts import merge_verdicts
     from .cleanroom.runner import Unprotected
     if (args.workers is not None and args.workers < 1) or args.cell_timeout <= 0:
         print("--workers must be at least 1 and --cell-timeout positive", file=sys.stderr)
@@ -177,15 +178,21 @@ def cmd_grade(args):
         except Unprotected as error:
             print(error, file=sys.stderr)
             return 2
-        verdicts = review.record(args.course, verdicts)
-        review.write_autograded(args.course, assignment, verdicts, limits)
+        # every view is of the whole class as last graded: these verdicts replace their
+        # students' earlier ones, and a student whose submission is gone is dropped
+        graded = verdicts
+        verdicts = merge_verdicts(reports_root / assignment, graded, submissions(args.course, assignment))
+        similar = compare_class(args.course, assignment, limits=limits)     # a copy takes two
+        flags = review_flags(similar)
+        verdicts = review.record(args.course, verdicts, flags)
+        review.write_autograded(args.course, assignment, verdicts, limits, flags)
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)
-        # the whole class, even when grading some students: a copy takes two
-        table += "\n" + write_similarity(compare_class(args.course, assignment, limits=limits), reports_root)
-        print(f"\n{assignment}: {len(verdicts)} submissions; reports in {reports_root / assignment}\n{table}")
+        table += "\n" + write_similarity(similar, reports_root)
+        print(f"\n{assignment}: {len(graded)} submissions graded, {len(verdicts)} in the class; reports in "
+              f"{reports_root / assignment}\n{table}")
         print(f"hidden inputs drawn from --seed {seed} (the same seed grades the same inputs again)")
-        failed += [v for v in verdicts if not v.graded]
+        failed += [v for v in graded if not v.graded]
     for verdict in failed:
         print(f"could not grade {verdict.student}/{verdict.assignment}: {verdict.reason}", file=sys.stderr)
     return 1 if failed else 0

@@ -10,6 +10,10 @@ from dataclasses import asdict, dataclass, field
 
 GRADED, UNGRADABLE = "graded", "ungradable"
 NEEDS_MANUAL_GRADE = "needs manual grade"      # how every report names a flagged verdict
+# What stopped an exercise's work (ExerciseResult.stopped), named as such in every report.
+TIMED_OUT = "timed out (an endless loop?)"
+KILLED = "the kernel died (a crash, a kill or out of memory)"
+CRASHED = "crashed (raised an error)"
 
 
 @dataclass
@@ -35,7 +39,9 @@ class ExerciseResult:
     function of this name (every case says so); attempted: some case got an answer (not a
     stub's NotImplementedError, not a missing function); override: the instructor's score from the
     formgrader, which stands instead of the grader's points (None: not overridden);
-    comment: the instructor's comment on the exercise's answer, or "".
+    comment: the instructor's comment on the exercise's answer, or "";
+    stopped: what kept it from being answered, TIMED_OUT, KILLED or CRASHED (a cell of the
+    notebook, or the function on every case it failed), "" when nothing did.
     """
     name: str
     points: float
@@ -46,6 +52,7 @@ class ExerciseResult:
     attempted: bool = True
     override: float = None
     comment: str = ""
+    stopped: str = ""
 
     @property
     def passed(self):
@@ -60,7 +67,8 @@ class Verdict:
     notes: what the grader had to do or noticed (cells restored, matched by content, time
     limits hit, output truncated), shown in the feedback; flag: why the instructor must
     grade it by hand though its work was graded (its submission time could not be read),
-    "" when nothing asks it (needs_manual_grade).
+    "" when nothing asks it (needs_manual_grade); stops: the cells (the notebook's, or a
+    check's) that timed out or whose kernel died, each "label: what happened".
     """
     student: str
     assignment: str
@@ -73,6 +81,7 @@ class Verdict:
     late_seconds: float = 0.0     # after the due date (nbgrader's timestamp and due date; 0: on time)
     late_penalty: float = 0.0     # points taken for it (the course's late-penalty policy)
     flag: str = ""                # why it needs a manual grade though it was graded ("": it does not)
+    stops: list = field(default_factory=list)
 
     def as_dict(self):
         """The verdict as plain data (JSON-ready); from_dict turns it back."""

@@ -54,7 +54,7 @@ def stock_scores(root, assignment):
 
 def our_scores(root, assignment):
     with open(root / "reports" / assignment / "grades.csv") as f:
-        return {row["student_id"]: round(float(row["score"]), 4) for row in csv.DictReader(f)}
+        return {row["student_id"]: round(float(row["score_after_penalty"]), 4) for row in csv.DictReader(f)}
 
 
 def imports_of(course_root, assignment):

@@ -12,6 +12,7 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from autograder.admin.public import EmbedPublicCases
 
 from autograder.admin.late import LatePenalty
+from autograder.admin.review import ClearReviewCells
 from autograder.limits import Limits
 from coursekit.data import export_data_dir
 
@@ -36,7 +37,7 @@ c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True
 
 # Feedback shows every case's message and hint, never the hidden tests' source.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ClearReviewCells, CSSHTMLHeaderPreprocessor]
 
 # Late work (due dates: `nbgrader db assignment add ID --duedate="2027-01-15 17:00:00 UTC"`;
 # submission times: the timestamp.txt nbgrader's collect writes). One point per started day

@@ -2,7 +2,9 @@
 gradebook (nothing is graded), exported for Canvas and as a roster by our command line, and by
 stock `nbgrader export` with the same plugins, which must write the same files.
 
-The class: ada submitted both notebooks at full marks, 02 late (nbgrader's penalty of 1 point)
+The gradebook lists the assignments out of course order (nbgrader orders them by due date,
+none first: only 01 has one) and holds 03, which nobody submitted. The class: ada submitted
+both notebooks at full marks, 02 late (nbgrader's penalty of 1 point)
 and flagged as needing a manual grade;
 alan submitted 01 at full marks but a grader overrode one exercise in the formgrader
 (manual_score); grace submitted nothing.
@@ -20,7 +22,7 @@ from autograder import PROJECT
 from autograder.__main__ import main
 from autograder.admin.course import copy_course, gradebook
 
-CONV, POOL = "01-convolution", "02-pooling"
+CONV, POOL, BACKPROP = "01-convolution", "02-pooling", "03-backprop"
 LATE_PENALTY = 1.0
 OVERRIDE = 0.5
 SUBMITTED_AT = "2025-03-01 10:00:00 UTC"
@@ -36,6 +38,9 @@ def course(tmp_path_factory):
     root = copy_course(tmp_path_factory.mktemp("export") / "course", release=(CONV, POOL))
     with warnings.catch_warnings(), gradebook(root) as book:
         warnings.simplefilter("ignore")      # nbgrader's add_submission warns on lazy loads
+        book.update_or_create_assignment(BACKPROP)          # in the gradebook, submitted by no one
+        book.update_or_create_assignment(CONV, duedate="2025-02-28 17:00:00 UTC")
+        assert [a.name for a in book.assignments] == [POOL, BACKPROP, CONV]
         book.update_or_create_student("ada", first_name="Ada", last_name="Lovelace", email="ada@example.edu",
                                       lms_user_id="1001")
         book.update_or_create_student("alan", first_name="Alan", last_name="Turing")
@@ -89,17 +94,17 @@ def test_the_roster_has_a_row_per_student_and_assignment(course, capsys):
     path = root / "reports" / "roster.csv"                # the default
     assert f"wrote {path}" in capsys.readouterr().out
     header, *rows = read(path)
-    assert header == ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-                      "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
+    assert header == ["student_id", "first_name", "last_name", "email", "assignment", "raw_score", "max_score",
+                      "late_penalty", "score_after_penalty", "submitted", "timestamp", "needs_manual_grade"]
     table = {(row[0], row[4]): row for row in rows}
-    assert [key for key in table] == [(s, a) for s in ("grace", "ada", "alan") for a in (CONV, POOL)]
+    assert [key for key in table] == [(s, a) for s in ("grace", "ada", "alan") for a in (CONV, POOL, BACKPROP)]
     when = "2025-03-01T10:00:00+00:00"
     assert table[("ada", POOL)] == ["ada", "Ada", "Lovelace", "ada@example.edu", POOL, fmt(maxima[POOL]),
                                     fmt(maxima[POOL]), fmt(LATE_PENALTY), fmt(final[("ada", POOL)]), "yes", when,
                                     "yes"]
     assert table[("alan", CONV)] == ["alan", "Alan", "Turing", "", CONV, fmt(final[("alan", CONV)]),
                                      fmt(maxima[CONV]), "0", fmt(final[("alan", CONV)]), "yes", when, "no"]
-    for key in [("alan", POOL), ("grace", CONV), ("grace", POOL)]:
+    for key in [("alan", POOL), ("grace", CONV), ("grace", POOL), ("ada", BACKPROP)]:
         assert table[key][5:] == ["", fmt(maxima[key[1]]), "", "", "no", "", ""], key
 
 
@@ -111,6 +116,8 @@ def test_only_the_chosen_assignments_and_students_and_no_unknown_one(course, tmp
                          ["    Points Possible", "", "", "", "", fmt(maxima[POOL])],
                          ["Lovelace, Ada", "1001", "", "ada", "", fmt(final[("ada", POOL)])]]
     capsys.readouterr()
+    assert export(root, "--format", "canvas", "--out", str(out), "--assignment", BACKPROP, "--assignment", CONV) == 0
+    assert [row[5:] for row in read(out)[:2]] == [[CONV, BACKPROP], [fmt(maxima[CONV]), "0"]]   # named: written
     typo = tmp_path / "typo.csv"
     assert export(root, "--format", "roster", "--out", str(typo), "--assignment", "02-polling") == 2
     assert "not in the gradebook: 02-polling" in capsys.readouterr().err and not typo.exists()

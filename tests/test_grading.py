@@ -69,7 +69,7 @@ def test_reports_and_feedback_never_show_hidden_tests(graded):
         for hidden in ("BEGIN HIDDEN TESTS", "from autograder", "grade(&quot;"):
             assert hidden not in page
         results = json.loads((root / "reports" / ASSIGNMENT / "gradescope" / student / "results.json").read_text())
-        assert results["score"] == float(rows(root)[student]["score"])
+        assert results["score"] == float(rows(root)[student]["score_after_penalty"])
     summary = (root / "reports" / ASSIGNMENT / "summary.txt").read_text()
     assert "model-solution" in summary and "pass rate" in summary
     assert (root / "reports" / ASSIGNMENT / "summary.png").read_bytes()[:4] == b"\x89PNG"
@@ -264,7 +264,7 @@ def test_grading_refuses_without_protection_unless_the_risk_is_accepted(tmp_path
     assert "refusing to grade" in capsys.readouterr().err and not (root / "reports").exists()
     assert main(["--course", str(root), "grade", ASSIGNMENT, "--quiet", "--accept-risk"]) == 1   # ungradable JSON
     assert "WARNING" in capsys.readouterr().err
-    assert rows(root)["model-solution"]["score"] == "4"          # graded outside the sandbox, as accepted
+    assert rows(root)["model-solution"]["score_after_penalty"] == "4"          # graded outside the sandbox, as accepted
 
 
 def test_a_cpu_hog_does_not_cost_its_neighbour_points(tmp_path, data_root, sandbox):

@@ -64,10 +64,11 @@ def csv_rows(path):
 def test_grades_csv_header_and_rows(tmp_path, verdicts):
     path = grades.write_grades_csv(verdicts, EXERCISES, tmp_path / "deep" / "grades.csv")
     header, rows = csv_rows(path)
-    assert header == ["student_id", "status", "reason", "score", "max_score", "hours_late", "late_penalty", *EXERCISES,
-                      "set_by_instructor", "seed"]
+    assert header == ["student_id", "status", "reason", "raw_score", "hours_late", "late_penalty",
+                      "score_after_penalty", "max_score", *EXERCISES, "set_by_instructor", "seed"]
     assert list(rows) == ["alice", "bob", "carol"]
-    numbers = {student: [float(row[c]) for c in ("score", "max_score", *EXERCISES)] for student, row in rows.items()}
+    numbers = {student: [float(row[c]) for c in ("score_after_penalty", "max_score", *EXERCISES)]
+               for student, row in rows.items()}
     assert numbers["alice"] == [3.5, 5.0, 1.5, 2.0] and numbers["bob"] == [5.0, 5.0, 3.0, 2.0]
     assert rows["carol"]["status"] == "ungradable" and rows["carol"]["reason"] == REASON
     assert numbers["carol"][0] == 0 and numbers["carol"][2:] == [0.0, 0.0]
@@ -83,7 +84,8 @@ def test_grades_csv_shows_overrides_and_the_late_penalty(tmp_path, verdicts):
     _, rows = csv_rows(grades.write_grades_csv([adjusted], EXERCISES, tmp_path / "g.csv"))
     row = rows["alice"]
     assert (row[EXERCISES[0]], row["set_by_instructor"]) == ("3", EXERCISES[0])
-    assert (row["hours_late"], row["late_penalty"], row["score"]) == ("26.00", "1", "4")     # 3 + 2 - 1
+    assert (row["raw_score"], row["hours_late"], row["late_penalty"], row["score_after_penalty"]) == \
+        ("5", "26.00", "1", "4")     # 3 + 2 - 1
     page = feedback.feedback_html(adjusted)
     assert "set this exercise&#x27;s score to 3 / 3" in page and "stride handled; full marks" in page
     assert "26.0 hours after the due date: late penalty 1 points" in page
@@ -95,14 +97,14 @@ def test_ungradable_row_is_zero_even_without_exercises_or_with_stray_points(tmp_
                     [ExerciseResult(EXERCISES[0], 3.0, 3.0)], reason="kernel died")
     _, rows = csv_rows(grades.write_grades_csv([*verdicts, bare, stray], EXERCISES, tmp_path / "g.csv"))
     for student in ("dave", "erin"):
-        assert [float(rows[student][c]) for c in ("score", *EXERCISES)] == [0.0, 0.0, 0.0]
+        assert [float(rows[student][c]) for c in ("score_after_penalty", *EXERCISES)] == [0.0, 0.0, 0.0]
         assert float(rows[student]["max_score"]) == 5.0         # the assignment's max, from the others
 
 
 def test_grades_csv_follows_exercise_order(tmp_path, verdicts):
     order = list(reversed(EXERCISES))
     header, rows = csv_rows(grades.write_grades_csv(verdicts, order, tmp_path / "g.csv"))
-    assert header[7:-2] == order
+    assert header[8:-2] == order
     assert [float(rows["alice"][name]) for name in order] == [2.0, 1.5]    # alice: pool, then conv
 
 
@@ -167,6 +169,20 @@ def test_gradescope_results_scores_and_statuses(tmp_path, verdicts):
 
     full = gradescope.gradescope_results(bob)
     assert full["score"] == 5.0 and all(t["status"] == "passed" for t in full["tests"])
+
+
+def test_a_late_gradescope_result_has_a_penalty_test_so_its_tests_add_up_to_its_score(verdicts):
+    late = dataclasses.replace(verdicts[0], late_seconds=40.5 * 3600, late_penalty=2.0)     # bob: 5 of 5
+    results = json.loads(json.dumps(gradescope.gradescope_results(late)))
+    assert results["score"] == 3.0 and sum(t["score"] for t in results["tests"]) == pytest.approx(3.0)
+    penalty = results["tests"][-1]
+    assert (penalty["name"], penalty["score"], penalty["max_score"]) == (gradescope.LATE_PENALTY, -2.0, 0)
+    assert "40.5 hours after the due date: late penalty 2 points" in penalty["output"]
+    assert "before it: 5" not in penalty["output"] and "Score before the penalty: 5" in penalty["output"]
+    assert "Before the late penalty: 5" in results["output"]
+    assert [t["name"] for t in gradescope.gradescope_results(verdicts[0])["tests"]] == EXERCISES   # on time: none
+    page = feedback.feedback_html(late)
+    assert "Score: 3 / 5 (60%) after the late penalty; 5 before it; submitted 40.5 hours" in page
 
 
 def test_gradescope_ungradable_scores_zero_with_reason(verdicts):
@@ -395,7 +411,8 @@ def test_no_cell_of_grades_or_mistakes_csv_starts_with_a_formula(tmp_path):
     assert sorted(by_id) == sorted([*HOSTILE_IDS, "@broken", "+flagged"])          # the ids are recognisable
     assert shown(by_id["@broken"]["reason"]) == broken.reason
     assert shown(by_id["+flagged"]["reason"]) == flagged.flag
-    assert all(float(row["score"]) >= 0 and not row["score"].startswith("'") for row in by_id.values())
+    assert all(float(row["score_after_penalty"]) >= 0 and not row["score_after_penalty"].startswith("'")
+               for row in by_id.values())
     mistake = next(row for row in mistakes_csv if shown(row[1]) == "-the bias: add b[f]")
     assert shown(mistake[4]).split("; ") == sorted(HOSTILE_IDS)[:mistakes.EXAMPLES]
 

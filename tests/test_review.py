@@ -64,14 +64,16 @@ def test_the_gradebook_holds_each_cells_score_and_the_late_penalty(graded):
         late_one = book.find_submission(ASSIGNMENT, "relu-abs")
         assert late_one.total_seconds_late == 26 * 3600 and late_one.late_submission_penalty == 1.0   # 2 days x 0.5
         assert book.find_submission(ASSIGNMENT, "model-solution").late_submission_penalty == 0
+    # model-solution and relu-abs hand in the model answer (relu-abs with one change): flagged for a look
     assert scores == {
-        ("model-solution", "pool_forward_naive"): (3.0, False), ("model-solution", "relu_forward"): (1.0, False),
-        ("relu-abs", "pool_forward_naive"): (3.0, False), ("relu-abs", "relu_forward"): (0.0, False),
+        ("model-solution", "pool_forward_naive"): (3.0, True), ("model-solution", "relu_forward"): (1.0, True),
+        ("relu-abs", "pool_forward_naive"): (3.0, True), ("relu-abs", "relu_forward"): (0.0, True),
         ("invalid-json", "pool_forward_naive"): (0.0, True), ("invalid-json", "relu_forward"): (0.0, True)}
     rows = grades(graded)
-    assert (rows["relu-abs"]["hours_late"], rows["relu-abs"]["late_penalty"], rows["relu-abs"]["score"]) == \
-        ("26.00", "1", "2")
-    assert rows["model-solution"]["hours_late"] == "" and rows["model-solution"]["score"] == "4"
+    row = rows["relu-abs"]
+    assert (row["raw_score"], row["hours_late"], row["late_penalty"], row["score_after_penalty"]) == \
+        ("3", "26.00", "1", "2")
+    assert rows["model-solution"]["hours_late"] == "" and rows["model-solution"]["score_after_penalty"] == "4"
     page = (graded / "feedback" / "relu-abs" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
     assert "26.0 hours after the due date: late penalty 1 points" in page
 
@@ -80,7 +82,7 @@ def test_a_timestamp_that_is_a_folder_costs_its_submission_a_flag_not_the_class_
     rows = grades(graded)
     assert sorted(rows) == sorted(["model-solution", "relu-abs", "invalid-json", STAMP_FOLDER])
     row = rows[STAMP_FOLDER]
-    assert (row["status"], row["score"]) == ("needs manual grade", "4") and "is a folder" in row["reason"]
+    assert (row["status"], row["score_after_penalty"]) == ("needs manual grade", "4") and "is a folder" in row["reason"]
     page = (graded / "feedback" / STAMP_FOLDER / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
     assert 'class="status review"' in page and "is a folder" in page
     with gradebook(graded) as book:
@@ -114,7 +116,7 @@ def test_an_override_and_a_comment_survive_a_regrade_and_reach_every_report(grad
         grade = book.find_grade("relu_forward", NOTEBOOK, ASSIGNMENT, "relu-abs")
         assert (grade.manual_score, grade.auto_score) == (0.5, 0.0)
     row = grades(graded)["relu-abs"]
-    assert (row["relu_forward"], row["set_by_instructor"], row["score"]) == ("0.5", "relu_forward", "2.5")
+    assert (row["relu_forward"], row["set_by_instructor"], row["score_after_penalty"]) == ("0.5", "relu_forward", "2.5")
     page = (graded / "feedback" / "relu-abs" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
     assert "set this exercise&#x27;s score to 0.5 / 1 (the grader gave 0)" in page and COMMENT in page
     # nbgrader's own export sees the same: raw 3.5, penalty 1, score 2.5
@@ -234,8 +236,9 @@ def test_one_odd_timestamp_costs_its_submission_a_flag_never_the_class_its_repor
     root, reviewed = stamped
     rows = grades(root)
     assert sorted(rows) == sorted(["on-time", "late", *ODD_STAMPS])
-    assert (rows["on-time"]["status"], rows["on-time"]["reason"], rows["on-time"]["score"]) == ("graded", "", "4")
-    assert (rows["late"]["status"], rows["late"]["hours_late"], rows["late"]["score"]) == ("graded", "26.00", "3")
+    on_time, late_one = rows["on-time"], rows["late"]
+    assert (on_time["status"], on_time["reason"], on_time["score_after_penalty"]) == ("graded", "", "4")
+    assert (late_one["status"], late_one["hours_late"], late_one["score_after_penalty"]) == ("graded", "26.00", "3")
     with gradebook(root) as book:
         manual = {student: [g.needs_manual_grade for g in book.find_submission_notebook(
             NOTEBOOK, ASSIGNMENT, student).grades] for student in rows}
@@ -250,7 +253,7 @@ def test_one_odd_timestamp_costs_its_submission_a_flag_never_the_class_its_repor
         assert "needs manual grade" in status and html.escape(words) in status, student
         assert manual[student] == [True, True] and penalties[student] is None, student
         assert reviewed[student].flag == row["reason"], student
-        assert row["score"] == "4" and row["hours_late"] == "", student     # graded; lateness for the instructor
+        assert row["score_after_penalty"] == "4" and row["hours_late"] == "", student   # lateness: the instructor's
     from autograder.admin.export import export
     with open(export(root, "roster", root / "roster.csv")) as f:
         roster = {row["student_id"]: row["needs_manual_grade"] for row in csv.DictReader(f)}

@@ -78,6 +78,14 @@ def test_the_model_answer_and_the_release_are_not_compared(result):
     assert not [pair for pair in result.pairs if involves(pair, "model-solution") or involves(pair, "untouched-release")]
 
 
+def test_the_model_answer_handed_in_is_named_and_flagged_for_review_with_the_copies(result):
+    assert list(result.model_answers) == ["model-solution"]           # not the untouched release
+    flags = similarity.review_flags(result)
+    assert sorted(flags) == ["copied-a", "copied-b", "model-solution"]
+    assert "alike with copied-b's" in flags["copied-a"] and "alike with the model answer" in flags["model-solution"]
+    assert "the model answer handed in by model-solution" in "\n".join(similarity.summary_lines(result))
+
+
 def test_an_unreadable_submission_is_skipped_and_reported(result):
     assert "not valid JSON" in result.skipped["broken-json"]
     assert not [pair for pair in result.pairs if involves(pair, "broken-json")]

@@ -40,6 +40,19 @@ def final_score(submission):
     return max(0.0, submission.score - (submission.late_submission_penalty or 0.0))
 
 
+def course_order(assignments):
+    """Assignments in the course's order: that of course/source/<NN-topic>, which is the order
+    of their names (the gradebook keeps them in the order they were first released)."""
+    return sorted(assignments, key=lambda assignment: assignment.name)
+
+
+def graded(assignment):
+    """Whether some submission of the assignment has a score (grade's or the formgrader's)."""
+    return any(grade.auto_score is not None or grade.manual_score is not None
+               for submission in assignment.submissions for notebook in submission.notebooks
+               for grade in notebook.grades)
+
+
 def chosen(entries, names, key):
     """The entries (assignments or students) whose `key` is in names, all when names is empty."""
     names = [str(name) for name in names]       # nbgrader's command line may give numbers
@@ -58,11 +71,17 @@ class GradebookExport(ExportPlugin):
 
     def export(self, gradebook):
         dest = pathlib.Path(self.to or self.default_to)
-        assignments = chosen(gradebook.assignments, self.assignment, "name")
+        assignments = chosen(course_order(gradebook.assignments), self.assignment, "name")
+        if not self.assignment:
+            assignments = self.default_assignments(assignments)
         students = chosen(sorted(gradebook.students, key=lambda s: (sortable_name(s).casefold(), s.id)),
                           self.student, "id")
         write_csv(dest, self.rows(gradebook, assignments, students))
         self.log.info("Wrote %s: %d student(s), %d assignment(s)", dest, len(students), len(assignments))
+
+    def default_assignments(self, assignments):
+        """The assignments written when none is named (assignments: all, in course order)."""
+        return assignments
 
     def rows(self, gradebook, assignments, students):
         """The CSV's rows, header first."""
@@ -91,11 +110,17 @@ class CanvasExportPlugin(GradebookExport):
       SIS User ID   empty: nbgrader does not know it
       SIS Login ID  the nbgrader student id (a hub's login, usually the institution's)
       Section       empty: nbgrader has no sections (Canvas needs the column, not a value)
-    An assignment column updates the Canvas assignment of the same title, or makes a new one.
+    An assignment column updates the Canvas assignment of the same title, or makes a new one,
+    so the columns are the course's assignments in course order that have a graded
+    submission (none would make an empty assignment in Canvas), unless `assignment` names them.
     A student without a submission gets an empty cell, which Canvas leaves as it is (not 0).
     """
 
     default_to = "reports/canvas.csv"
+
+    def default_assignments(self, assignments):
+        """Only the assignments with a graded submission (graded): in Canvas a column is an assignment."""
+        return [assignment for assignment in assignments if graded(assignment)]
 
     def rows(self, gradebook, assignments, students):
         blank = ["", "", "", ""]
@@ -108,16 +133,17 @@ class CanvasExportPlugin(GradebookExport):
 
 
 class RosterExportPlugin(GradebookExport):
-    """A plain roster CSV: one row per student and assignment, with nbgrader's score (manual
-    overrides counted), the assignment's maximum, the late penalty, the final score, whether
+    """A plain roster CSV: one row per student and assignment, with nbgrader's score before the
+    late penalty (raw_score, manual overrides counted), the assignment's maximum, the late
+    penalty, the score after it (score_after_penalty: final_score), whether
     anything was submitted (yes/no), when (ISO 8601, UTC, as nbgrader keeps it) and whether
     it needs a manual grade (yes/no: nbgrader's flag, set by `grade` on ungradable work and
     on work whose submission time cannot be read). Without a submission the score cells are
     empty, submitted is "no" and needs_manual_grade is empty."""
 
     default_to = "reports/roster.csv"
-    columns = ["student_id", "first_name", "last_name", "email", "assignment", "score", "max_score",
-               "late_penalty", "final_score", "submitted", "timestamp", "needs_manual_grade"]
+    columns = ["student_id", "first_name", "last_name", "email", "assignment", "raw_score", "max_score",
+               "late_penalty", "score_after_penalty", "submitted", "timestamp", "needs_manual_grade"]
 
     def rows(self, gradebook, assignments, students):
         yield self.columns

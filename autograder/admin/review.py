@@ -11,20 +11,25 @@ and comments survive every regrade.
 
 write_autograded() writes nbgrader's autograded/<student>/<assignment>/<notebook>.ipynb: the
 source notebook with the student's answers in its solution cells, and each graded cell as
-released (never its hidden tests) with the exercise's cases and hints as its output.
+released (never its hidden tests) with the exercise's cases and hints as its output, after a
+first cell for the instructor (review_text: the score before and after the late penalty, why
+it needs a manual grade, similarity flags). nbgrader's generate_feedback drops that cell
+(ClearReviewCells, in the course's nbgrader_config.py), since it may name other students.
 """
 import dataclasses
 import json
 import warnings
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from ..cleanroom.files import Refused
 from ..cleanroom.runner import read_answers
 from ..cleanroom.submission import Unreadable, nbgrader_meta
 from ..limits import Limits
-from ..reports.common import safe_part
-from ..reports.text import exercise_lines
+from ..reports.common import exact_points, reason, safe_part
+from ..reports.text import exercise_lines, late_text
 from . import late
 from .classbuilder import released_notebook
 from .course import nbgrader_api, notebook_path
@@ -56,11 +61,17 @@ def _comment(gradebook, cells, verdict):
     return "\n".join(texts)
 
 
-def record(course_root, verdicts):
+REVIEW_KEY = "autograder_review"      # metadata of the autograded notebook's first cell, for the instructor
+
+
+def record(course_root, verdicts, flags=None):
     """Write the verdicts into nbgrader's gradebook; returns them with the instructor's
     overrides and comments, and the late penalty of each, as the gradebook now holds them,
     each whose timestamp.txt could not be read flagged (Verdict.flag: the reason) with no
-    penalty, its cells marked as needing a manual grade."""
+    penalty, its cells marked as needing a manual grade. flags: {student: why the instructor
+    should look} (similarity.review_flags): those students' cells are marked as needing a
+    manual grade too (where no manual score is set), the verdicts left as they are."""
+    flags = flags or {}
     api = nbgrader_api(course_root)
     plugin = late.penalty_plugin(api.config)
     sources = {}
@@ -80,7 +91,8 @@ def record(course_root, verdicts):
             for exercise in verdict.exercises:
                 grade = gradebook.find_grade(exercise.name, verdict.notebook, verdict.assignment, verdict.student)
                 grade.auto_score = verdict.auto_points(exercise)
-                grade.needs_manual_grade = flagged.needs_manual_grade and grade.manual_score is None
+                grade.needs_manual_grade = ((flagged.needs_manual_grade or verdict.student in flags)
+                                            and grade.manual_score is None)
                 comment = _comment(gradebook, sources[verdict.assignment].get(exercise.name, []), verdict)
                 exercises.append(dataclasses.replace(exercise, override=grade.manual_score, comment=comment))
             reviewed_verdict = dataclasses.replace(flagged, exercises=exercises)
@@ -93,10 +105,28 @@ def record(course_root, verdicts):
     return reviewed
 
 
-def autograded_notebook(source_nb, release_nb, student_answers, verdict):
-    """The notebook the formgrader shows for a verdict (an nbformat NotebookNode): the source's
-    cells, the student's answer in each solution cell (student_answers {grade_id: code or
-    None}), each graded cell as released with the exercise's report as its output."""
+def review_text(verdict, flag=""):
+    """What the instructor reads first in the formgrader (Markdown): the score before the late
+    penalty, the penalty and the score after it, the status and its reason (common.reason)
+    and flag (why to look: similarity.review_flags), each on a line of its own."""
+    lines = [f"**Grader's summary.** Score before the late penalty: {exact_points(verdict.raw_score)} / "
+             f"{exact_points(verdict.max_score)}; late penalty: {exact_points(verdict.late_penalty)}"
+             + (f" ({late_text(verdict)})" if verdict.late_seconds > 0 else "")
+             + f"; score after the penalty: {exact_points(verdict.score)}."]
+    why = reason(verdict)
+    if verdict.needs_manual_grade or flag:
+        lines.append(f"**Needs manual grade.** {'; '.join(filter(None, (why, flag)))}")
+    elif why:
+        lines.append(f"Note: {why}")
+    return "\n\n".join(lines)
+
+
+def autograded_notebook(source_nb, release_nb, student_answers, verdict, flag=""):
+    """The notebook the formgrader shows for a verdict (an nbformat NotebookNode): a first
+    Markdown cell for the instructor (review_text of verdict and flag, marked REVIEW_KEY in its
+    metadata), then the source's cells, the student's answer in each solution cell
+    (student_answers {grade_id: code or None}), each graded cell as released with the
+    exercise's report as its output."""
     notebook = nbformat.from_dict(json.loads(json.dumps(source_nb)))
     released = {nbgrader_meta(c).get("grade_id"): c["source"] for c in release_nb["cells"]}
     results = {e.name: e for e in verdict.exercises}
@@ -114,12 +144,26 @@ def autograded_notebook(source_nb, release_nb, student_answers, verdict):
             cell.source = "".join(released.get(grade_id, ""))
             report = "\n".join(exercise_lines(results[grade_id], verdict.reason)) + "\n"
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=report)]
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(review_text(verdict, flag), metadata={REVIEW_KEY: True}))
     return notebook
 
 
-def write_autograded(course_root, assignment, verdicts, limits=None):
-    """Write autograded/<student>/<assignment>/<notebook>.ipynb for each verdict; returns the paths."""
+class ClearReviewCells(Preprocessor):
+    """nbgrader's feedback without the autograded notebook's cell for the instructor (REVIEW_KEY):
+    put in GenerateFeedback.preprocessors (enabled there by default, as nbgrader's own are)."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        nb.cells = [cell for cell in nb.cells if not cell.metadata.get(REVIEW_KEY)]
+        return nb, resources
+
+
+def write_autograded(course_root, assignment, verdicts, limits=None, flags=None):
+    """Write autograded/<student>/<assignment>/<notebook>.ipynb for each verdict (flags:
+    {student: why to look}, shown in its first cell); returns the paths."""
     limits = limits or Limits()
+    flags = flags or {}
     source_path = notebook_path(course_root, assignment)
     source_nb = json.loads(source_path.read_text())
     release_nb = json.loads(released_notebook(course_root, assignment).read_text())
@@ -133,6 +177,7 @@ def write_autograded(course_root, assignment, verdicts, limits=None):
                   safe_part(assignment, "assignment"))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / source_path.name
-        nbformat.write(autograded_notebook(source_nb, release_nb, student_answers, verdict), path)
+        nbformat.write(autograded_notebook(source_nb, release_nb, student_answers, verdict,
+                                           flags.get(verdict.student, "")), path)
         written.append(path)
     return written

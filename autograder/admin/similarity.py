@@ -14,6 +14,11 @@ the given code everyone has, and lines written as the model answer writes them, 
 nobody. What is left of an answer is the student's own code; a student with less than
 MIN_OWN tokens of it (the untouched release, the model answer itself, the model answer with
 one small change) is not compared, since a handful of shared tokens would read as 100 %.
+Such a student whose answers are the model answer's (FLAGGED or more of each found in the
+other, the release's code left out) is listed as handing in the model answer.
+
+review_flags() says, per student, why the formgrader should flag them for a look: alike with
+whom, or the model answer.
 """
 import io
 import json
@@ -68,17 +73,21 @@ class Pair:
 @dataclass
 class Similarity:
     """One assignment's comparison: the pairs, most alike first; the students not compared
-    (too little code of their own); the submissions skipped, with why."""
+    (too little code of their own); the submissions skipped, with why; model_answers:
+    {student: similarity} of those not compared whose answers are the model answer's."""
     assignment: str
     pairs: list = field(default_factory=list)
     not_compared: list = field(default_factory=list)
     skipped: dict = field(default_factory=dict)
+    model_answers: dict = field(default_factory=dict)
 
 
 def compare_class(course_root, assignment, students=None, limits=Limits()):
     """Every pair of the students (default: every submission of the assignment) compared."""
     course_root = Path(course_root)
-    boilerplate = _boilerplate(course_root, assignment)
+    release, model = _release_hashes(course_root, assignment), _model_cells(course_root, assignment)
+    boilerplate = release | _hashes(model)
+    model_print = _fingerprint_cells(model, release)
     result = Similarity(assignment)
     fingerprints = {}
     for student in students if students is not None else submissions(course_root, assignment):
@@ -90,6 +99,9 @@ def compare_class(course_root, assignment, students=None, limits=Limits()):
         fingerprint = _fingerprint_cells(cells, boilerplate)
         if fingerprint.token_coverage < MIN_OWN:
             result.not_compared.append(student)
+            _, shares, _ = compare_files(_fingerprint_cells(cells, release), model_print)
+            if min(shares) >= FLAGGED:
+                result.model_answers[student] = float(min(shares))
         else:
             fingerprints[student] = fingerprint
     for a, b in combinations(sorted(fingerprints), 2):
@@ -106,15 +118,17 @@ def _answers(course_root, assignment, student, limits):
     return list(dict.fromkeys(code for code in found.values() if code is not None))
 
 
-def _boilerplate(course_root, assignment):
-    """The k-gram hashes of the release's code cells (when released) and of the model
-    answer's solution cells, cell by cell (no k-gram spans two cells)."""
-    cells = [cell for cell in _code_cells(notebook_path(course_root, assignment))
-             if cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
+def _model_cells(course_root, assignment):
+    """The code of the model answer's solution cells (the source notebook's)."""
+    return ["".join(cell["source"]) for cell in _code_cells(notebook_path(course_root, assignment))
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def _release_hashes(course_root, assignment):
+    """The k-gram hashes of the release's code cells (none when not released), cell by cell
+    (no k-gram spans two cells). With the model answer's, the boilerplate no one is credited with."""
     release = released_notebook(course_root, assignment)
-    if release.is_file():
-        cells += _code_cells(release)
-    return _hashes("".join(cell["source"]) for cell in cells)
+    return _hashes("".join(cell["source"]) for cell in _code_cells(release)) if release.is_file() else set()
 
 
 def _code_cells(path):
@@ -171,5 +185,22 @@ def summary_lines(result):
         lines += textwrap.wrap("not compared, too little code of their own beside the release and the model "
                                "answer: " + ", ".join(sorted(result.not_compared)), 100, subsequent_indent="  ",
                                break_on_hyphens=False, break_long_words=False)
+    lines += [f"the model answer handed in by {student} ({share:.2f} alike)"
+              for student, share in sorted(result.model_answers.items())]
     lines += [f"skipped {student}: {reason}" for student, reason in sorted(result.skipped.items())]
     return lines
+
+
+def review_flags(result):
+    """{student: why the formgrader flags them for a look} from a Similarity: the flagged
+    pairs they are in (alike with whom, how much; similarity.csv) and the model answer
+    handed in. For the instructor only: it names other students."""
+    flags = {}
+    for pair in result.pairs:
+        if pair.flagged:
+            for student, other in ((pair.student_a, pair.student_b), (pair.student_b, pair.student_a)):
+                flags.setdefault(student, []).append(f"answers {pair.similarity:.2f} alike with {other}'s")
+    for student, share in result.model_answers.items():
+        flags.setdefault(student, []).append(f"answers {share:.2f} alike with the model answer")
+    return {student: "similarity: " + "; ".join(texts) + " (similarity.csv; a prompt to look, not proof)"
+            for student, texts in flags.items()}

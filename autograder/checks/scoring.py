@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from coursekit.judging import UNKNOWN, consistent, judge, undefined_message
 
 from ..sandbox.harness import call_case
-from ..verdict import CaseOutcome, ExerciseResult
+from ..verdict import CRASHED, KILLED, TIMED_OUT, CaseOutcome, ExerciseResult
 from .model import Check
 
 
@@ -67,12 +67,28 @@ class Report:
         """Whether the notebook had no function of this name: every case says so."""
         return bool(self.results) and all(r.message == undefined_message(self.check.name) for r in self.results)
 
+    @property
+    def stopped(self):
+        """What stopped the function on every case it failed, "" when some failed case got an
+        answer judged or none (a stub): TIMED_OUT (it, or the check's cell, ran out of time),
+        KILLED (the kernel died or had stopped for good), CRASHED (it raised every time)."""
+        failed = [r for r in self.results if not r.passed]
+        if not failed or any(r.judged or not r.answered for r in failed):
+            return ""
+        messages = [r.message for r in failed]
+        if any(_TIMEOUT.fullmatch(m) or m.startswith("no result") and "endless loop" in m for m in messages):
+            return TIMED_OUT
+        if any(m.startswith(("no result", "not run")) for m in messages):
+            return KILLED
+        return CRASHED if all(m.startswith("raised ") for m in messages) else ""
+
     def result(self):
         """The exercise's result as data, for the reports (verdict.ExerciseResult)."""
         return ExerciseResult(self.check.name, self.points, float(self.check.points),
                               [CaseOutcome(r.case.name, r.passed, r.message, r.hint, r.mistake)
                                for r in self.results],
-                              note=self.excused, undefined=self.undefined, attempted=self.attempted)
+                              note=self.excused, undefined=self.undefined, attempted=self.attempted,
+                              stopped=self.stopped)
 
 
 def settle(reports):

@@ -16,6 +16,7 @@ machine cannot give, and refuses to grade without it unless the instructor accep
 risk. `python -m autograder.cleanroom.runner` grades one
 submission described on standard input (a worker of classroom.grade_class).
 """
+import dataclasses
 import contextlib
 import hashlib
 import json
@@ -46,7 +47,7 @@ from .kernel import (SANDBOX, UNCONFINED, USER, Execution, Folders, SandboxKerne
 from .user import KERNEL_UID
 from ..limits import Limits
 from .submission import Unreadable, answers, build_program, course_imports, parse_notebook
-from ..verdict import GRADED, UNGRADABLE, ExerciseResult, Verdict
+from ..verdict import CRASHED, GRADED, KILLED, TIMED_OUT, UNGRADABLE, ExerciseResult, Verdict
 
 RUN_PREFIX = "grade-run-"        # a grading run's folder, and its control groups' name
 OWNER = "owner"                  # in a run's folder: "pid start-time" of the process that opened it
@@ -324,6 +325,7 @@ class _Session:
         self.folders, self.limits, self.group = folders, limits, group
         self.data_dir, self.data_files = data_dir, data_files
         self.kernel, self.ran, self.restarts, self.notes = None, [], 0, []
+        self.stops = []         # (label: what happened, TIMED_OUT | KILLED | CRASHED) of cells that did not finish
         self.deadline = time.monotonic() + limits.submission_seconds
 
     def start(self):
@@ -357,13 +359,17 @@ class _Session:
                                                            else "; skipped"))
             self.restart()
             if self.kernel is None:
-                return result
+                break
+        if result.status == "died":
+            self.stops.append((f"{label}: {result.error}", KILLED))
         if result.status == "error":
             self.notes.append(f"{label} raised {quote(result.error)}")
+            self.stops.append((f"{label} raised {quote(result.error)}", CRASHED))
         if result.status in ("ok", "error") and replay:
             self.ran.append(code)
         elif result.status == "timeout":
             self.notes.append(f"{label} {result.error}; it was skipped")
+            self.stops.append((f"{label} timed out: {result.error}", TIMED_OUT))
         return result
 
     def restart(self):
@@ -628,10 +634,23 @@ def _grade_program(warm, assignment, student, notebook, program, others, seed, p
             reports.append(_check_exercise(session, check, seed, unattempted(reports)))
             if progress:          # final already: an exercise is settled by those before it
                 progress(settle(reports)[-1].result())
-        exercises = [report.result() for report in settle(reports)]
+        exercises = [_stopped_by(report.result(), session.stops) for report in settle(reports)]
     except Exception as error:  # the grader's own failure: say so, never a silent 0
         return ungradable(student, assignment, notebook, _grader_failed(error), seed)
-    return Verdict(student, assignment, notebook, GRADED, exercises, session.notes, seed=seed)
+    stops = [text for text, kind in session.stops if kind != CRASHED]
+    stops += [f"{e.name}: {e.stopped}" for e in exercises if e.stopped == CRASHED]
+    return Verdict(student, assignment, notebook, GRADED, exercises, session.notes, seed=seed, stops=stops)
+
+
+def _stopped_by(exercise, stops):
+    """An ExerciseResult with what stopped it (ExerciseResult.stopped): its own cases' (set by
+    scoring), else, for a function the notebook never defined, the first cell that timed out,
+    whose kernel died or (only when neither happened) that raised; stops: _Session.stops."""
+    if exercise.stopped or not exercise.undefined or not stops:
+        return exercise
+    kinds = [kind for _, kind in stops]
+    kind = next((k for k in kinds if k != CRASHED), kinds[0])
+    return dataclasses.replace(exercise, stopped=kind)
 
 
 def worker_main():

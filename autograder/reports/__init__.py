@@ -7,6 +7,8 @@ For one assignment (write_reports):
   <reports_root>/<assignment>/mistakes.csv      one row per (exercise, mistake): how many graded students made it (mistakes)
   <reports_root>/<assignment>/mistakes.png      the most common mistakes of each exercise (mistakes)
   <reports_root>/<assignment>/gradescope/<student>/results.json   Gradescope results (gradescope)
+  <reports_root>/<assignment>/verdicts.json     the last verdict of each student, as data (verdicts:
+                                                written by the grade command, which renders the rest from it)
   <course_root>/feedback/<student>/<assignment>/<notebook>.html  nbgrader-style feedback page (feedback)
 and text (text) for the notebook, the self-check and the pages above.
 

@@ -58,10 +58,11 @@ def status(verdict):
 
 
 def reason(verdict):
-    """Why a verdict could not be graded and why it is flagged, "; " between them ("" for a
-    graded verdict without a flag)."""
+    """Why a verdict could not be graded, why it is flagged and what stopped its work (the
+    cells that timed out or whose kernel died, the functions that crashed: Verdict.stops),
+    "; " between them ("" for a graded verdict without a flag whose work all ran)."""
     ungradable = [] if verdict.graded else [verdict.reason or "no reason given"]
-    return "; ".join([*ungradable, *([verdict.flag] if verdict.flag else [])])
+    return "; ".join([*ungradable, *([verdict.flag] if verdict.flag else []), *verdict.stops])
 
 
 def csv_cell(value):

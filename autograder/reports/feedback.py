@@ -61,7 +61,8 @@ def _exercise_section(exercise, verdict):
 def feedback_html(verdict):
     """One student's feedback as a self-contained HTML page (inline CSS, no scripts, no links).
 
-    Holds the assignment and notebook, the total score (with the late penalty, if any), the
+    Holds the assignment and notebook, the total score (after the late penalty, with the
+    score before it and the penalty, if any), the
     status (the reason first and prominent when ungradable or flagged: needs manual grade), the grader's notes, and one
     section per exercise with its points and its report lines, HTML-escaped. Renders only what the verdict holds.
     """
@@ -71,7 +72,7 @@ def feedback_html(verdict):
     if verdict.max_score:                               # unknown when nothing could be run
         total += f" / {exact_points(verdict.max_score)} ({100 * score / verdict.max_score:.0f}%)"
     if verdict.late_seconds > 0:
-        total += f"; {late_text(verdict)}"
+        total += f" after the late penalty; {exact_points(verdict.raw_score)} before it; {late_text(verdict)}"
     sections = "\n".join(_exercise_section(e, verdict) for e in verdict.exercises)
     body = "\n".join(part for part in (
         f"<h1>{_e(title)}</h1>",

@@ -3,7 +3,9 @@ import json
 from pathlib import Path
 
 from .common import exact_points, reason
-from .text import exercise_lines
+from .text import exercise_lines, late_text
+
+LATE_PENALTY = "late penalty"           # the name of the test that takes it
 
 
 def _overall_message(verdict):
@@ -11,6 +13,7 @@ def _overall_message(verdict):
     one per line."""
     if verdict.graded:
         head = f"Graded: {exact_points(verdict.score)} / {exact_points(verdict.max_score)} points."
+        head += f" (Before the late penalty: {exact_points(verdict.raw_score)}.)" if verdict.late_penalty else ""
         head += f" Needs manual grade: {reason(verdict)}." if verdict.flag else ""
     else:
         head = f"Ungradable: {reason(verdict)}. Every exercise scores 0."
@@ -23,6 +26,8 @@ def gradescope_results(verdict, execution_time=None):
     score, the seconds grading took (execution_time, when given), an overall message (status
     and notes), and one test per exercise with its name, points, max points, report lines (the
     cases' messages and hints, never a hidden test's source), visibility and "passed"/"failed".
+    A late submission has one more test, LATE_PENALTY, of minus the penalty (max 0) with how
+    late it was, so the tests add up to the score, which is after the penalty.
     An ungradable verdict scores 0 with its reason in "output"."""
     tests = [{
         "name": e.name,
@@ -32,6 +37,11 @@ def gradescope_results(verdict, execution_time=None):
         "status": "passed" if verdict.passed(e) else "failed",
         "visibility": "visible",
     } for e in verdict.exercises]
+    if verdict.late_penalty:
+        tests.append({"name": LATE_PENALTY, "score": -round(float(verdict.late_penalty), 4), "max_score": 0,
+                      "output": f"Score before the penalty: {exact_points(verdict.raw_score)}; {late_text(verdict)}; "
+                                f"score after it: {exact_points(verdict.score)}.",
+                      "status": "failed", "visibility": "visible"})
     timing = {} if execution_time is None else {"execution_time": round(execution_time)}
     return {
         "score": round(float(verdict.score), 4),

@@ -8,10 +8,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..verdict import CRASHED, KILLED, TIMED_OUT
 from .common import write_csv
 
 UNEXPLAINED = "unexplained failure (no known mistake matched)"
 NOT_ATTEMPTED = "not attempted (a stub, or no such function)"
+NOT_MISTAKES = (UNEXPLAINED, NOT_ATTEMPTED, TIMED_OUT, KILLED, CRASHED)     # no known mistake: listed after them
 EXAMPLES = 3          # example students per row: enough to open a few notebooks, not a roll call
 PER_EXERCISE = 3      # mistakes per exercise in the chart
 KNOWN, OTHER = "#c44e52", "#b0b0b0"    # known mistakes stand out from failures no hint explains
@@ -29,10 +31,14 @@ class MistakeRow:
 
 
 def exercise_mistakes(exercise):
-    """The set of mistakes one ExerciseResult shows: NOT_ATTEMPTED where no case got an answer
+    """The set of mistakes one ExerciseResult shows: what stopped it, when something did
+    (ExerciseResult.stopped: TIMED_OUT, KILLED, CRASHED, whether in its own cases or in the
+    cell that was to define it), NOT_ATTEMPTED where no case got an answer
     (a stub, a function never defined), none where its lost points are excused (the mistake is
     upstream, counted there), else each failed case's known mistake, UNEXPLAINED for one that
     matched none."""
+    if exercise.stopped:
+        return {exercise.stopped}
     if exercise.undefined or not exercise.attempted:     # not a mistake of an answer
         return {NOT_ATTEMPTED}
     if exercise.note:
@@ -43,7 +49,8 @@ def exercise_mistakes(exercise):
 def mistake_rows(verdicts):
     """One MistakeRow per (exercise, mistake) made by a graded student, each student counted
     once per row; the known mistakes first (what the class misunderstood), then the failures
-    no known mistake explains and the work not attempted; each part by students (most
+    no known mistake explains, the work stopped (timed out, killed, crashed) and the work not
+    attempted; each part by students (most
     first), then exercise, then mistake. Ungradable verdicts are left out of the counts and
     of the shares' denominator."""
     graded = [v for v in verdicts if v.graded]
@@ -55,7 +62,7 @@ def mistake_rows(verdicts):
     rows = [MistakeRow(exercise, mistake, len(students), len(students) / len(graded),
                        tuple(sorted(students)[:EXAMPLES]))
             for (exercise, mistake), students in made.items()]
-    return sorted(rows, key=lambda r: (r.mistake in (UNEXPLAINED, NOT_ATTEMPTED), -r.students, r.exercise, r.mistake))
+    return sorted(rows, key=lambda r: (r.mistake in NOT_MISTAKES, -r.students, r.exercise, r.mistake))
 
 
 def mistakes_csv_rows(rows):
@@ -82,7 +89,7 @@ def _label(text, width=46, lines=3):
 
 def _draw_exercise(ax, name, top, graded):
     """One exercise's panel: a bar per row of top (most common on top), labelled with its share."""
-    colors = [OTHER if r.mistake in (UNEXPLAINED, NOT_ATTEMPTED) else KNOWN for r in top]
+    colors = [OTHER if r.mistake in NOT_MISTAKES else KNOWN for r in top]
     ax.barh(range(len(top)), [100 * r.share for r in top], height=0.6, color=colors)
     for y, row in enumerate(top):
         ax.text(100 * row.share + 1, y, share_text(row, graded), va="center", fontsize=8)
