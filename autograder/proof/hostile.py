@@ -115,7 +115,7 @@ def _import_used(nb):
         "    N, H, W, C = x.shape\n"
         "    H_out, W_out = 1 + (H - size) // stride, 1 + (W - size) // stride\n"
         "    reduce = np.max if mode == 'max' else np.mean\n"
-        "    out = np.zeros((N, H_out, W_out, C), dtype=x.dtype)\n"
+        "    out = np.zeros((N, H_out, W_out, C), dtype=np.result_type(x, 0.5))\n"
         "    for n, i, j, c in product(range(N), range(H_out), range(W_out), range(C)):\n"
         "        out[n, i, j, c] = reduce(x[n, i * stride:i * stride + size, j * stride:j * stride + size, c])\n"
         "    return out, (x, size, stride, mode)\n")
