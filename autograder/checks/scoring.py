@@ -1,6 +1,7 @@
 """Scoring a check: per-case results judged here, the points they earn, and the excuse policy
 (settle) that counts a mistake once."""
 import builtins
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -193,7 +194,6 @@ def settled_causes(report, wrong):
     (wrong): the hidden tests stand in for them on the calls they expect, but a call with other
     arguments reaches the student's own version, and the two mistakes together match no known
     one. settle() applies it to every report."""
-    import dataclasses
     results = []
     for r in consistent(report.results):
         called = [name for name in helpers(report.check, r.case) if name in wrong] if not r.passed else []

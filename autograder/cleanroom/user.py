@@ -23,13 +23,16 @@ processes of the kernel's own uid, never another kernel's.
 """
 import contextlib
 import fcntl
+import itertools
 import json
 import os
+import pathlib
 import random
 import shutil
 import signal
 import stat
 import subprocess
+import sys
 import time
 
 from coursekit.compare import quote
@@ -98,8 +101,10 @@ def _remove_owned(folder, uid, depth):
             with contextlib.suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
                 is_folder = stat.S_ISDIR(info.st_mode)
-                if info.st_uid == uid:
-                    shutil.rmtree(entry.path, ignore_errors=True) if is_folder else os.unlink(entry.path)
+                if info.st_uid == uid and is_folder:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                elif info.st_uid == uid:
+                    os.unlink(entry.path)
                 elif is_folder:
                     _remove_owned(entry.path, uid, depth + 1)
 
@@ -213,9 +218,6 @@ def walk(uid, allowed, secrets=()):
     uid sees. secrets: files and folders whose every path (as root lists them, PROBE_PATHS at
     most) is also tried by name, as a folder uid may pass through but not list hides them
     from a walk. Raises OSError, subprocess.TimeoutExpired or ValueError when it fails."""
-    import itertools
-    import pathlib
-    import sys
     known = []
     for secret in map(pathlib.Path, secrets):
         if secret.exists():
@@ -314,7 +316,6 @@ def isolate_argv(writable, keep, size):
 def readable_copy(files, folder):
     """Copy files {relative path: host path} into folder, readable by every user and
     writable by root alone; returns folder."""
-    import pathlib
     folder = pathlib.Path(folder)
     folder.mkdir(mode=0o755)
     for relative, host in sorted(files.items()):
