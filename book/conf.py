@@ -1,4 +1,5 @@
 """Sphinx configuration of the course's website (book/build.py runs it; see that file)."""
+from html import escape
 
 project = "Convolutional neural networks from scratch"
 
@@ -28,5 +29,30 @@ html_theme_options = {
 }
 html_show_sphinx = False
 html_static_path = ["static"]
-html_css_files = ["course.css"]      # long code lines wrap
+html_css_files = ["course.css"]      # long code lines wrap; keyboard focus drawn on every button
+templates_path = ["templates"]
+# The theme's sidebar less its logo template, whose title sits outside every landmark: ours puts
+# it in a navigation landmark (templates/course-title.html). There are no icon links.
+html_sidebars = {"**": ["course-title.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+
+# Screen readers read each formula from MathJax's hidden MathML (its assistive output). It is
+# MathJax 3.2's default (sphinx-mathjax-offline 0.0.2 ships 3.2.2); said here so that it stays on.
+mathjax3_config = {"options": {"menuOptions": {"settings": {"assistiveMml": True}}}}
 exclude_patterns = ["jupyter_execute", ".jupyter_cache"]
+
+
+
+def _open_answer_fold(translator, node):
+    """MyST-NB's fold of a model answer (<details>), without the aria-label its <summary> gets:
+    that label ("Toggle hidden content") hides the visible "Try it first, then show the model
+    answer" from screen readers (WCAG 2.5.3, label in name); the summary's own text names it."""
+    classes = " ".join(node["classes"])
+    translator.body.append(f'<details class="admonition hide {classes}">\n<summary>\n'
+                           f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n'
+                           f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n'
+                           "</summary>\n")
+
+
+def setup(app):
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+    app.add_node(HideCodeCellNode, override=True, html=(_open_answer_fold, depart_HideCellInput))
