@@ -19,7 +19,8 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; }
 .status.review { background: #fff3e0; border-left: 5px solid #ef6c00; font-weight: bold; }
 .notes { background: #fff8e1; border-left: 5px solid #f9a825; padding: 0.5em 1em 0.5em 2em; }
 section { border: 1px solid #ddd; border-radius: 4px; margin: 1em 0; padding: 0 1em 0.5em; }
-section h2 { font-size: 1.1em; display: flex; justify-content: space-between; }
+section h2 { font-size: 1.1em; }
+section h2 .points { float: right; }
 section.passed h2 .points { color: #2e7d32; }
 section.failed h2 .points { color: #c62828; }
 pre { background: #f6f8fa; padding: 0.7em; overflow-x: auto; white-space: pre-wrap;
@@ -53,8 +54,8 @@ def _exercise_section(exercise, verdict):
     state = "passed" if verdict.passed(exercise) else "failed"
     report = "\n".join(exercise_lines(exercise, verdict.reason)) or "(no report)"
     return (f'<section class="{state}">\n'
-            f'<h2><span>{_e(exercise.name)}</span>'
-            f'<span class="points">{exact_points(points)} / {exact_points(exercise.max_points)}</span></h2>\n'
+            f'<h2>{_e(exercise.name)} '     # a space, so that a screen reader says the name and the points apart
+            f'<span class="points">{exact_points(points)} / {exact_points(exercise.max_points)} points</span></h2>\n'
             f"<pre>{_e(report)}</pre>\n</section>")
 
 
@@ -65,6 +66,8 @@ def feedback_html(verdict):
     score before it and the penalty, if any), the
     status (the reason first and prominent when ungradable or flagged: needs manual grade), the grader's notes, and one
     section per exercise with its points and its report lines, HTML-escaped. Renders only what the verdict holds.
+    Everything is in the page's one main landmark, under one h1 and h2s in order, so that assistive
+    technology can find it (WCAG 2.1 AA as axe-core checks it: tests/test_accessibility.py).
     """
     title = f"{verdict.assignment}: {verdict.notebook}"
     score = verdict.score
@@ -84,7 +87,7 @@ def feedback_html(verdict):
     ) if part)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{_e(title)}</title>\n<style>\n{_FEEDBACK_CSS}\n</style>\n</head>\n"
-            f"<body>\n{body}\n</body>\n</html>\n")
+            f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
 
 
 def feedback_path(verdict, course_root):
