@@ -20,6 +20,7 @@ import threading
 
 import pytest
 
+from accessibility import bad_alternatives, keyboard_focus, press_tab, violations
 from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
 from labcopy import ROOT, copy_repository, environment
 
@@ -277,4 +278,105 @@ def test_search_finds_im2col(served, browser_page):
     excerpts = page.locator("#search-results li p.context")
     excerpts.first.wait_for()
     assert any("im2col" in text for text in excerpts.all_inner_texts())    # each result shows an excerpt
+    assert not elsewhere
+
+
+# ---------------------------------------------------------------- accessibility (tests/accessibility.py)
+
+def site_pages(built):
+    """Every page of the site, as a URL path (the search page with results to show)."""
+    copy, *_ = built
+    pages = sorted(path.name for path in (copy / SITE / "html").glob("*.html"))
+    return [f"{name}?q=im2col" if name == "search.html" else name for name in pages]
+
+
+def open_page(page, url):
+    """Go to url and wait until MathJax (where the page has it) has typeset every formula."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+def test_every_page_passes_axe_light_and_dark_with_its_folds_open(built, served, browser_page):
+    """axe-core on each page in the theme's light and dark modes (it follows the reader's
+    system setting), then with every fold (answers, hints) open."""
+    page, elsewhere, shots = browser_page
+    problems = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for name in site_pages(built):
+            open_page(page, f"{served}/{name}")
+            problems += [f"{name} ({scheme}): {line}" for line in violations(page)]
+            if page.locator("details").count():
+                page.evaluate("""() => { document.querySelectorAll('details').forEach(d => { d.open = true; });
+                    return Promise.all(document.getAnimations().map(a => a.finished)); }""")   # the fade-in is over
+                problems += [f"{name} ({scheme}, folds open): {line}" for line in violations(page)]
+    page.emulate_media(color_scheme="light")
+    assert not problems, "\n".join(problems)
+    assert not elsewhere
+
+
+def test_every_figure_says_what_it_shows(built, served, browser_page):
+    """Each image has a text alternative: not empty, not its file name, not a hash."""
+    page, elsewhere, _ = browser_page
+    missing = []
+    for name in site_pages(built):
+        open_page(page, f"{served}/{name}")
+        missing += [f"{name}: {image}" for image in bad_alternatives(page)]
+    assert not missing, f"{len(missing)} images without a text alternative:\n" + "\n".join(missing)
+    assert not elsewhere
+
+
+def test_math_is_read_from_its_mathml(served, browser_page):
+    """Every typeset formula carries MathJax's assistive MathML, which screen readers read."""
+    page, elsewhere, _ = browser_page
+    open_page(page, f"{served}/{PARTS[0]}.html")
+    formulas = page.locator("main mjx-container")
+    assert formulas.count() > 10
+    assert page.locator("main mjx-container > mjx-assistive-mml > math").count() == formulas.count()
+    assert not elsewhere
+
+
+def tab_to(page, text, presses=400):
+    """Press Tab until the focused element's text starts with text; fails if focus never gets
+    there or is not drawn on it."""
+    for _ in range(presses):
+        element, drawn = press_tab(page)
+        if element.split("> ", 1)[-1].startswith(text):
+            assert drawn, f"keyboard focus not drawn on {element}"
+            return page.evaluate_handle("() => document.activeElement")
+    raise AssertionError(f"Tab never reached {text!r}")
+
+
+def test_keyboard_alone_opens_and_closes_the_folds_and_searches(served, browser_page):
+    """Tab (never the mouse) through a notebook's page: every stop shows its focus; the first is
+    the link that skips to the content; Enter and Space open and close a model answer and a
+    hint; then the search, from its button to the results page."""
+    page, elsewhere, shots = browser_page
+    open_page(page, f"{served}/{PARTS[0]}.html")
+    stops = keyboard_focus(page, stops=400)
+    assert stops[0][0] == "<a> Skip to main content"
+    assert [element for element, drawn in stops if not drawn] == []
+    assert any("Try it first" in element for element, _ in stops) and any("Hint 1" in element for element, _ in stops)
+
+    open_page(page, f"{served}/{PARTS[0]}.html")
+    for summary, key in (("Try it first", "Enter"), ("Hint 1", " ")):
+        details = tab_to(page, summary).evaluate_handle("summary => summary.parentElement")
+        assert details.evaluate("details => details.open") is False
+        page.keyboard.press("Enter" if key == "Enter" else "Space")
+        assert details.evaluate("details => details.open") is True
+        assert details.evaluate("details => details.querySelector('pre, p:not(.admonition-title)')"
+                                ".getBoundingClientRect().height > 0")
+        page.screenshot(path=shots / f"keyboard-{summary.split()[0].lower()}-open.png")
+        page.keyboard.press("Space" if key == "Enter" else "Enter")
+        assert details.evaluate("details => details.open") is False
+
+    open_page(page, f"{served}/{PARTS[0]}.html")
+    tab_to(page, "Search")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.name === 'q'")     # the dialog's field has the focus
+    page.keyboard.type("im2col")
+    page.keyboard.press("Enter")
+    page.locator("#search-results li a").first.wait_for()
+    assert "search.html?q=im2col" in page.url
     assert not elsewhere
