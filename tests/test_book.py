@@ -7,7 +7,10 @@ and a changed notebook re-executes alone, that nothing of the grader is anywhere
 and then read it in headless Chromium served on 127.0.0.1, with every request elsewhere
 blocked and counted (the site is self-contained): the landing page links every notebook,
 figures load, LaTeX is typeset, a model answer is folded and opens on click, and search finds
-"im2col". Screenshots go to the module's temporary folder.
+"im2col". Its accessibility (tests/accessibility.py): axe-core finds no violation on any page
+(light and dark, folds closed and open), every image has a real text alternative, formulas carry
+MathJax's assistive MathML, and the keyboard alone reaches every control with a visible focus,
+opens and closes the folds and searches. Screenshots go to the module's temporary folder.
 """
 import functools
 import http.server
