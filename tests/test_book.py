@@ -294,10 +294,12 @@ def site_pages(built):
 
 
 def open_page(page, url):
-    """Go to url and wait until MathJax (where the page has it) has typeset every formula."""
+    """Go to url (its scripts and images loaded) and wait until MathJax, where the page has it,
+    has typeset every formula."""
     page.goto(url)
-    page.wait_for_load_state("networkidle")
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    if "search.html?q=" in url:
+        page.locator("#search-results li").first.wait_for()         # the results, found by script
 
 
 def test_every_page_passes_axe_light_and_dark_with_its_folds_open(built, served, browser_page):
