@@ -49,14 +49,14 @@ def press_tab(page):
     outline or a box-shadow: what a sighted keyboard user needs to see where they are.
     """
     page.keyboard.press("Tab")
-    return page.evaluate("""() => {
+    return tuple(page.evaluate("""() => {
         const e = document.activeElement;
-        if (!e || e === document.body) return ['(the page)', false];
+        if (!e || e === document.body) return ['(the page)', false];   // the focus left the page
         const style = getComputedStyle(e);
         const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
         const shadow = style.boxShadow && style.boxShadow !== 'none';
         const text = (e.innerText || e.getAttribute('aria-label') || e.value || '').trim().split('\\n')[0];
-        return [`<${e.tagName.toLowerCase()}> ${text.slice(0, 60)}`, outline || !!shadow]; }""")
+        return [`<${e.tagName.toLowerCase()}> ${text.slice(0, 60)}`, outline || !!shadow]; }"""))
 
 
 def keyboard_focus(page, stops=200):

@@ -124,3 +124,24 @@ def test_the_kits_readme_passes_axe(feedback, browser, assignment, tmp_path):
     problems = check_page(page, rendered.as_uri(), shots / f"readme-{kit.kit_name(assignment)}.png")
     assert not problems, "\n".join(problems)
     assert page.locator("h1").count() == 1
+
+
+def test_the_checks_catch_what_they_are_for(browser, tmp_path):
+    """The checks are not vacuous: a page without a main landmark, with pale text, images whose
+    text alternatives say nothing and a button whose focus is not drawn fails each of them."""
+    page, _ = browser
+    digest = "269a62a9d0ae62f2e358a8d539dbc00d2922bd525e128cc94f2502b09a212674"
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>bad</title>'
+        "<style>button:focus { outline: none; }</style></head><body>"
+        '<h1>A page</h1><p style="color: #bbb">pale text</p>'
+        f'<img src="_images/{digest}.png" alt="_images/{digest}.png"><img src="plot.png" alt="plot.png">'
+        '<img src="a.png" alt=""><img src="b.png"><img src="c.png" alt="Training loss falls from 2.3 to 0.1">'
+        "<button>Show the answer</button></body></html>")
+    page.goto(bad.as_uri())
+    rules = {line.split(" ")[0] for line in violations(page)}
+    assert {"landmark-one-main", "region", "color-contrast", "image-alt"} <= rules, rules
+    assert [line.split(":")[0] for line in bad_alternatives(page)] == [f"_images/{digest}.png", "plot.png", "a.png",
+                                                                        "b.png"]
+    assert keyboard_focus(page) == [("<button> Show the answer", False)]
