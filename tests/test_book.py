@@ -8,7 +8,7 @@ and then read it in headless Chromium served on 127.0.0.1, with every request el
 blocked and counted (the site is self-contained): the landing page links every notebook,
 figures load, LaTeX is typeset, a model answer is folded and opens on click, and search finds
 "im2col". Its accessibility (tests/accessibility.py): axe-core finds no violation on any page
-(light and dark, folds closed and open), every image has a real text alternative, formulas carry
+(light, dark and phone-wide, folds closed and open), every image has a real text alternative, formulas carry
 MathJax's assistive MathML, and the keyboard alone reaches every control with a visible focus,
 opens and closes the folds and searches. Screenshots go to the module's temporary folder.
 """
@@ -302,21 +302,26 @@ def open_page(page, url):
         page.locator("#search-results li").first.wait_for()         # the results, found by script
 
 
-def test_every_page_passes_axe_light_and_dark_with_its_folds_open(built, served, browser_page):
+def test_every_page_passes_axe_light_dark_and_narrow_with_its_folds_open(built, served, browser_page):
     """axe-core on each page in the theme's light and dark modes (it follows the reader's
-    system setting), then with every fold (answers, hints) open."""
-    page, elsewhere, shots = browser_page
+    system setting) and at a phone's width (the sidebars fold into menus), each time with the
+    folds (answers, hints) closed, then open."""
+    page, elsewhere, _ = browser_page
+    wide = page.viewport_size
     problems = []
-    for scheme in ("light", "dark"):
+    for scheme, width in (("light", wide["width"]), ("dark", wide["width"]), ("light", 375)):
         page.emulate_media(color_scheme=scheme)
+        page.set_viewport_size({"width": width, "height": wide["height"]})
         for name in site_pages(built):
+            view = f"{name} ({scheme}, {width} px wide"
             open_page(page, f"{served}/{name}")
-            problems += [f"{name} ({scheme}): {line}" for line in violations(page)]
+            problems += [f"{view}): {line}" for line in violations(page)]
             if page.locator("details").count():
                 page.evaluate("""() => { document.querySelectorAll('details').forEach(d => { d.open = true; });
                     return Promise.all(document.getAnimations().map(a => a.finished)); }""")   # the fade-in is over
-                problems += [f"{name} ({scheme}, folds open): {line}" for line in violations(page)]
+                problems += [f"{view}, folds open): {line}" for line in violations(page)]
     page.emulate_media(color_scheme="light")
+    page.set_viewport_size(wide)
     assert not problems, "\n".join(problems)
     assert not elsewhere
 
