@@ -1,5 +1,8 @@
 """Plotting helpers draw real figures (Agg backend) from real shapes, say what they show (a text
 alternative with the numbers of the data they plot) and never carry meaning by colour alone."""
+import pathlib
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -175,3 +178,21 @@ def test_the_two_training_curves_differ_in_style_and_marker_too(rng):
         assert train.get_linestyle() != validation.get_linestyle() and train.get_marker() != validation.get_marker()
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
 
+
+NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parents[1] / "course" / "source").glob("*/*.ipynb"))
+DRAWS = re.compile(r"plt\.(subplots|figure)\(|\bplt\.(plot|imshow|bar|loglog|semilogy)\(")
+DESCRIBED = re.compile(r"plots\.(show|image_grid|plot_history|show_filters|show_feature_maps|plot_confusion_matrix|"
+                       r"show_misclassified)\(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.parent.name)
+def test_every_figure_of_the_notebooks_is_shown_with_its_description(path):
+    """A cell that makes a figure shows it through coursekit.plots (show or a helper), which
+    gives it its text alternative; matplotlib's own display would leave it without one. The
+    descriptions' numbers are checked where they are computed (above) and on the site
+    (tests/test_book.py), whose build fails on any figure without one."""
+    import nbformat
+    cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    undescribed = [cell.id for cell in cells if DRAWS.search(cell.source) and not DESCRIBED.search(cell.source)]
+    assert not undescribed, f"{path.name}: cells {undescribed} draw a figure without plots.show"
+    assert "RdBu" not in "".join(cell.source for cell in cells)          # not colour-blind safe: plots.SIGNED
