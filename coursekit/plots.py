@@ -119,10 +119,11 @@ def signed_image(ax, values, limit=None, colorbar=True, negative="negative", pos
 
 
 def signed_colorbar(fig, image, ax, negative="negative", positive="positive"):
-    """A colour bar for a SIGNED image whose ticks name its sides: "-L negative", "0", "+L positive"."""
+    """A colour bar for a SIGNED image whose ticks name its sides: "-L negative", "0", "+L positive".
+    ax: the axes (one or a list) it takes room from."""
     low, high = image.norm.vmin, image.norm.vmax
     bar = fig.colorbar(image, ax=ax, shrink=0.8, ticks=[low, 0, high])
-    bar.ax.set_yticklabels([f"{low:.2g} {negative}", "0", f"+{high:.2g} {positive}"], fontsize=8)
+    bar.ax.set_yticklabels([f"{low:.3g} {negative}", "0", f"+{high:.3g} {positive}"], fontsize=8)
     return bar
 
 
@@ -149,7 +150,7 @@ def image_grid(images, titles=None, cols=8, cmap="gray", cell=1.4, suptitle=None
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     n = len(images)
-    fig = _grid(images, titles, cols, cmap, cell, suptitle)
+    fig, _, _ = _grid(images, titles, cols, cmap, cell, suptitle)
     what = alt or suptitle or "images"
     named = f"; titled, in reading order: {_listing(titles, most=32)}" if titles is not None else ""
     show(fig, f"{what}: a grid of {n} image{'s' * (n != 1)} of {images.shape[1]}x{images.shape[2]} pixels{named}.")
@@ -157,6 +158,7 @@ def image_grid(images, titles=None, cols=8, cmap="gray", cell=1.4, suptitle=None
 
 
 def _grid(images, titles, cols, cmap, cell, suptitle, **imshow):
+    """(fig, axes, the last AxesImage) of images (n, H, W) or (n, H, W, 3) in a grid, each titled."""
     n = len(images)
     cols = max(1, min(cols, n))
     rows = -(-n // cols)
@@ -171,8 +173,7 @@ def _grid(images, titles, cols, cmap, cell, suptitle, **imshow):
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    fig.grid_image, fig.grid_axes = drawn, axes
-    return fig
+    return fig, axes, drawn
 
 
 def history_description(history):
@@ -242,15 +243,15 @@ def show_filters(w, channel=None, cols=8):
     titles = [str(k) for k in range(len(filters))]
     if w.shape[2] == 3 and channel is None:
         low, high = filters.min(), filters.max()
-        fig = _grid((filters - low) / (high - low + 1e-12), titles, cols, None, 1.4, size)
+        fig, _, _ = _grid((filters - low) / (high - low + 1e-12), titles, cols, None, 1.4, size)
         show(fig, f"{size} over 3 colour channels, each shown as an RGB image scaled to [0, 1], "
                   f"numbered 0 to {len(filters) - 1}: {summary}.")
         return fig
     filters = filters[..., channel or 0]
     limit = float(np.abs(filters).max()) or 1.0
-    fig = _grid(filters, titles, cols, SIGNED, 1.4, size + f", input channel {channel or 0}",
-                vmin=-limit, vmax=limit)
-    signed_colorbar(fig, fig.grid_image, fig.grid_axes.ravel().tolist())
+    fig, axes, image = _grid(filters, titles, cols, SIGNED, 1.4, size + f", input channel {channel or 0}",
+                             vmin=-limit, vmax=limit)
+    signed_colorbar(fig, image, axes.ravel().tolist())
     show(fig, f"{size}, input channel {channel or 0}, numbered 0 to {len(filters) - 1}, on one scale symmetric "
               f"about 0 (orange negative, white zero, purple positive, as the colour bar says): {summary}.")
     return fig
@@ -267,9 +268,9 @@ def show_feature_maps(maps, cols=8, title="feature maps"):
     channels = np.moveaxis(maps, 2, 0)
     low, high = min(0.0, float(maps.min())), float(maps.max()) or 1.0
     heading = f"{title}: {maps.shape[2]} channels of {maps.shape[0]}x{maps.shape[1]}"
-    fig = _grid(channels, [str(c) for c in range(len(channels))], cols, MAGNITUDE, 1.4, heading,
-                vmin=low, vmax=high)
-    bar = fig.colorbar(fig.grid_image, ax=fig.grid_axes.ravel().tolist(), shrink=0.8)
+    fig, axes, image = _grid(channels, [str(c) for c in range(len(channels))], cols, MAGNITUDE, 1.4, heading,
+                             vmin=low, vmax=high)
+    bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8)
     bar.set_label("activation (dark: low, light: high)", fontsize=8)
     show(fig, feature_maps_description(maps, title))
     return fig
@@ -344,7 +345,7 @@ def show_misclassified(x, y_true, y_pred, class_names=None, n=16, cols=8):
         return fig
     images = np.asarray(x)[wrong[:n]]
     images = images[..., 0] if images.ndim == 4 and images.shape[-1] == 1 else images
-    fig = _grid(images, titles, cols, "gray", 1.4, f"{len(titles)} of {len(wrong)} mistakes")
+    fig, _, _ = _grid(images, titles, cols, "gray", 1.4, f"{len(titles)} of {len(wrong)} mistakes")
     show(fig, f"The first {len(titles)} of the model's {len(wrong)} mistakes on {len(y_true)} examples, each "
               f"image titled true class -> predicted class: {_listing(titles, most=n)}.")
     return fig
