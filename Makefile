@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser debootstrap lab book check release grade formgrader gradescope test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser debootstrap proxy hub lab book check release grade formgrader gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -41,6 +41,26 @@ browser:
 # tests/test_gradescope.py builds a fresh Debian root with Debian's debootstrap, as Gradescope builds an image.
 debootstrap:
 	$(call apt_install,debootstrap,debootstrap,the Gradescope image test will skip (on CI it fails))
+
+# JupyterHub's proxy, configurable-http-proxy from npm (Debian's nodejs), in build/hub-proxy.
+PROXY_VERSION := 5.3.0
+PROXY := build/hub-proxy/node_modules/.bin/configurable-http-proxy
+proxy: $(PROXY)
+
+$(PROXY):
+	$(call apt_install,npm,npm,the hub cannot start (make hub))
+	npm install --prefix build/hub-proxy --no-save --no-audit --no-fund --loglevel=error \
+	  configurable-http-proxy@$(PROXY_VERSION)
+
+# A class's JupyterHub on 127.0.0.1:$(HUB_PORT), as root: INSTRUCTOR and STUDENTS are existing
+# Unix accounts; the students' environment is 01's kit's (hub/classhub.py says what goes where).
+HUB ?= /srv/cnn-hub
+HUB_PORT ?= 8000
+hub: $(STAMP) $(PROXY) sandbox
+	@test -n "$(INSTRUCTOR)" -a -n "$(STUDENTS)" || { echo "usage: make hub INSTRUCTOR=teacher" \
+	  "STUDENTS=\"ada bob cy\" [HUB=/srv/cnn-hub HUB_PORT=8000]" >&2; exit 2; }
+	test -f course/release/01-convolution-kit.zip || $(BIN)/python -m autograder release 01-convolution
+	$(BIN)/python hub/classhub.py --folder "$(HUB)" --port $(HUB_PORT) --instructor $(INSTRUCTOR) --students $(STUDENTS)
 
 # The student release of ASSIGNMENT, course/release/<NN-topic>/ (nbgrader generate_assignment), and its
 # kit, course/release/<NN-topic>-kit.zip; refused while it would show answers still due (ARGS=--before-deadlines).
