@@ -68,8 +68,9 @@ release: $(STAMP)
 	$(BIN)/python -m autograder release $(ASSIGNMENT) $(ARGS)
 
 # Self-study: release the whole course (self-study-kit.zip: it shows earlier answers), copy it into workspace/ (your copies: a notebook there is
-# never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/jupyter
-# comes first on the config path (student tools only); the kernel is this environment's.
+# never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/self-study, then
+# lab/jupyter, come first on the config path (student tools only, and no Assignment List: there is no
+# exchange to fetch from); the kernel is this environment's.
 PORT ?= 8888
 FIRST_NOTEBOOK := $(patsubst course/source/%,%,$(firstword $(sort $(wildcard course/source/*/*.ipynb))))
 # A browser is opened only where there is one to open (a display, or macOS).
@@ -80,7 +81,7 @@ AS_ROOT = $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 lab: $(STAMP)
 	$(BIN)/python -m autograder release --self-study
 	$(BIN)/python lab/workspace.py course/release workspace
-	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/self-study:$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
 	  --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
 

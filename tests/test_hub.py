@@ -181,7 +181,11 @@ def formgrader_action(page, hub, icon, shot):
 
 
 def open_assignment_list(page):
+    """Nbgrader > Assignment List (a student's menu: no instructor tool in it); its panel."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
+    menu = page.locator(".lm-Menu").last.inner_text()
+    for instructor_tool in ("Formgrader", "Course List", "Create assignment"):
+        assert instructor_tool not in menu, menu
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Assignment List$")).click()
     return page.locator(".jp-MainAreaWidget:visible", has_text="Released assignments").last
 
