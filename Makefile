@@ -113,7 +113,7 @@ gradescope: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=01-convolution" >&2; exit 2; }
 	$(BIN)/python -m autograder gradescope "$(ASSIGNMENT)"
 
-test: $(STAMP) sandbox browser debootstrap
+test: $(STAMP) sandbox browser debootstrap proxy
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory prove
 
