@@ -45,7 +45,7 @@ import pytest
 
 from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
 from jupyterlab_page import RUN_MS, Learner
-from labcopy import answers as http_status, copy_repository, environment, free_port, stop
+from labcopy import ROOT, answers as http_status, copy_repository, environment, free_port, stop
 from model_answers import answer_all_but, solution_blocks
 
 ASSIGNMENT, NOTEBOOK, EXERCISE = "01-convolution", "convolution.ipynb", "conv_forward_naive"
@@ -77,6 +77,26 @@ class Hub:
 
     def course(self):
         return pathlib.Path(pwd.getpwnam(self.instructor).pw_dir) / "cnn-course" / "course"
+
+
+def readme_hub_commands():
+    """The README's hub commands as written (its ```sh blocks in the hub's section, comments
+    out): the accounts, `make hub`, the grading and the chown. The test runs them with its
+    own names in place of the README's (teacher; ada bob cy; /srv/cnn-hub; port 8000)."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("**A class on a JupyterHub"):text.index("**Gradescope.**")]
+    commands = []
+    for block in re.findall(r"^ *```sh\n(.*?)^ *```", section, re.S | re.M):
+        commands += [re.sub(r"\s+#.*$", "", line).strip() for line in block.splitlines() if line.strip()]
+    return commands
+
+
+def as_here(command, hub_or_names):
+    """A README command with this run's names: the instructor, the students, the folder, the port."""
+    instructor, students, folder, port = hub_or_names
+    command = re.sub(r"\bteacher\b", instructor, command)
+    command = command.replace('"ada bob cy"', '"' + " ".join(students) + '"')
+    return command.replace("/srv/cnn-hub", str(folder)).replace("HUB_PORT=8000", f"HUB_PORT={port}")
 
 
 def run_as(user, command, cwd="/", env=None, check=True):
@@ -133,8 +153,10 @@ def hub(tmp_path_factory):
     process = None
     try:
         passwords = {name: add_account(name) for name in names}
-        command = (f"make hub INSTRUCTOR={instructor} STUDENTS=\"{' '.join(students.values())}\" "
-                   f"HUB={folder} HUB_PORT={port}")
+        readme = readme_hub_commands()
+        assert readme[0].startswith("useradd -m teacher") and readme[1].startswith("make hub "), readme
+        command = as_here(readme[1], (instructor, students.values(), folder, port))
+        assert f"INSTRUCTOR={instructor}" in command and f"HUB={folder}" in command, command
         with open(log, "wb") as out:
             process = subprocess.Popen(["bash", "-c", command], cwd=copy, env=env, stdout=out, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True)
@@ -295,11 +317,12 @@ def test_a_class_on_the_hub_from_release_to_feedback(hub):
             # 3. Collect (formgrader), grade (root, the course's grader), hand back (formgrader).
             collected = formgrader_action(teacher_page, hub, "cloud-download", "teacher-2-collected")
             assert f"Successfully collected submissions of '{ASSIGNMENT}'" in collected, collected
-            graded = subprocess.run([str(hub.copy / ".venv" / "bin" / "python"), "-m", "autograder", "--course",
-                                     str(hub.course()), "grade", ASSIGNMENT, "--quiet"],
-                                    cwd=hub.copy, env=hub.env, capture_output=True, text=True)
-            assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
-            subprocess.run(["chown", "-R", f"{teacher.pw_uid}:{teacher.pw_gid}", str(copy_home)], check=True)
+            names = (hub.instructor, hub.students.values(), hub.folder, None)
+            grade, chown = (as_here(command, names) for command in readme_hub_commands()[2:4])
+            assert grade.startswith(".venv/bin/python -m autograder --course ~") and chown.startswith("chown -R"), grade
+            for command in (grade, chown):          # as the README has root run them, from the repository
+                done = subprocess.run(["bash", "-c", command], cwd=hub.copy, env=hub.env, capture_output=True, text=True)
+                assert done.returncode == 0, f"{command}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
             returned = formgrader_action(teacher_page, hub, "envelope", "teacher-3-feedback-released")
             assert "Successfully released feedback" in returned or "Success" in returned, returned
 
