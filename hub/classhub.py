@@ -13,15 +13,18 @@ only pass through it) holds:
                     and the course's setuptools (the instructor's release builds kits with it)
     student-config/ the kit's student-only Jupyter configuration, with nbgrader's exchange
                     and course id added: the Assignment List and Validate, no formgrader
-    exchange/       nbgrader's exchange, world-writable as nbgrader documents (ugo+rwx)
+    exchange/       nbgrader's exchange, world-writable as nbgrader documents (`chmod ugo+rw`
+                    on a folder others may enter: 0777, what release_assignment enforces)
     hub/            JupyterHub's own state: its database, cookie secret, the settings
                     hub/jupyterhub_config.py reads
 
 The environment comes from this repository's kit of the first assignment (`make release
-ASSIGNMENT=01-convolution`; every kit has the same environment). The instructor's course is a copy of this repository in their home, `~INSTRUCTOR/cnn-course`
-(made when missing, never overwritten), theirs alone (home 0700). Their server runs in the
-same environment with that copy on PYTHONPATH (the course's nbgrader_config.py imports the
-grader's plugins) and opens that copy, whose course/ nbgrader's formgrader serves.
+ASSIGNMENT=01-convolution`; every kit has the same environment). The instructor's course is a
+copy of this repository's course and packages in their home, `~INSTRUCTOR/cnn-course` (made
+when missing, never overwritten), theirs alone (home 0700; each student's home is 0700 too).
+Their server runs in the same environment with that copy on PYTHONPATH (the course's
+nbgrader_config.py imports the grader's plugins) and opens that copy, whose course/
+nbgrader's formgrader serves.
 
 `prepare` is idempotent: run again, it reuses the environment when the kit is unchanged.
 """
