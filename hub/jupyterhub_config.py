@@ -42,6 +42,9 @@ c.PAMAuthenticator.open_sessions = False        # no systemd session per server
 # The default LocalProcessSpawner: each server runs as its user's own uid (the hub is root).
 c.Spawner.cmd = [f"{env_bin}/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab"
+# A terminal's shell is not a login shell: Debian's /etc/profile would reset PATH and take the
+# class's environment (its python, nbgrader) out of it.
+c.Spawner.args = ["--ServerApp.terminado_settings=shell_command=/bin/bash"]
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.env_keep = ["LANG", "LC_ALL"]         # nothing of root's environment (its PATH, its venv) goes through

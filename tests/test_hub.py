@@ -6,9 +6,9 @@ who are real Unix accounts made here (a random suffix in each name) and removed 
 everything they ran, even when the test fails. Passwords are random; JupyterHub logs each one
 in through PAM. Then, as the README's instructor section walks it:
 
-1. the instructor releases 01 in their terminal on the hub (`python -m autograder release
-   01-convolution`, run here as their uid, in their environment) and puts it in nbgrader's
-   exchange with the formgrader's Release button, in Chromium;
+1. the instructor, in Chromium, releases 01 in a terminal of their JupyterLab (`python -m
+   autograder release 01-convolution`) and puts it in nbgrader's exchange with the
+   formgrader's Release button;
 2. each student fetches it in the Assignment List, answers (the model answers; the same with
    conv_forward_naive's bias left out, a known mistake; nothing), presses Validate, and
    submits in the Assignment List;
@@ -39,6 +39,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 
 import pytest
@@ -188,6 +189,25 @@ def log_in(browser, hub, user):
     return page
 
 
+def in_terminal(page, hub, command, made, seconds=240):
+    """File > New > Terminal in the instructor's JupyterLab, type command, and wait until the
+    zip it makes is whole (xterm draws its text where the page cannot read it)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^File$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^New$")).hover()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Terminal$")).click()
+    terminal = page.locator(".jp-Terminal:visible .xterm")
+    terminal.wait_for()
+    page.wait_for_timeout(2000)                     # the shell's prompt
+    terminal.click()
+    page.keyboard.type(command + "\n")
+    deadline = time.monotonic() + seconds
+    while not zipfile.is_zipfile(made):             # written to its end
+        assert time.monotonic() < deadline, f"`{command}` made no {made} in {seconds} s"
+        page.wait_for_timeout(1000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(hub.shots / "teacher-0-release-in-terminal.png"))
+
+
 def formgrader_action(page, hub, icon, shot):
     """On the formgrader's Manage Assignments page, the button (by its glyphicon) in 01's row;
     the text of the modal it opens (nbgrader's log of the command), which is then closed."""
@@ -295,18 +315,15 @@ def grades(hub):
 
 def test_a_class_on_the_hub_from_release_to_feedback(hub):
     sync_playwright = sync_playwright_or_skip()
-    teacher = pwd.getpwnam(hub.instructor)
-    copy_home = pathlib.Path(teacher.pw_dir) / "cnn-course"
-    env_bin = hub.folder / "env" / "bin"
-    # 1. The instructor's release, in their terminal on the hub (their uid, their environment).
-    run_as(hub.instructor, [str(env_bin / "python"), "-m", "autograder", "release", ASSIGNMENT], cwd=copy_home,
-           env={"PATH": f"{env_bin}:/usr/bin:/bin", "PYTHONPATH": str(copy_home)})
     answers = answers_for(hub)
     started = time.monotonic()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
+            # 1. The instructor's release: in a terminal of their JupyterLab, then the formgrader.
             teacher_page = log_in(browser, hub, hub.instructor)
+            in_terminal(teacher_page, hub, f"python -m autograder release {ASSIGNMENT}",
+                        hub.course() / "release" / f"{ASSIGNMENT}-kit.zip")
             released = formgrader_action(teacher_page, hub, "cloud-upload", "teacher-1-released")
             assert f"Successfully released '{ASSIGNMENT}'" in released, released
 
