@@ -13,8 +13,9 @@ only pass through it) holds:
                     and the course's setuptools (the instructor's release builds kits with it)
     student-config/ the kit's student-only Jupyter configuration, with nbgrader's exchange
                     and course id added: the Assignment List and Validate, no formgrader
-    exchange/       nbgrader's exchange, world-writable as nbgrader documents (`chmod ugo+rw`
-                    on a folder others may enter: 0777, what release_assignment enforces)
+    exchange/       nbgrader's exchange, world-writable as nbgrader documents (`chmod ugo+rw`:
+                    0777, what release_assignment wants) and sticky, the course's folder in
+                    it the instructor's (make_exchange says why)
     hub/            JupyterHub's own state: its database, cookie secret, the settings
                     hub/jupyterhub_config.py reads
 
@@ -115,13 +116,23 @@ def student_config(folder):
                       f"c.CourseDirectory.course_id = {COURSE_ID!r}\n")
 
 
-def make_exchange(folder):
-    """nbgrader's exchange: a folder every account may write, as nbgrader documents
-    (`chmod ugo+rw`; release_assignment itself makes it 0777). nbgrader makes each course's
-    inbound 0733 (students write, cannot list) and names each submission with a random part."""
+def make_exchange(folder, instructor):
+    """nbgrader's exchange: a folder every account may write, as nbgrader documents (`chmod
+    ugo+rw`; release_assignment wants 0777), plus the sticky bit, and the course's folder in it
+    made for the instructor (0755, as release_assignment makes it). Without them any student
+    could rename the course's folder (a folder others may write lets anyone rename what is in
+    it) and put one of their own in its place, whose inbound they could list: the class's
+    submissions would go to them. nbgrader compares only the 0777 bits, so it keeps both.
+    nbgrader makes the course's inbound 0733 (students write, cannot list) and names each
+    submission with a random part; feedback 0711, each page named by a hash of a secret."""
     exchange = folder / "exchange"
     exchange.mkdir(exist_ok=True)
-    exchange.chmod(0o777)
+    exchange.chmod(0o1777)
+    course = exchange / COURSE_ID
+    course.mkdir(exist_ok=True)
+    if course.stat().st_uid != instructor.pw_uid:
+        os.chown(course, instructor.pw_uid, instructor.pw_gid)
+    course.chmod(0o755)
 
 
 # What the instructor's copy holds: the course's source and configuration, the packages its
@@ -183,7 +194,7 @@ def prepare(folder, instructor, students, port, assignment="01-convolution"):
     course = instructor_course(teacher)
     env = build_env(folder, kit_zip(PROJECT / "course", assignment))   # every kit has the same environment
     student_config(folder)
-    make_exchange(folder)
+    make_exchange(folder, teacher)
     instructor_config(teacher, folder, course)
     state = folder / "hub"
     state.mkdir(mode=0o700, exist_ok=True)

@@ -426,6 +426,13 @@ def test_no_student_reads_another_submission_or_the_answers(hub):
         for module in ("solutions", "autograder"):
             said = attempt(student, f"import {module}", env_bin)
             assert "ModuleNotFoundError" in said, (module, said)
+        # the course's folder in the exchange can be neither renamed nor replaced (a student
+        # who could would receive the class's submissions), nor can the release be changed
+        taken = hub.folder / "exchange" / f"{COURSE_ID}-taken-by-{student}"
+        said = attempt(student, f"import os; os.rename({str(course_root)!r}, {str(taken)!r})", env_bin)
+        assert "PermissionError" in said and course_root.is_dir() and not taken.exists(), said
+        said = attempt(student, f"import os; os.mkdir({str(course_root / 'outbound' / 'planted')!r})", env_bin)
+        assert "PermissionError" in said, said
         # nothing of theirs is writable by another student in the exchange's outbound (the release)
         said = attempt(student, f"open({str(course_root / 'outbound' / ASSIGNMENT / NOTEBOOK)!r}, 'a')", env_bin)
         assert "PermissionError" in said, said
