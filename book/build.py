@@ -16,7 +16,9 @@ of its own that runs but is not shown. The kernels run with COURSE_PROGRESS=none
 no progress bar (a widget needs scripts from CDNs; a text bar would print every update), only
 its line per epoch. The site must work offline: the build fails when
 a page loads anything from another host or its rendered prose holds a raw `$` (a formula
-MyST did not read as one), naming the page.
+MyST did not read as one), naming the page. Every figure says what it shows: its alt text is
+the description its PNG carries (coursekit.plots.show; book/conf.py), and the build fails,
+naming the page, on an image whose alt is empty, a file name or a hash.
 
 --quick runs the notebooks in the short mode they use while being graded (a few thousand
 training digits): the site's accuracy is then not the real one. CI builds it that way.
@@ -29,6 +31,8 @@ import re
 import sys
 
 import nbformat
+
+from coursekit.plots import description_problem
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "course" / "source"
@@ -99,7 +103,7 @@ class _Page(html.parser.HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.elsewhere, self.dollars, self.stack = [], [], []
+        self.elsewhere, self.dollars, self.stack, self.images = [], [], [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -109,6 +113,8 @@ class _Page(html.parser.HTMLParser):
             url = ""
         if re.match(r"(https?:)?//", url.strip()):
             self.elsewhere.append(f"<{tag}> {url}")
+        if tag == "img":
+            self.images.append((attrs.get("src") or "", attrs.get("alt")))
         if tag not in self.VOID:
             classes = (attrs.get("class") or "").split()
             self.stack.append((tag, tag in self.NOT_PROSE or "math" in classes))
@@ -132,7 +138,8 @@ class _Page(html.parser.HTMLParser):
 
 def site_problems(site):
     """Sentences naming each page of the built site (a folder) that loads something from another
-    host or shows a raw `$` in its prose; empty when there is none."""
+    host, shows a raw `$` in its prose or has an image whose alt is no description (empty, a
+    file name, a hash: coursekit.plots.description_problem); empty when there is none."""
     problems = []
     for path in sorted(pathlib.Path(site).rglob("*.html")):
         page = _Page()
@@ -140,6 +147,8 @@ def site_problems(site):
         name = path.relative_to(site)
         problems += [f"{name} loads from another host: {load}" for load in page.elsewhere]
         problems += [f"{name} shows a raw $ (a formula not read as one): ...{text}..." for text in page.dollars]
+        problems += [f"{name} has an image without a text alternative ({why}): {src}"
+                     for src, alt in page.images for why in [description_problem(alt)] if why]
     return problems
 
 
@@ -221,7 +230,7 @@ def main(argv=None):
         sys.exit(status)
     problems = site_problems(out / "html")
     if problems:
-        print("The site is not self-contained or shows raw LaTeX:", *problems, sep="\n  ", file=sys.stderr)
+        print("The site is not self-contained, shows raw LaTeX or has an image without a text alternative:", *problems, sep="\n  ", file=sys.stderr)
         sys.exit(1)
     print(out / "html" / "index.html")
 

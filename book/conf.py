@@ -1,4 +1,5 @@
 """Sphinx configuration of the course's website (book/build.py runs it; see that file)."""
+import pathlib
 
 project = "Convolutional neural networks from scratch"
 
@@ -30,3 +31,24 @@ html_show_sphinx = False
 html_static_path = ["static"]
 html_css_files = ["course.css"]      # long code lines wrap
 exclude_patterns = ["jupyter_execute", ".jupyter_cache"]
+
+
+def describe_figures(app, doctree):
+    """Give each notebook figure its text alternative as alt: the Description its PNG carries
+    (coursekit.plots.show writes it). A figure without one keeps Sphinx's default alt, its file
+    name, which book/build.py's site check then names."""
+    from docutils import nodes
+    from PIL import Image
+    for node in doctree.findall(nodes.image):
+        uri = node["uri"]
+        path = pathlib.Path(app.srcdir, uri.lstrip("/")) if uri.startswith("/") else \
+            pathlib.Path(app.env.doc2path(app.env.docname)).parent / uri
+        if not node.get("alt") and path.suffix == ".png" and path.is_file():
+            with Image.open(path) as image:
+                description = image.text.get("Description")
+            if description:
+                node["alt"] = description
+
+
+def setup(app):
+    app.connect("doctree-read", describe_figures)

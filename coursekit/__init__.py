@@ -11,7 +11,8 @@
 - coursekit.train: minibatches, fit (progress bar, history), evaluate, predict
 - coursekit.own_layers: notebook 05's switch to train with the learner's own layers, each
   compared with the provided one first
-- coursekit.plots: learning curves, filters, feature maps, confusion matrix, mistakes
+- coursekit.plots: learning curves, filters, feature maps, confusion matrix, mistakes, each
+  shown with its text alternative (show), in palettes safe for colour-vision deficiencies
 """
 from .compare import assert_close, assert_shape, explain_difference, relative_error
 from .visible import visible_tests

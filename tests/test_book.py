@@ -10,6 +10,7 @@ figures load, LaTeX is typeset, a model answer is folded and opens on click, and
 "im2col". Screenshots go to the module's temporary folder.
 """
 import functools
+import html.parser
 import http.server
 import importlib.util
 import json
@@ -124,6 +125,17 @@ def test_the_build_names_a_page_that_loads_from_another_host_or_shows_a_raw_doll
     assert "require.min.js" in problems[0] and "$\\(db = 1\\)" not in problems[2]
 
 
+def test_the_build_names_an_image_without_a_text_alternative(tmp_path):
+    digest = "3f8a" * 16
+    (tmp_path / "page.html").write_text(
+        f'<html><body><main><img alt="{digest}.png" src="_images/{digest}.png" /><img src="a.png" />'
+        f'<img alt="" src="b.png" /><img alt="Training curves over 3 epochs: the loss falls from 2.1 to 0.3." '
+        f'src="c.png" /></main></body></html>')
+    problems = book_build.site_problems(tmp_path)
+    assert [problem.split(" (")[0] for problem in problems] == ["page.html has an image without a text alternative"] * 3
+    assert [problem.rsplit(" ", 1)[1] for problem in problems] == [f"_images/{digest}.png", "a.png", "b.png"]
+
+
 def test_grading_notes_and_the_grading_switch_stay_off_the_page():
     import nbformat
     nb = nbformat.v4.new_notebook(cells=[
@@ -169,6 +181,50 @@ def test_the_book_kernels_train_without_a_progress_widget(tmp_path):
             {output.get("name") for output in nb.cells[0].outputs if output.output_type == "stream"}
     assert kinds["none"] == {"stdout"}                                     # the epoch's line, no bar
     assert "application/vnd.jupyter.widget-view+json" in kinds[None]      # what the setting prevents
+
+
+class _Figures(html.parser.HTMLParser):
+    """The alt of every <img> of a page and the text of every "Figure:" paragraph after one."""
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.alts, self.texts, self.depth = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.alts.append(attrs.get("alt"))
+        if tag == "p" and "figure-text" in (attrs.get("class") or "").split():
+            self.depth, self.texts = 1, self.texts + [""]
+        elif self.depth and tag == "p":
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "p":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.texts[-1] += data
+
+
+def test_every_figure_on_the_site_says_what_it_shows_with_the_runs_numbers(built):
+    """Each figure's alt is its description (book/conf.py reads it from the PNG), the same text
+    is printed under it, and the training curves' description holds the numbers the run printed."""
+    copy, *_ = built
+    site = copy / SITE / "html"
+    assert not book_build.site_problems(site)
+    alts = {}
+    for part in PARTS:
+        figures = _Figures()
+        figures.feed((site / f"{part}.html").read_text())
+        assert figures.alts, part
+        assert [" ".join(f"Figure: {alt}".split()) for alt in figures.alts] == \
+            [" ".join(text.split()) for text in figures.texts], part
+        alts[part] = figures.alts
+    page = (site / f"{PARTS[-1]}.html").read_text()
+    *_, last = re.findall(r"epoch (\d+): loss [\d.]+, acc [\d.]+; val loss [\d.]+, val acc ([\d.]+)", page)
+    curves = next(alt for alt in alts[PARTS[-1]] if alt.startswith("Training curves"))
+    assert f"over {last[0]} epochs" in curves and f"validation at {float(last[1]):.2%}" in curves, curves
 
 
 @pytest.fixture(scope="module")

@@ -138,6 +138,25 @@ def test_a_students_extension_in_the_metadata_is_on_time(tmp_path, monkeypatch):
     assert [t["name"] for t in results["tests"]] == ["pool_forward_naive", "relu_forward"]
 
 
+@pytest.mark.parametrize("written", [None, "not json", {"created_at": "yesterday", "assignment": {"due_date": "x"}},
+                                     {"assignment": {"due_date": DUE.isoformat()}}])
+def test_metadata_without_a_readable_time_applies_no_penalty_and_says_so(tmp_path, monkeypatch, written):
+    full_marks(monkeypatch)
+    if written is not None:
+        (tmp_path / "submission_metadata.json").write_text(written if isinstance(written, str) else json.dumps(written))
+    verdict, results, _ = submitted(tmp_path, {"pooling.ipynb": solved(hostile.ASSIGNMENT)})
+    assert verdict.score == 4.0 == results["score"] and verdict.late_penalty == 0
+    assert "no late penalty was applied" in results["output"] and "Late:" not in results["output"]
+
+
+def test_an_assignment_without_a_due_date_is_on_time_without_a_note(tmp_path, monkeypatch):
+    full_marks(monkeypatch)
+    (tmp_path / "submission_metadata.json").write_text(json.dumps({
+        "created_at": DUE.isoformat(), "assignment": {"due_date": None}, "users": [{"id": 7}]}))
+    verdict, results, _ = submitted(tmp_path, {"pooling.ipynb": solved(hostile.ASSIGNMENT)})
+    assert verdict.score == 4.0 and "Note:" not in results["output"]
+
+
 def test_an_unprotected_container_fails_the_run_and_tells_the_student_nothing_more(tmp_path, monkeypatch, capsys):
     from autograder.cleanroom import runner
 

@@ -322,10 +322,43 @@ def test_mistakes_png_of_a_class_without_mistakes(tmp_path, verdicts):
     assert (tmp_path / "mistakes.png").read_bytes().startswith(b"\x89PNG")
 
 
+def png_description(path):
+    from PIL import Image
+    with Image.open(path) as image:
+        return image.text.get("Description", "")
+
+
+def test_the_instructors_pngs_say_what_they_show_and_name_their_text(tmp_path, mistaken):
+    """Each PNG carries its text alternative (its Description) with the numbers it charts, and
+    names its text equivalent on the image; summary.txt names both PNGs."""
+    rows = mistakes.write_mistakes(mistaken, EXERCISES, tmp_path)
+    graded = sum(v.graded for v in mistaken)
+    described = png_description(tmp_path / "mistakes.png")
+    assert f"{graded} graded students" in described and "mistakes.csv" in described
+    assert all(f"{mistakes.share_text(row, graded)} {row.mistake}" in described for row in rows)
+    fig = mistakes.plot_mistakes(mistaken, EXERCISES)
+    assert "mistakes.csv" in fig.get_suptitle()
+    table = summary.write_summary(mistaken, EXERCISES, tmp_path)
+    assert "summary.png" in table and "mistakes.png" in table
+    described = png_description(tmp_path / "summary.png")
+    assert "summary.txt" in described and f"{graded} graded students" in described
+    for name, mean, max_points, rate in summary.exercise_stats(mistaken, EXERCISES):
+        assert f"{name} {100 * (rate or 0):.0f}%" in described
+
+
+def test_the_mistakes_chart_tells_known_mistakes_by_hatching_not_colour_alone(mistaken):
+    conv, pool = mistakes.plot_mistakes(mistaken, EXERCISES).axes
+    labels = [t.get_text() for t in conv.get_yticklabels()]
+    hatched = [bool(bar.get_hatch()) for bar in conv.patches]
+    assert hatched == [label.startswith(("unexplained", "not attempted")) for label in labels] == [False, False, True]
+    assert all(bar.get_hatch() for bar in pool.patches)                    # not attempted
+
+
 def test_summary_lists_the_most_common_mistakes(mistaken, verdicts):
     table = summary.summary_table(mistaken, EXERCISES)
     section = table.split("\n\n")[-1].splitlines()
-    assert section[0] == "what the class got wrong (of 7 graded students; known mistakes first; all in mistakes.csv):"
+    assert section[0] == ("what the class got wrong (of 7 graded students; known mistakes first; all in mistakes.csv, "
+                          "charted in mistakes.png):")
     assert section[1:] == [f"  57% (4 of 7)  conv_forward_naive: {BIAS}",
                            f"  14% (1 of 7)  conv_forward_naive: {FLIP}",
                            f"  29% (2 of 7)  conv_forward_naive: {mistakes.UNEXPLAINED}",

@@ -41,6 +41,8 @@ METADATA_BYTES = 2**20
 SHOWN_NAMES = 5                     # at most this many of a submission's notebooks named back
 NOT_RUN = ("grading could not run: this autograder could not confine code safely in its container. "
            "Your instructor has been told; nothing in your notebook caused it")
+NO_SUBMISSION_TIME = ("Gradescope's submission metadata gives no readable submission time or due date, "
+                      "so no late penalty was applied: your instructor can check the time on Gradescope")
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image. Every step must
@@ -142,6 +144,7 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
     confine student code, results.json says only that grading could not run, and Unprotected
     is raised (with what is missing) for the caller to fail the run."""
     from ..cleanroom.runner import CleanRoom, Unprotected, grade_submission, student_seed, ungradable
+    from ..reports.gradescope import write_gradescope
     started = time.monotonic()
     assignment = assignment or _only_assignment(course_root)
     expected = notebook_path(course_root, assignment)
@@ -157,11 +160,11 @@ def grade_in_container(submission_dir, results_path, course_root=DEFAULT_ROOT, a
                 verdict = grade_submission(course_root, assignment, "submission", notebook, data_dir=kernel_data_dir(),
                                            room=room, seed=seed)
         except Unprotected:
-            _write_results(ungradable("submission", assignment, expected.stem, NOT_RUN), results_path, started)
+            write_gradescope(ungradable("submission", assignment, expected.stem, NOT_RUN), results_path, time.monotonic() - started)
             raise
         if verdict.graded:
             verdict = _late(verdict, course_root, student, metadata)
-    _write_results(verdict, results_path, started)
+    write_gradescope(verdict, results_path, time.monotonic() - started)
     return verdict
 
 
@@ -194,9 +197,11 @@ def _the_notebook(submission_dir, expected):
 def _late(verdict, course_root, student, metadata):
     """The verdict with the course's late penalty (course/nbgrader_config.py) for a submission
     made after Gradescope's due date (the latest of the assignment's and any of its users'),
-    as grade settles it."""
+    as grade settles it; with a note, and no penalty, when the metadata gives no time to judge by."""
     from . import late
     seconds = _seconds_late(metadata)
+    if seconds is None:
+        return dataclasses.replace(verdict, notes=[*verdict.notes, NO_SUBMISSION_TIME])
     if seconds <= 0:
         return verdict
     taken = late.penalty(late.penalty_plugin(course_config(course_root)), student, verdict.raw_score, seconds)
@@ -204,8 +209,9 @@ def _late(verdict, course_root, student, metadata):
 
 
 def _seconds_late(metadata):
-    """Seconds from Gradescope's due date to the submission's created_at (0 when on time, or
-    when either is missing or not an ISO 8601 time with its zone)."""
+    """Seconds from Gradescope's due date to the submission's created_at (0 when on time or when
+    the assignment has no due date), or None when the metadata (a dict) has no readable
+    submission time or due date (ISO 8601 with its zone)."""
     def when(text):
         moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
         if moment.tzinfo is None:
@@ -213,32 +219,15 @@ def _seconds_late(metadata):
         return moment
     try:
         created = when(metadata["created_at"])
+        if metadata["assignment"]["due_date"] is None:
+            return 0.0
         dues = [when(metadata["assignment"]["due_date"])]
         for user in metadata.get("users") or []:
             if isinstance(user, dict) and isinstance(user.get("assignment"), dict) and user["assignment"].get("due_date"):
                 dues.append(when(user["assignment"]["due_date"]))      # an extension of that student's
         return max((created - max(dues)).total_seconds(), 0.0)
     except (KeyError, TypeError, ValueError, AttributeError):
-        return 0.0
-
-
-def _write_results(verdict, results_path, started):
-    """Write the verdict's results.json: Gradescope's report with, for a late penalty, a line
-    that says so and a test of negative score, so that the tests add up to the score."""
-    from ..reports.gradescope import gradescope_results
-    from ..reports.text import late_text
-    results = gradescope_results(verdict, execution_time=time.monotonic() - started)
-    if verdict.late_seconds > 0:
-        line = late_text(verdict)
-        if line not in results["output"]:
-            results["output"] += f"\nLate: {line}; the score is after it."
-        if verdict.late_penalty and round(sum(t["score"] for t in results["tests"]), 4) != results["score"]:
-            results["tests"].append({"name": "late penalty", "score": -round(verdict.late_penalty, 4),
-                                     "max_score": 0.0, "output": f"{line[0].upper()}{line[1:]}.",
-                                     "status": "failed", "visibility": "visible"})
-    path = pathlib.Path(results_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return None
 
 
 def _bundle_seed(course_root):

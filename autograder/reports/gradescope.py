@@ -15,6 +15,7 @@ def _overall_message(verdict):
         head = f"Graded: {exact_points(verdict.score)} / {exact_points(verdict.max_score)} points."
         head += f" (Before the late penalty: {exact_points(verdict.raw_score)}.)" if verdict.late_penalty else ""
         head += f" Needs manual grade: {reason(verdict)}." if verdict.flag else ""
+        head += f"\nLate: {late_text(verdict)}; the score is after it." if verdict.late_seconds > 0 else ""
     else:
         head = f"Ungradable: {reason(verdict)}. Every exercise scores 0."
     notes = [f"Note: {note}" for note in verdict.notes]

@@ -1,5 +1,6 @@
 """What the class got wrong: per exercise, how many graded students made each known mistake
-(mistakes.csv) and a chart of the most common ones (mistakes.png)."""
+(mistakes.csv) and a chart of the most common ones (mistakes.png, which names mistakes.csv as
+its text equivalent and carries its text alternative as its PNG Description)."""
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ NOT_ATTEMPTED = "not attempted (a stub, or no such function)"
 NOT_MISTAKES = (UNEXPLAINED, NOT_ATTEMPTED, TIMED_OUT, KILLED, CRASHED)     # no known mistake: listed after them
 EXAMPLES = 3          # example students per row: enough to open a few notebooks, not a roll call
 PER_EXERCISE = 3      # mistakes per exercise in the chart
-KNOWN, OTHER = "#c44e52", "#b0b0b0"    # known mistakes stand out from failures no hint explains
+KNOWN, OTHER = "#c44e52", "#d9d9d9"    # known mistakes stand out from failures no hint explains:
+OTHER_HATCH = "///"                     # darker and solid against lighter and hatched, not by hue alone
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,11 @@ def _label(text, width=46, lines=3):
 
 def _draw_exercise(ax, name, top, graded):
     """One exercise's panel: a bar per row of top (most common on top), labelled with its share."""
-    colors = [OTHER if r.mistake in NOT_MISTAKES else KNOWN for r in top]
-    ax.barh(range(len(top)), [100 * r.share for r in top], height=0.6, color=colors)
+    other = [r.mistake in NOT_MISTAKES for r in top]
+    bars = ax.barh(range(len(top)), [100 * r.share for r in top], height=0.6,
+                   color=[OTHER if o else KNOWN for o in other], edgecolor="#555555", linewidth=0.5)
+    for bar, o in zip(bars, other):
+        bar.set_hatch(OTHER_HATCH if o else None)
     for y, row in enumerate(top):
         ax.text(100 * row.share + 1, y, share_text(row, graded), va="center", fontsize=8)
     ax.set_yticks(range(len(top)), [_label(r.mistake) for r in top], fontsize=8)
@@ -105,7 +110,8 @@ def _draw_exercise(ax, name, top, graded):
 def plot_mistakes(verdicts, exercise_names):
     """The PER_EXERCISE most common mistakes of each exercise (in exercise_names order, then any
     other), as horizontal bars of their share of graded students, one panel per exercise with
-    a mistake. Returns the Figure (drawn by Agg, not via pyplot)."""
+    a mistake; known mistakes solid red, the rest hatched grey. Returns the Figure (drawn by Agg,
+    not via pyplot), with its text alternative as fig.alt (mistakes_description)."""
     rows = mistake_rows(verdicts)
     graded = sum(v.graded for v in verdicts)
     order = [*exercise_names, *sorted({r.exercise for r in rows} - set(exercise_names))]
@@ -116,7 +122,8 @@ def plot_mistakes(verdicts, exercise_names):
     fig = Figure(figsize=(10, max(2.5, 0.42 * bars + 0.55 * len(groups) + 1.2)), layout="constrained")
     FigureCanvasAgg(fig)
     fig.suptitle(f"most common mistakes of {graded} graded students "
-                 f"({len(verdicts) - graded} ungradable, not counted)", fontsize=11)
+                 f"({len(verdicts) - graded} ungradable, not counted)\nevery row as text: mistakes.csv", fontsize=11)
+    fig.alt = mistakes_description(groups, graded, len(verdicts))
     if not groups:
         ax = fig.subplots()
         ax.axis("off")
@@ -128,10 +135,23 @@ def plot_mistakes(verdicts, exercise_names):
         _draw_exercise(ax, name, top, graded)
     axes[-1].set_xticks(range(0, 101, 20))
     axes[-1].set_xlabel("% of graded students")
-    fig.legend([Patch(color=KNOWN), Patch(color=OTHER)],
-               ["a known mistake", "no known mistake matched, or not attempted"],
+    fig.legend([Patch(facecolor=KNOWN, edgecolor="#555555"),
+                Patch(facecolor=OTHER, edgecolor="#555555", hatch=OTHER_HATCH)],
+               ["a known mistake (solid)", "no known mistake matched, or not attempted (hatched)"],
                loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
+
+
+def mistakes_description(groups, graded, submissions):
+    """The text alternative of plot_mistakes: each exercise's rows as "share (k of n) mistake".
+    groups: [(exercise, [MistakeRow, ...]), ...] as charted."""
+    head = (f"Most common mistakes of {graded} graded students ({submissions - graded} ungradable, not counted), "
+            f"a bar per mistake, its length the share of graded students who made it.")
+    if not groups:
+        return f"{head} {no_mistakes_text(graded).capitalize()}. The table: mistakes.csv."
+    panels = "; ".join(f"{name}: " + ", ".join(f"{share_text(r, graded)} {r.mistake}" for r in top)
+                       for name, top in groups)
+    return f"{head} {panels}. Known mistakes are solid bars, the rest hatched. Every row as text: mistakes.csv."
 
 
 def write_mistakes(verdicts, exercise_names, out_dir):
@@ -141,5 +161,6 @@ def write_mistakes(verdicts, exercise_names, out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = mistake_rows(verdicts)
     write_csv(out_dir / "mistakes.csv", mistakes_csv_rows(rows))
-    plot_mistakes(verdicts, exercise_names).savefig(out_dir / "mistakes.png", format="png", dpi=100)
+    fig = plot_mistakes(verdicts, exercise_names)
+    fig.savefig(out_dir / "mistakes.png", format="png", dpi=100, metadata={"Description": fig.alt})
     return rows

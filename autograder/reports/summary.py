@@ -1,4 +1,5 @@
-"""The class summary: a plain-text table (summary.txt) and a figure (summary.png)."""
+"""The class summary: a plain-text table (summary.txt) and a figure (summary.png); each names
+the other, and the PNG carries its text alternative as its Description."""
 import statistics
 from pathlib import Path
 
@@ -57,13 +58,15 @@ def _class_lines(verdicts, assignment_max):
                   f"(over {len(scores)} graded)")
     else:
         spread = "class mean n/a, median n/a (nothing graded)"
-    return [spread, f"ungradable submissions: {ungradable} of {len(verdicts)}"]
+    return [spread, f"ungradable submissions: {ungradable} of {len(verdicts)}",
+            "summary.png charts these scores (a histogram) and the pass rates above"]
 
 
 def _mistake_lines(verdicts):
     graded = sum(v.graded for v in verdicts)
     rows = mistake_rows(verdicts)[:TOP_MISTAKES]
-    lines = [f"what the class got wrong (of {graded} graded students; known mistakes first; all in mistakes.csv):"]
+    lines = [f"what the class got wrong (of {graded} graded students; known mistakes first; all in mistakes.csv, "
+             f"charted in mistakes.png):"]
     if not rows:
         return lines + [f"  {no_mistakes_text(graded)}"]
     width = max(len(share_text(r, graded)) for r in rows)
@@ -87,7 +90,9 @@ def summary_table(verdicts, exercise_names):
 
 def plot_summary(verdicts, exercise_names):
     """Two panels: a histogram of graded students' scores (% of max) and a horizontal bar
-    chart of each exercise's pass rate. Returns the Figure (drawn by Agg, not via pyplot)."""
+    chart of each exercise's pass rate, each bar labelled with it. Returns the Figure (drawn by
+    Agg, not via pyplot), with its text alternative as fig.alt; it names summary.txt, the same
+    numbers as text."""
     fig = Figure(figsize=(11, max(3.5, 0.4 * len(exercise_names) + 1.5)), layout="constrained")
     FigureCanvasAgg(fig)
     ax_hist, ax_rate = fig.subplots(1, 2)
@@ -108,6 +113,15 @@ def plot_summary(verdicts, exercise_names):
     ax_rate.set_yticks(range(len(stats)), [name for name, *_ in stats], fontsize=8)
     ax_rate.invert_yaxis()                              # first exercise on top
     ax_rate.set(title="pass rate (full points)", xlabel="% of graded students", xlim=(0, 100))
+    fig.supxlabel("the same numbers as text: summary.txt (and every score in grades.csv)", fontsize=8)
+    counts = [sum(low <= p < low + 10 or (low == 90 and p == 100) for p in percents) for low in range(0, 100, 10)]
+    fig.alt = (f"Class summary of {len(graded)} graded students ({len(verdicts) - len(graded)} ungradable). Left, a "
+               f"histogram of their scores in % of the maximum, in bins of 10 points: "
+               + (", ".join(f"{n} at {low}-{low + 10}%" for low, n in zip(range(0, 100, 10), counts) if n)
+                  if percents else "none")
+               + ". Right, each exercise's pass rate (share of graded students with full points): "
+               + ", ".join(f"{name} {rate:.0f}%" for (name, *_), rate in zip(stats, rates))
+               + ". The same numbers as text: summary.txt.")
     return fig
 
 
@@ -118,5 +132,6 @@ def write_summary(verdicts, exercise_names, out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)
     table = summary_table(verdicts, exercise_names)
     (out_dir / "summary.txt").write_text(table, encoding="utf-8")
-    plot_summary(verdicts, exercise_names).savefig(out_dir / "summary.png", format="png", dpi=100)
+    fig = plot_summary(verdicts, exercise_names)
+    fig.savefig(out_dir / "summary.png", format="png", dpi=100, metadata={"Description": fig.alt})
     return table
