@@ -9,7 +9,7 @@ SHARED_DATA := $(abspath ../shared/data)
 COURSE_DATA_DIR ?= $(if $(wildcard $(SHARED_DATA)/mnist),$(SHARED_DATA))
 export COURSE_DATA_DIR := $(if $(COURSE_DATA_DIR),$(abspath $(COURSE_DATA_DIR)))
 
-.PHONY: setup sandbox browser debootstrap lab book check release grade formgrader gradescope test prove demo bench train train-fashion clean
+.PHONY: setup sandbox browser debootstrap proxy hub lab book check release grade formgrader gradescope test prove demo bench train train-fashion clean
 
 # The environment: .venv from the pins, the project installed editable.
 setup: $(STAMP)
@@ -42,14 +42,35 @@ browser:
 debootstrap:
 	$(call apt_install,debootstrap,debootstrap,the Gradescope image test will skip (on CI it fails))
 
+# JupyterHub's proxy, configurable-http-proxy from npm (Debian's nodejs), in build/hub-proxy.
+PROXY_VERSION := 5.3.0
+PROXY := build/hub-proxy/node_modules/.bin/configurable-http-proxy
+proxy: $(PROXY)
+
+$(PROXY):
+	$(call apt_install,npm,npm,the hub cannot start (make hub))
+	npm install --prefix build/hub-proxy --no-save --no-audit --no-fund --loglevel=error \
+	  configurable-http-proxy@$(PROXY_VERSION)
+
+# A class's JupyterHub on 127.0.0.1:$(HUB_PORT), as root: INSTRUCTOR and STUDENTS are existing
+# Unix accounts; the students' environment is 01's kit's (hub/classhub.py says what goes where).
+HUB ?= /srv/cnn-hub
+HUB_PORT ?= 8000
+hub: $(STAMP) $(PROXY) sandbox
+	@test -n "$(INSTRUCTOR)" -a -n "$(STUDENTS)" || { echo "usage: make hub INSTRUCTOR=teacher" \
+	  "STUDENTS=\"ada bob cy\" [HUB=/srv/cnn-hub HUB_PORT=8000]" >&2; exit 2; }
+	test -f course/release/01-convolution-kit.zip || $(BIN)/python -m autograder release 01-convolution
+	$(BIN)/python hub/classhub.py --folder "$(HUB)" --port $(HUB_PORT) --instructor $(INSTRUCTOR) --students $(STUDENTS)
+
 # The student release of ASSIGNMENT, course/release/<NN-topic>/ (nbgrader generate_assignment), and its
 # kit, course/release/<NN-topic>-kit.zip; refused while it would show answers still due (ARGS=--before-deadlines).
 release: $(STAMP)
 	$(BIN)/python -m autograder release $(ASSIGNMENT) $(ARGS)
 
 # Self-study: release the whole course (self-study-kit.zip: it shows earlier answers), copy it into workspace/ (your copies: a notebook there is
-# never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/jupyter
-# comes first on the config path (student tools only); the kernel is this environment's.
+# never overwritten) and open notebook 01 in JupyterLab on 127.0.0.1:$(PORT). lab/self-study, then
+# lab/jupyter, come first on the config path (student tools only, and no Assignment List: there is no
+# exchange to fetch from); the kernel is this environment's.
 PORT ?= 8888
 FIRST_NOTEBOOK := $(patsubst course/source/%,%,$(firstword $(sort $(wildcard course/source/*/*.ipynb))))
 # A browser is opened only where there is one to open (a display, or macOS).
@@ -60,7 +81,7 @@ AS_ROOT = $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 lab: $(STAMP)
 	$(BIN)/python -m autograder release --self-study
 	$(BIN)/python lab/workspace.py course/release workspace
-	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/lab/self-study:$(CURDIR)/lab/jupyter" JUPYTER_PREFER_ENV_PATH=1 $(BIN)/python -m jupyterlab \
 	  --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=workspace \
 	  --LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) $(NO_BROWSER) $(AS_ROOT)
 
@@ -92,7 +113,7 @@ gradescope: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=01-convolution" >&2; exit 2; }
 	$(BIN)/python -m autograder gradescope "$(ASSIGNMENT)"
 
-test: $(STAMP) sandbox browser debootstrap
+test: $(STAMP) sandbox browser debootstrap proxy
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory prove
 

@@ -133,6 +133,7 @@ def cmd_release(args):
 def cmd_grade(args):
     from .admin.classroom import assignments_to_grade, ensure_released, grade_class, submissions
     from .admin import review
+    from .admin.handback import copy_exchange_files
     from .admin.similarity import compare_class, review_flags, write_similarity
     from .checks import NOTEBOOKS
     from .reports import write_reports
@@ -188,6 +189,8 @@ def cmd_grade(args):
         review.write_autograded(args.course, assignment, verdicts, limits, flags)
         names = [check.name for check in NOTEBOOKS[assignment]]
         table = write_reports(assignment, verdicts, names, args.course, reports_root)
+        for verdict in graded:          # so that nbgrader's release_feedback can hand the pages back
+            copy_exchange_files(args.course, verdict.student, assignment)
         table += "\n" + write_similarity(similar, reports_root)
         print(f"\n{assignment}: {len(graded)} submissions graded, {len(verdicts)} in the class; reports in "
               f"{reports_root / assignment}\n{table}")

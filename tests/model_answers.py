@@ -1,5 +1,6 @@
 """The model answers of a source notebook, as a learner who got them right would type them,
 and the texts of a kit to look for them in."""
+import json
 import zipfile
 
 from coursekit import wire
@@ -70,3 +71,14 @@ def every_text(folder):
         else:
             texts[str(path.relative_to(folder))] = path.read_bytes().decode("latin-1")
     return texts
+
+
+def answer_all_but(notebook_path, answers, exercise):
+    """A learner's work so far, written into their notebook: every answer in `answers`
+    ({grade_id: source}) except the exercise's own (`<exercise>_solution`)."""
+    nb = json.loads(notebook_path.read_text())
+    for cell in nb["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in answers and grade_id != f"{exercise}_solution":
+            cell["source"] = answers[grade_id]
+    notebook_path.write_text(json.dumps(nb, indent=1))

@@ -128,3 +128,23 @@ def test_notebook_01_names_a_mistake_in_its_visible_tests(installed, kit):
     answers = {**solution_blocks(sources[RELEASED[0]]), f"{MISTAKE[0]}_solution": find(*MISTAKE).source}
     status, printed = run_notebook(installed, folder, answers)
     assert status != 0 and EXPECTED_CAUSE in printed, printed[-3000:]
+
+
+def test_the_self_study_kit_shows_no_assignment_list(kit, tmp_path):
+    """The self-study kit's jupyter/ is lab/jupyter with lab/self-study merged in: no formgrader,
+    and no assignment list (no exchange to fetch from); Validate stays."""
+    folder, _ = kit
+    archive = write_kit(folder.parents[1] / "course", out_path=tmp_path / "self-study-kit.zip")
+    with zipfile.ZipFile(archive) as z:
+        server = json.loads(z.read("self-study-kit/jupyter/jupyter_server_config.json"))
+        page = json.loads(z.read("self-study-kit/jupyter/labconfig/page_config.json"))
+    extensions = server["ServerApp"]["jpserver_extensions"]
+    assert extensions["nbgrader.server_extensions.validate_assignment"] is True
+    for off in ("formgrader", "course_list", "assignment_list"):
+        assert extensions[f"nbgrader.server_extensions.{off}"] is False, off
+    for plugin in ("formgrader", "create-assignment", "course-list", "assignment-list", "menu"):
+        assert page["disabledExtensions"][f"@jupyter/nbgrader:{plugin}"] is True, plugin
+    assert "@jupyter/nbgrader:validate-assignment" not in page["disabledExtensions"]
+    with zipfile.ZipFile(folder.parents[1] / "course" / "release" / f"{kit_name(KIT)}.zip") as z:
+        class_server = json.loads(z.read(f"{kit_name(KIT)}/jupyter/jupyter_server_config.json"))
+    assert class_server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.assignment_list"] is True

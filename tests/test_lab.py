@@ -19,6 +19,8 @@ from labcopy import ROOT, TOKEN, copy_repository, environment, imports_resolve_t
 # nbgrader 0.9.6's tools: lab plugins (@jupyter/nbgrader:<id>) and server extensions.
 INSTRUCTOR_PLUGINS = ["formgrader", "create-assignment", "course-list"]
 STUDENT_PLUGINS = ["validate-assignment", "assignment-list", "menu"]
+# Self-study (make lab) has no exchange: the Assignment List and the menu that holds only it go too.
+CLASS_ONLY_PLUGINS = ["assignment-list", "menu"]
 MISSING_CONFIG = "No nbgrader_config.py file found"
 
 
@@ -117,20 +119,22 @@ def test_make_lab_shows_student_tools_only(lab):
     for plugin in INSTRUCTOR_PLUGINS:
         assert f"@jupyter/nbgrader:{plugin}" in disabled
     for plugin in STUDENT_PLUGINS:                                   # Validate is validate-assignment's
-        assert f"@jupyter/nbgrader:{plugin}" not in disabled
+        assert (f"@jupyter/nbgrader:{plugin}" in disabled) == (plugin in CLASS_ONLY_PLUGINS), plugin
 
-    # Server side: the formgrader and the course list are gone, Validate and assignments answer.
+    # Server side: the formgrader, the course list and the assignment list (with no exchange it
+    # could only say "Error fetching courses!") are gone; Validate answers.
     assert request(port, "GET", "/formgrader")[0] == 404
     assert request(port, "GET", "/formgraders")[0] == 404
+    assert request(port, "GET", "/assignments")[0] == 404
+    assert request(port, "GET", "/courses")[0] == 404
     assert request(port, "GET", "/nbgrader_version?version=0.9.6")[0] == 200
     status, _, text = request(port, "POST", "/assignments/validate",
                               urllib.parse.urlencode({"path": "01-convolution/convolution.ipynb"}))
     assert status == 200 and "success" in json.loads(text)
 
     served = log.read_text()
-    for extension in ("validate_assignment", "assignment_list"):
-        assert f"nbgrader.server_extensions.{extension} | extension was successfully loaded" in served
-    for extension in ("formgrader", "course_list"):
+    assert "nbgrader.server_extensions.validate_assignment | extension was successfully loaded" in served
+    for extension in ("formgrader", "course_list", "assignment_list"):
         assert f"nbgrader.server_extensions.{extension}" not in served
     assert MISSING_CONFIG not in served                              # Validate read lab/jupyter's
     assert "Validating" in served                                    # (so nbgrader did look for it)
@@ -144,6 +148,10 @@ def test_lab_config_names_plugins_and_extensions_nbgrader_has():
     bundle = "".join(p.read_text(errors="replace") for p in (labextension / "static").glob("*.js"))
     for plugin in INSTRUCTOR_PLUGINS + STUDENT_PLUGINS:
         assert f'"@jupyter/nbgrader:{plugin}"' in bundle
-    server = json.loads((ROOT / "lab" / "jupyter" / "jupyter_server_config.json").read_text())
-    for name in server["ServerApp"]["jpserver_extensions"]:
-        assert (package / "server_extensions" / name.rsplit(".", 1)[1] / "__init__.py").exists(), name
+    for folder in ("jupyter", "self-study"):
+        server = json.loads((ROOT / "lab" / folder / "jupyter_server_config.json").read_text())
+        for name in server["ServerApp"]["jpserver_extensions"]:
+            assert (package / "server_extensions" / name.rsplit(".", 1)[1] / "__init__.py").exists(), name
+        page = json.loads((ROOT / "lab" / folder / "labconfig" / "page_config.json").read_text())
+        for plugin in page["disabledExtensions"]:
+            assert f'"{plugin}"' in bundle or not plugin.startswith("@jupyter/nbgrader:"), plugin

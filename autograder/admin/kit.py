@@ -6,7 +6,8 @@ folder <ASSIGNMENT>-kit/ that holds what is due next and nothing else:
     README.md              how to start: a laptop, a JupyterHub image, Colab
     requirements.txt       the course's pins of what a student needs, and the wheel below
     cnn_coursekit-<version>-py3-none-any.whl   coursekit, the student-side package, alone
-    jupyter/               the student-only JupyterLab configuration (lab/jupyter)
+    jupyter/               the student-only JupyterLab configuration (lab/jupyter; the
+                           self-study kit's without the assignment list: lab/self-study)
     <ASSIGNMENT>/          its released notebook with its visible tests' data (inside the notebook; also public_cases.bin)
 
 `python -m autograder release --self-study` writes <course>/release/self-study-kit.zip, the
@@ -33,6 +34,7 @@ DISTRIBUTION = "cnn-coursekit"
 # dependencies, JupyterLab and nbgrader.
 NOTEBOOK_PACKAGES = ("numpy", "matplotlib", "tqdm", "jupyterlab", "notebook", "nbgrader")
 LAB_CONFIG = PROJECT / "lab" / "jupyter"
+SELF_STUDY_CONFIG = PROJECT / "lab" / "self-study"
 
 
 def pins(names=NOTEBOOK_PACKAGES, requirements=PROJECT / "requirements.txt"):
@@ -70,6 +72,27 @@ def build_wheel(out_folder):
     return next(pathlib.Path(out_folder).glob(f"{name}-{project['version']}-*.whl"))
 
 
+def lab_config(self_study=False):
+    """{relative path: bytes} of the kit's jupyter/ folder: lab/jupyter (the student tools); for
+    self-study, with lab/self-study merged into it (its JSON keys win, dicts merged), which
+    hides the assignment list: a learner on their own has no exchange to fetch from."""
+    files = {p.relative_to(LAB_CONFIG).as_posix(): p.read_bytes() for p in sorted(LAB_CONFIG.rglob("*")) if p.is_file()}
+    if self_study:
+        for path in sorted(SELF_STUDY_CONFIG.rglob("*.json")):
+            relative = path.relative_to(SELF_STUDY_CONFIG).as_posix()
+            merged = _merged(json.loads(files.get(relative, b"{}")), json.loads(path.read_bytes()))
+            files[relative] = (json.dumps(merged, indent=2) + "\n").encode()
+    return files
+
+
+def _merged(base, over):
+    """base with over's keys, dicts merged key by key."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def kit_name(assignment=None):
     """The kit's name, its zip's and its folder's: "<assignment>-kit", or "self-study-kit" for None."""
     return f"{assignment}-kit" if assignment else SELF_STUDY
@@ -95,9 +118,8 @@ def write_kit(course_root, assignment=None, out_path=None):
                          "# What the course's notebooks need, pinned as the course pins them.\n"
                          + "".join(f"{pin}\n" for pin in pins()) + f"./{wheel.name}\n")
             kit.write(wheel, f"{name}/{wheel.name}")
-            for path in sorted(LAB_CONFIG.rglob("*")):
-                if path.is_file():
-                    kit.write(path, f"{name}/jupyter/{path.relative_to(LAB_CONFIG).as_posix()}")
+            for relative, data in lab_config(self_study=assignment is None).items():
+                kit.writestr(f"{name}/jupyter/{relative}", data)
             for folder in folders:
                 for path in sorted(folder.iterdir()):
                     if path.is_file():
@@ -126,7 +148,7 @@ JUPYTER_CONFIG_PATH=jupyter .venv/bin/jupyter lab
 `requirements.txt` installs JupyterLab, nbgrader's student tools, numpy and matplotlib at
 the course's versions, and the course's own package, `{wheel}` (helpers for data,
 plots and the visible tests: it holds no answer). `jupyter/` shows the student tools
-only (Validate and the assignment list).
+only (Validate, and the assignment list where a class has nbgrader's exchange).
 
 ## On your class's JupyterHub
 
