@@ -39,6 +39,7 @@ def sandboxed_kernel(folder, groups):
     finally:
         if group:
             group.remove()
+        folders.remove()            # its memory-backed folders are mounts: unmounted, not left behind
 
 
 @pytest.fixture(scope="module")
