@@ -167,7 +167,8 @@ def give(path, user):
 
 def instructor_config(instructor, folder, course):
     """~instructor/.jupyter/nbgrader_config.py: the course's own configuration (its id, its
-    plugins), its folder as nbgrader's course root and the class's exchange. nbgrader reads a
+    plugins), its folder as nbgrader's course root, the class's exchange, and a collect that
+    takes a submission only from a folder its student's account made (admin/exchange.py). nbgrader reads a
     config from the Jupyter paths and the server's folder only, and the formgrader wants the
     course below the server's folder: the server opens the copy, the course is in it."""
     config = pathlib.Path(instructor.pw_dir) / ".jupyter"
@@ -177,7 +178,8 @@ def instructor_config(instructor, folder, course):
         "c = get_config()  # noqa: F821\n"
         f"load_subconfig({str(course / 'nbgrader_config.py')!r})  # noqa: F821\n"
         f"c.CourseDirectory.root = {str(course)!r}\n"
-        f"c.Exchange.root = {str(folder / 'exchange')!r}\n")
+        f"c.Exchange.root = {str(folder / 'exchange')!r}\n"
+        "c.ExchangeFactory.collect = 'autograder.admin.exchange.OwnedCollect'\n")
     give(config, instructor)
 
 

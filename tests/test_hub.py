@@ -26,7 +26,6 @@ another's home, the instructor's course, `import solutions` in the class's envir
 Needs root (accounts, the spawner), Debian's python3 with venv, npm, Chromium; skips without
 them, except on CI (CI=true), where that fails. Screenshots go to the test's tmp_path.
 """
-import contextlib
 import csv
 import json
 import os
@@ -35,7 +34,6 @@ import pwd
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -44,6 +42,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from accounts import add_account, needs, remove_account, run_as
 from chromium import CHROMIUM, CHROMIUM_ARGS, sync_playwright_or_skip
 from jupyterlab_page import RUN_MS, Learner
 from labcopy import ROOT, answers as http_status, copy_repository, environment, free_port, stop
@@ -53,14 +52,6 @@ ASSIGNMENT, NOTEBOOK, EXERCISE = "01-convolution", "convolution.ipynb", "conv_fo
 COURSE_ID = "cnn-from-scratch"
 EXPECTED_CAUSE = "the bias is missing"
 START_SECONDS = 600     # a bound on `make hub` building the class's environment (pip, cached), not a speed test
-
-
-def needs(condition, message):
-    """Skip (fail on CI) unless condition."""
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @dataclass
@@ -98,39 +89,6 @@ def as_here(command, hub_or_names):
     command = re.sub(r"\bteacher\b", instructor, command)
     command = command.replace('"ada bob cy"', '"' + " ".join(students) + '"')
     return command.replace("/srv/cnn-hub", str(folder)).replace("HUB_PORT=8000", f"HUB_PORT={port}")
-
-
-def run_as(user, command, cwd="/", env=None, check=True):
-    """command as the Unix account user (runuser: its uid and groups, a clean environment)."""
-    account = pwd.getpwnam(user)
-    base = {"HOME": account.pw_dir, "USER": user, "LOGNAME": user, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    done = subprocess.run(["runuser", "-u", user, "--", "env", "-i", *(f"{k}={v}" for k, v in {**base, **(env or {})}.items()),
-                           *command], cwd=cwd, capture_output=True, text=True)
-    if check:
-        assert done.returncode == 0, f"{command} as {user}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
-    return done
-
-
-def add_account(name):
-    password = secrets.token_urlsafe(16)
-    subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
-    subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
-    return password
-
-
-def remove_account(name):
-    """End what the account still runs (its processes, by id), then remove it and its home."""
-    with contextlib.suppress(KeyError):
-        uid = pwd.getpwnam(name).pw_uid
-        for _ in range(5):
-            pids = subprocess.run(["pgrep", "-U", str(uid)], capture_output=True, text=True).stdout.split()
-            if not pids:
-                break
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError, ValueError):
-                    os.kill(int(pid), signal.SIGKILL)
-            time.sleep(0.5)
-        subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
