@@ -35,7 +35,8 @@ def main(argv):
     release = pathlib.Path(argv[0] if argv else "course/release")
     workspace = pathlib.Path(argv[1] if len(argv) > 1 else "workspace")
     if not any(release.glob("*/*.ipynb")):
-        print(f"{release} holds no released notebook: run `make release` first", file=sys.stderr)
+        print(f"{release} holds no released notebook: release the course first (`python -m autograder "
+              f"release --self-study`, which `make lab` runs)", file=sys.stderr)
         return 1
     for notebook in update_workspace(release, workspace):
         print(f"added {notebook} (new in the course)")

@@ -62,7 +62,7 @@ def test_workspace_keeps_the_learners_notebooks_and_adds_new_ones(tmp_path):
 
 def test_workspace_without_a_release_says_what_to_run(tmp_path):
     status, lines = update(tmp_path / "release", tmp_path / "workspace")
-    assert status == 1 and "make release" in lines[-1]
+    assert status == 1 and "python -m autograder release --self-study" in lines[-1], lines
     assert not (tmp_path / "workspace").exists()
 
 
