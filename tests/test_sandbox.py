@@ -194,6 +194,25 @@ def test_the_grader_holds_a_bounded_part_of_what_the_kernel_prints(kernel):
     assert run(kernel, "print(3 + 3)") == "6"
 
 
+def test_messages_the_grader_cannot_read_are_left_out_and_noted(kernel):
+    """The kernel controls what it sends: frames that fail their signature (as a forked
+    child's interleaved with its parent's do) and messages it signs itself in any shape cost
+    only those messages, never the grader (it raised "Invalid Signature" on a fork bomb)."""
+    result = kernel.execute("""
+kernel = get_ipython().kernel
+kernel.iopub_socket.send_multipart([b"stream", b"<IDS|MSG>", b"0" * 64, b"{}", b"{}", b"{}", b"{}"])
+kernel.iopub_socket.send_multipart([b"no delimiter at all"])
+shapeless = kernel.session.msg("stream", content={"name": "stdout", "text": "never read"})
+shapeless["parent_header"] = ["not", "a", "header"]
+kernel.session.send(kernel.iopub_socket, shapeless)
+kernel.session.send(kernel.iopub_socket, "stream", content={"name": "stdout", "text": 12345}, parent=kernel.get_parent())
+print("after")""")
+    assert result.status == "ok", result.error
+    assert "12345" in result.output and "after" in result.output and "never read" not in result.output
+    assert any("3 message(s) that could not be read" in note for note in result.notes), result.notes
+    assert run(kernel, "print(5 + 5)") == "10"
+
+
 def test_one_long_print_keeps_its_beginning(kernel):
     result = kernel.execute(f"print('ab' * {LIMITS.output_bytes})")
     assert result.status == "ok" and result.output_bytes == 2 * LIMITS.output_bytes + 1
